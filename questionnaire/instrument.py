@@ -1,0 +1,182 @@
+"""The instrument model (Contract 1): what was asked, in which words, on which scale, and the model to test.
+
+An instrument is plain data loaded from YAML by :func:`questionnaire.loader.load_instrument`; these frozen
+dataclasses are what the rest of the pipeline sees.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+QUESTION_TYPES = ("single", "multiple", "numeric", "nps", "text")
+QUESTION_ROLES = ("platform", "orders", "membership", "nps")
+CONSTRUCT_ROLES = ("driver", "mediator", "outcome")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text in several languages; ``text["zh"]`` or ``text.get("en")``."""
+
+    by_lang: dict[str, str]
+
+    def __getitem__(self, lang: str) -> str:
+        return self.by_lang[lang]
+
+    def get(self, lang: str) -> str:
+        """The text in ``lang``, falling back to any language present."""
+        return self.by_lang.get(lang) or next(iter(self.by_lang.values()), "")
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A Likert scale from ``min`` to ``max`` with one label per point in each language."""
+
+    min: int
+    max: int
+    labels: dict[str, tuple[str, ...]]
+
+    @property
+    def points(self) -> tuple[int, ...]:
+        return tuple(range(self.min, self.max + 1))
+
+    def reverse(self, code: float) -> float:
+        """Recode a reverse-worded answer: min + max − x."""
+        return self.min + self.max - code
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    text: Text
+    reverse: bool = False
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Construct:
+    id: str
+    name: Text
+    items: tuple[Item, ...]
+    scale: Scale
+    role: str | None = None
+    source: str | None = None
+    definition: Text | None = None
+
+    @property
+    def item_ids(self) -> list[str]:
+        return [item.id for item in self.items]
+
+
+@dataclass(frozen=True)
+class AttentionCheck:
+    """An item with one right answer (``expected``) placed among the Likert items after item ``after``."""
+
+    id: str
+    text: Text
+    expected: int
+    after: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Option:
+    code: int
+    label: Text
+    none: bool = False
+
+
+@dataclass(frozen=True)
+class Question:
+    """A background question: ``single``/``multiple`` choice, ``numeric``, ``nps`` (0–10) or free ``text``."""
+
+    id: str
+    type: str
+    text: Text
+    options: tuple[Option, ...] = ()
+    min: float | None = None
+    max: float | None = None
+    role: str | None = None
+    required: bool = True
+    aliases: tuple[str, ...] = ()
+
+    def option_columns(self) -> list[str]:
+        """Data columns of a multiple-choice question: one 0/1 column per option, ``<id>_<code>``."""
+        return [f"{self.id}_{o.code}" for o in self.options]
+
+
+@dataclass(frozen=True)
+class Regression:
+    """One structural equation ``lhs ~ rhs[0] + rhs[1] + …`` between construct ids."""
+
+    lhs: str
+    rhs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    """A labelled path: direct (``PQ -> CS``) or indirect (``PQ -> CS -> LY``); ``sign`` is '+' or '-'."""
+
+    label: str
+    path: tuple[str, ...]
+    sign: str = "+"
+
+    @property
+    def is_indirect(self) -> bool:
+        return len(self.path) > 2
+
+    def __str__(self) -> str:
+        return " -> ".join(self.path)
+
+
+@dataclass(frozen=True)
+class Instrument:
+    id: str
+    title: Text
+    scale: Scale
+    constructs: tuple[Construct, ...]
+    languages: tuple[str, ...] = ("zh", "en")
+    intro: Text | None = None
+    id_column: str | None = None
+    duration_column: str | None = None
+    attention_checks: tuple[AttentionCheck, ...] = ()
+    structural: tuple[Regression, ...] = ()
+    hypotheses: tuple[Hypothesis, ...] = ()
+    outcome: str | None = None
+    questions: tuple[Question, ...] = ()
+    source_path: str | None = field(default=None, compare=False)
+
+    @property
+    def items(self) -> list[Item]:
+        return [item for c in self.constructs for item in c.items]
+
+    @property
+    def item_ids(self) -> list[str]:
+        return [item.id for item in self.items]
+
+    @property
+    def measurement(self) -> dict[str, list[str]]:
+        """Construct id → its item ids, the measurement model."""
+        return {c.id: c.item_ids for c in self.constructs}
+
+    @property
+    def has_structural_model(self) -> bool:
+        return bool(self.structural)
+
+    def construct(self, construct_id: str) -> Construct:
+        return next(c for c in self.constructs if c.id == construct_id)
+
+    def construct_of_item(self, item_id: str) -> Construct:
+        return next(c for c in self.constructs if item_id in c.item_ids)
+
+    def question_by_role(self, role: str) -> Question | None:
+        return next((q for q in self.questions if q.role == role), None)
+
+    def structural_syntax(self) -> str:
+        """The structural part as lavaan regressions, one per line."""
+        return "\n".join(f"{r.lhs} ~ {' + '.join(r.rhs)}" for r in self.structural)
+
+
+def bundled_instrument_path() -> Path:
+    """Path of the bundled e-commerce loyalty instrument (package data)."""
+    return Path(str(resources.files("questionnaire.instruments") / "ecommerce_loyalty.yaml"))

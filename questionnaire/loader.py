@@ -1,0 +1,404 @@
+"""Load and check an instrument YAML file, reporting every problem at once with its place in the file."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from questionnaire.errors import InputError
+from questionnaire.instrument import (
+    CONSTRUCT_ROLES, QUESTION_ROLES, QUESTION_TYPES, AttentionCheck, Construct, Hypothesis, Instrument, Item,
+    Option, Question, Regression, Scale, Text,
+)
+
+_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_INSTRUMENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_MISSING = object()
+
+
+class _Problems:
+    """Collects ``place: message`` lines while the file is read; raises them together at the end."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.lines: list[str] = []
+
+    def add(self, place: str, message: str) -> None:
+        self.lines.append(f"{place}: {message}" if place else message)
+
+    def raise_if_any(self) -> None:
+        if not self.lines:
+            return
+        count = len(self.lines)
+        head = f"{self.file}: {count} problem{'s' if count > 1 else ''} in the instrument: "
+        raise InputError(head + "; ".join(self.lines), problems=[{"file": self.file, "problem": line}
+                                                                 for line in self.lines])
+
+
+def load_instrument(path: str | Path) -> Instrument:
+    """Read an instrument file (Contract 1) and check it; raise one :class:`InputError` listing every problem."""
+    path = Path(path)
+    try:
+        raw_text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"{path}: instrument file not found") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"{path}: cannot read the instrument file ({err.__class__.__name__}: {err})") from None
+    try:
+        document = yaml.safe_load(raw_text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        reason = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise InputError(f"{path}: {where}YAML syntax error: {reason}") from None
+    return parse_instrument(document, str(path))
+
+
+def parse_instrument(document: object, file: str = "<instrument>") -> Instrument:
+    """Build an :class:`Instrument` from a parsed YAML document, collecting all problems."""
+    problems = _Problems(file)
+    if not isinstance(document, dict):
+        problems.add("", f"the top level must be a mapping of fields (id, title, scale, constructs, ...), "
+                         f"got {type(document).__name__}")
+        problems.raise_if_any()
+    reader = _Reader(document, problems)
+    instrument = reader.instrument()
+    problems.raise_if_any()
+    return instrument
+
+
+class _Reader:
+    """Turns the YAML mapping into dataclasses; every check adds to ``problems`` instead of raising."""
+
+    def __init__(self, doc: dict, problems: _Problems):
+        self.doc = doc
+        self.problems = problems
+        self.languages: tuple[str, ...] = ("zh", "en")
+        self.seen_ids: dict[str, str] = {}
+
+    # --- small typed getters -------------------------------------------------------------------------
+    def _field(self, mapping: dict, key: str, place: str, required: bool = True, default=None):
+        value = mapping.get(key, _MISSING) if isinstance(mapping, dict) else _MISSING
+        if value is _MISSING or value is None:
+            if required:
+                self.problems.add(f"{place}.{key}" if place else key, "is required")
+            return default
+        return value
+
+    def _identifier(self, mapping: dict, place: str, key: str = "id", pattern: re.Pattern = _ID) -> str:
+        value = self._field(mapping, key, place)
+        where = f"{place}.{key}" if place else key
+        if value is None:
+            return ""
+        value = str(value)
+        if not pattern.match(value):
+            allowed = "letters, digits and _" if pattern is _ID else "letters, digits, _, . and -"
+            self.problems.add(where, f"id {value!r} must start with a letter and use only {allowed}")
+        return value
+
+    def _unique(self, value: str, place: str) -> None:
+        if not value:
+            return
+        if value in self.seen_ids:
+            self.problems.add(place, f"duplicate id {value!r} (first used at {self.seen_ids[value]})")
+        else:
+            self.seen_ids[value] = place
+
+    def _text(self, value, place: str, required: bool = True) -> Text | None:
+        if value is None:
+            if required:
+                self.problems.add(place, "is required")
+            return None
+        if isinstance(value, str):
+            value = {lang: value for lang in self.languages[:1]}
+        if not isinstance(value, dict):
+            self.problems.add(place, f"must be a mapping of language to text, got {type(value).__name__}")
+            return None
+        texts = {str(k): str(v) for k, v in value.items() if v is not None and str(v).strip()}
+        for lang in self.languages:
+            if lang not in texts:
+                self.problems.add(place, f"text missing in language {lang!r} (languages: {', '.join(self.languages)})")
+        return Text(texts)
+
+    def _list(self, mapping: dict, key: str, place: str, required: bool = False) -> list:
+        value = self._field(mapping, key, place, required=required, default=[])
+        if not isinstance(value, list):
+            self.problems.add(f"{place}.{key}" if place else key, f"must be a list, got {type(value).__name__}")
+            return []
+        return value
+
+    def _number(self, mapping: dict, key: str, place: str, required: bool = True, integer: bool = True):
+        value = self._field(mapping, key, place, required=required)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (integer and int(value) != value):
+            kind = "an integer" if integer else "a number"
+            self.problems.add(f"{place}.{key}" if place else key, f"must be {kind}, got {value!r}")
+            return None
+        return int(value) if integer else float(value)
+
+    # --- parts ---------------------------------------------------------------------------------------
+    def instrument(self) -> Instrument:
+        doc = self.doc
+        languages = doc.get("languages", ["zh", "en"])
+        if not isinstance(languages, list) or not languages or not all(isinstance(x, str) for x in languages):
+            self.problems.add("languages", f"must be a non-empty list of language codes, got {languages!r}")
+        else:
+            self.languages = tuple(languages)
+        instrument_id = self._identifier(doc, "", pattern=_INSTRUMENT_ID) or "instrument"
+        title = self._text(doc.get("title"), "title")
+        intro = self._text(doc.get("intro"), "intro", required=False)
+        scale = self.scale(doc.get("scale"), "scale")
+        constructs = self.constructs(scale)
+        checks = self.attention_checks(scale, {i.id for c in constructs for i in c.items})
+        questions = self.questions()
+        construct_ids = [c.id for c in constructs]
+        structural = self.structural(construct_ids)
+        hypotheses = self.hypotheses(construct_ids, structural)
+        outcome = doc.get("outcome")
+        if outcome is not None and outcome not in construct_ids:
+            self.problems.add("outcome", f"names no construct: {outcome!r}; constructs: {', '.join(construct_ids)}")
+        for key in ("id_column", "duration_column"):
+            if doc.get(key) is not None and not isinstance(doc.get(key), str):
+                self.problems.add(key, f"must be a column name, got {doc.get(key)!r}")
+        return Instrument(
+            id=instrument_id, title=title or Text({}), scale=scale or Scale(1, 5, {}),
+            constructs=tuple(constructs), languages=self.languages, intro=intro,
+            id_column=doc.get("id_column"), duration_column=doc.get("duration_column"),
+            attention_checks=tuple(checks), structural=tuple(structural), hypotheses=tuple(hypotheses),
+            outcome=outcome, questions=tuple(questions), source_path=self.problems.file,
+        )
+
+    def scale(self, raw, place: str) -> Scale | None:
+        if not isinstance(raw, dict):
+            self.problems.add(place, "is required: a mapping with min, max and labels")
+            return None
+        low = self._number(raw, "min", place)
+        high = self._number(raw, "max", place)
+        if low is None or high is None:
+            return None
+        if low >= high:
+            self.problems.add(place, f"min ({low}) must be smaller than max ({high})")
+            return None
+        labels_raw = raw.get("labels") or {}
+        labels: dict[str, tuple[str, ...]] = {}
+        if not isinstance(labels_raw, dict):
+            self.problems.add(f"{place}.labels", "must be a mapping of language to a list of labels")
+        else:
+            for lang in self.languages:
+                values = labels_raw.get(lang)
+                if values is None:
+                    self.problems.add(f"{place}.labels.{lang}", f"labels missing in language {lang!r}")
+                elif not isinstance(values, list) or len(values) != high - low + 1:
+                    count = len(values) if isinstance(values, list) else 1
+                    self.problems.add(f"{place}.labels.{lang}",
+                                      f"has {count} labels but the scale {low}–{high} has {high - low + 1} points")
+                else:
+                    labels[lang] = tuple(str(v) for v in values)
+        return Scale(low, high, labels)
+
+    def constructs(self, default_scale: Scale | None) -> list[Construct]:
+        raw_list = self._list(self.doc, "constructs", "", required=True)
+        if not raw_list and "constructs" in self.doc:
+            self.problems.add("constructs", "must list at least one construct")
+        constructs = []
+        for ci, raw in enumerate(raw_list):
+            place = f"constructs[{ci}]"
+            if not isinstance(raw, dict):
+                self.problems.add(place, f"must be a mapping with id, name and items, got {raw!r}")
+                continue
+            cid = self._identifier(raw, place)
+            self._unique(cid, f"{place}.id")
+            scale = self.scale(raw["scale"], f"{place}.scale") if "scale" in raw else default_scale
+            role = raw.get("role")
+            if role is not None and role not in CONSTRUCT_ROLES:
+                self.problems.add(f"{place}.role", f"unknown role {role!r}; allowed: {', '.join(CONSTRUCT_ROLES)}")
+            items = []
+            raw_items = self._list(raw, "items", place, required=True)
+            if not raw_items and isinstance(raw.get("items"), list):
+                self.problems.add(f"{place}.items", "must list at least one item")
+            for ii, raw_item in enumerate(raw_items):
+                item_place = f"{place}.items[{ii}]"
+                if not isinstance(raw_item, dict):
+                    self.problems.add(item_place, f"must be a mapping with id and text, got {raw_item!r}")
+                    continue
+                iid = self._identifier(raw_item, item_place)
+                self._unique(iid, f"{item_place}.id")
+                reverse = raw_item.get("reverse", False)
+                if not isinstance(reverse, bool):
+                    self.problems.add(f"{item_place}.reverse", f"must be true or false, got {reverse!r}")
+                items.append(Item(iid, self._text(raw_item.get("text"), f"{item_place}.text") or Text({}),
+                                  bool(reverse), self._aliases(raw_item, item_place)))
+            constructs.append(Construct(
+                id=cid, name=self._text(raw.get("name"), f"{place}.name") or Text({}), items=tuple(items),
+                scale=scale or Scale(1, 5, {}), role=role, source=raw.get("source"),
+                definition=self._text(raw.get("definition"), f"{place}.definition", required=False)))
+        return constructs
+
+    def _aliases(self, raw: dict, place: str) -> tuple[str, ...]:
+        aliases = raw.get("aliases", [])
+        if not isinstance(aliases, list):
+            self.problems.add(f"{place}.aliases", f"must be a list of column headers, got {aliases!r}")
+            return ()
+        return tuple(str(a) for a in aliases)
+
+    def attention_checks(self, scale: Scale | None, item_ids: set[str]) -> list[AttentionCheck]:
+        checks = []
+        for ai, raw in enumerate(self._list(self.doc, "attention_checks", "")):
+            place = f"attention_checks[{ai}]"
+            if not isinstance(raw, dict):
+                self.problems.add(place, f"must be a mapping with id, text and expected, got {raw!r}")
+                continue
+            aid = self._identifier(raw, place)
+            self._unique(aid, f"{place}.id")
+            expected = self._number(raw, "expected", place)
+            if expected is not None and scale is not None and not scale.min <= expected <= scale.max:
+                self.problems.add(f"{place}.expected", f"{expected} is outside the scale {scale.min}–{scale.max}")
+            after = raw.get("after")
+            if after is not None and after not in item_ids:
+                self.problems.add(f"{place}.after", f"names no item: {after!r}")
+            checks.append(AttentionCheck(aid, self._text(raw.get("text"), f"{place}.text") or Text({}),
+                                         expected or 0, after, self._aliases(raw, place)))
+        return checks
+
+    def questions(self) -> list[Question]:
+        questions = []
+        for qi, raw in enumerate(self._list(self.doc, "questions", "")):
+            place = f"questions[{qi}]"
+            if not isinstance(raw, dict):
+                self.problems.add(place, f"must be a mapping with id, type and text, got {raw!r}")
+                continue
+            qid = self._identifier(raw, place)
+            self._unique(qid, f"{place}.id")
+            qtype = raw.get("type")
+            if qtype not in QUESTION_TYPES:
+                self.problems.add(f"{place}.type", f"unknown type {qtype!r}; allowed: {', '.join(QUESTION_TYPES)}")
+            role = raw.get("role")
+            if role is not None and role not in QUESTION_ROLES:
+                self.problems.add(f"{place}.role", f"unknown role {role!r}; allowed: {', '.join(QUESTION_ROLES)}")
+            options = self.options(raw, place) if qtype in ("single", "multiple") else []
+            low, high = (0, 10) if qtype == "nps" else (None, None)
+            if qtype == "numeric":
+                low = self._number(raw, "min", place, required=False, integer=False)
+                high = self._number(raw, "max", place, required=False, integer=False)
+                if low is not None and high is not None and low >= high:
+                    self.problems.add(place, f"min ({low}) must be smaller than max ({high})")
+            questions.append(Question(qid, str(qtype), self._text(raw.get("text"), f"{place}.text") or Text({}),
+                                      tuple(options), low, high, role, bool(raw.get("required", True)),
+                                      self._aliases(raw, place)))
+        roles = [q.role for q in questions if q.role]
+        for role in sorted({r for r in roles if roles.count(r) > 1}):
+            self.problems.add("questions", f"role {role!r} is given to more than one question")
+        return questions
+
+    def options(self, raw: dict, place: str) -> list[Option]:
+        raw_options = self._list(raw, "options", place, required=True)
+        if not raw_options and isinstance(raw.get("options"), list):
+            self.problems.add(f"{place}.options", "must list at least one option")
+        options, codes = [], set()
+        for oi, raw_option in enumerate(raw_options):
+            option_place = f"{place}.options[{oi}]"
+            if not isinstance(raw_option, dict):
+                self.problems.add(option_place, f"must be a mapping with code and label, got {raw_option!r}")
+                continue
+            code = self._number(raw_option, "code", option_place)
+            if code in codes:
+                self.problems.add(f"{option_place}.code", f"duplicate code {code}")
+            codes.add(code)
+            label = self._text(raw_option.get("label"), f"{option_place}.label") or Text({})
+            options.append(Option(code if code is not None else -1, label, bool(raw_option.get("none", False))))
+        return options
+
+    def structural(self, construct_ids: list[str]) -> list[Regression]:
+        raw = self.doc.get("structural")
+        if raw is None:
+            return []
+        if not isinstance(raw, str):
+            self.problems.add("structural", f"must be lavaan-style text such as 'CS ~ PQ + SQ', got {raw!r}")
+            return []
+        regressions = []
+        for number, line in enumerate(raw.splitlines(), start=1):
+            line = line.split("#", 1)[0].strip()
+            if not line:
+                continue
+            place = f"structural line {number}"
+            if line.count("~") != 1 or "=~" in line or "~~" in line:
+                self.problems.add(place, f"{line!r} is not a regression 'Y ~ X1 + X2'")
+                continue
+            lhs, rhs = (part.strip() for part in line.split("~"))
+            terms = [t.strip() for t in rhs.split("+")]
+            for term in [lhs, *terms]:
+                if term not in construct_ids:
+                    self.problems.add(place, f"term {term!r} names no construct; constructs: {', '.join(construct_ids)}")
+            if lhs in terms:
+                self.problems.add(place, f"{lhs!r} cannot predict itself")
+            regressions.append(Regression(lhs, tuple(terms)))
+        cycle = _find_cycle(regressions)
+        if cycle:
+            self.problems.add("structural", f"the model has a cycle {' -> '.join(cycle)}; only recursive models are supported")
+        return regressions
+
+    def hypotheses(self, construct_ids: list[str], structural: list[Regression]) -> list[Hypothesis]:
+        raw = self.doc.get("hypotheses")
+        if raw is None:
+            return []
+        if not isinstance(raw, dict):
+            self.problems.add("hypotheses", f"must be a mapping such as {{H1: PQ -> CS}}, got {raw!r}")
+            return []
+        paths = {(x, r.lhs) for r in structural for x in r.rhs}
+        hypotheses = []
+        for label, spec in raw.items():
+            place = f"hypotheses.{label}"
+            sign = "+"
+            if isinstance(spec, dict):
+                sign = str(spec.get("sign", "+"))
+                spec = spec.get("path")
+            if sign not in ("+", "-"):
+                self.problems.add(f"{place}.sign", f"must be '+' or '-', got {sign!r}")
+            if not isinstance(spec, str) or "->" not in spec:
+                self.problems.add(place, f"must be a path such as 'PQ -> CS', got {spec!r}")
+                continue
+            nodes = tuple(n.strip() for n in spec.split("->"))
+            unknown = [n for n in nodes if n not in construct_ids]
+            if unknown:
+                self.problems.add(place, f"names no construct: {', '.join(map(repr, unknown))}; "
+                                         f"constructs: {', '.join(construct_ids)}")
+                continue
+            missing = [f"{a} -> {b}" for a, b in zip(nodes, nodes[1:]) if (a, b) not in paths]
+            if missing:
+                self.problems.add(place, f"path {', '.join(missing)} is not in the structural model")
+                continue
+            hypotheses.append(Hypothesis(str(label), nodes, sign))
+        return hypotheses
+
+
+def _find_cycle(regressions: list[Regression]) -> list[str] | None:
+    """A cycle in the directed graph predictor → outcome, as a list of nodes, or None (depth-first search)."""
+    graph: dict[str, set[str]] = {}
+    for r in regressions:
+        for x in r.rhs:
+            graph.setdefault(x, set()).add(r.lhs)
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                return stack[stack.index(nxt):] + [nxt]
+            if nxt not in state:
+                found = visit(nxt)
+                if found:
+                    return found
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for start in sorted(graph):
+        if start not in state:
+            found = visit(start)
+            if found:
+                return found
+    return None

@@ -1,0 +1,162 @@
+"""The `loyalty` command line (Contract 2). Exit codes: 0 success, 2 bad input or usage, 1 internal error."""
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+
+from questionnaire.errors import InputError
+
+DEFAULT_OUT = "loyalty-output"
+FORMATS = ("docx", "html", "md", "xlsx")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors as one line on stderr with exit code 2."""
+
+    def error(self, message: str) -> None:  # noqa: D401 - argparse API
+        self.exit(2, f"loyalty: error: {message} (see '{self.prog} --help')\n")
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    chosen = tuple(part.strip().lower() for part in value.split(",") if part.strip())
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"unknown format {', '.join(unknown) or value!r}; allowed: {','.join(FORMATS)}")
+    return chosen
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"{value!r} must be 0 or more")
+    return number
+
+
+def _seconds(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"{value!r} must be 0 or more seconds")
+    return number
+
+
+def _fraction(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if not 0 <= number <= 1:
+        raise argparse.ArgumentTypeError(f"{value!r} must be between 0 and 1")
+    return number
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="loyalty", description=(
+        "From a raw survey export to a thesis-grade analysis of e-commerce customer loyalty: cleaning, "
+        "reliability, EFA, CFA, SEM with bootstrap mediation, and a report in Chinese or English."))
+    parser.add_argument("--debug", action="store_true", help="show the full traceback of an internal error")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    run = commands.add_parser("run", help="analyse a survey and write the report (no arguments: the bundled demo)",
+                              description="Read, validate and clean the data, run every analysis, write "
+                                          "results.json and the report into --out.")
+    run.add_argument("--data", type=Path, help="survey export: CSV, XLSX, SPSS .sav or Stata .dta (default: demo data)")
+    run.add_argument("--instrument", type=Path, help="instrument YAML (default: the bundled e-commerce instrument)")
+    run.add_argument("--sheet", help="worksheet to read from an XLSX file (default: the first)")
+    run.add_argument("--out", type=Path, help=f"output folder (default: ./{DEFAULT_OUT})")
+    run.add_argument("--bootstrap", type=_positive_int, default=2000, metavar="B",
+                     help="bootstrap resamples for indirect effects (default 2000; 0 = none)")
+    run.add_argument("--seed", type=_positive_int, default=1, metavar="S", help="random seed (default 1)")
+    run.add_argument("--workers", type=_positive_int, default=1, metavar="N",
+                     help="processes for the bootstrap (default 1; results do not depend on it)")
+    run.add_argument("--min-duration", type=_seconds, metavar="SECONDS",
+                     help="speeder cut-off (default: one third of the median completion time)")
+    run.add_argument("--max-missing", type=_fraction, metavar="FRACTION",
+                     help="exclude respondents missing more than this share of items (default 0.2)")
+    run.add_argument("--no-clean", action="store_true", help="apply no exclusion rule (missing data still handled)")
+    run.add_argument("--baseline", type=Path, metavar="RESULTS_JSON",
+                     help="results.json of a previous wave, for the before/after comparison")
+    _add_report_options(run)
+
+    validate = commands.add_parser("validate", help="check a data file against an instrument; write nothing else",
+                                   description="Exit 0 when the data are valid, 2 with every problem listed "
+                                               "(first 20 printed, all in validation.csv) when not.")
+    validate.add_argument("--data", type=Path, required=True, help="survey export to check")
+    validate.add_argument("--instrument", type=Path, help="instrument YAML (default: the bundled one)")
+    validate.add_argument("--sheet", help="worksheet to read from an XLSX file")
+    validate.add_argument("--out", type=Path, help="folder for validation.csv (default: current folder)")
+
+    report = commands.add_parser("report", help="re-render the report from a saved results.json (no refitting)",
+                                 description="Regenerate the whole report or one chapter from saved results.")
+    report.add_argument("--results", type=Path, required=True, help="DIR/results.json of an earlier run")
+    report.add_argument("--chapter", type=int, choices=range(0, 8), metavar="N",
+                        help="render chapter N alone (0 = abstract, 1–7)")
+    report.add_argument("--templates", type=Path, metavar="DIR",
+                        help="folder of edited templates overriding the bundled ones file by file")
+    report.add_argument("--out", type=Path, help="output folder (default: the folder of --results)")
+    _add_report_options(report)
+
+    questionnaire = commands.add_parser("questionnaire", help="print the questionnaire or a data-entry workbook")
+    qcommands = questionnaire.add_subparsers(dest="qcommand", metavar="ACTION", parser_class=_Parser)
+    render = qcommands.add_parser("render", help="the questionnaire as a respondent sees it (thesis appendix)")
+    render.add_argument("--instrument", type=Path, help="instrument YAML (default: the bundled one)")
+    render.add_argument("--lang", choices=("zh", "en"), default="zh")
+    render.add_argument("--format", choices=("docx", "html"), default="docx", dest="fmt")
+    render.add_argument("--out", type=Path, help="output file (default: questionnaire_<lang>.<format>)")
+    template = qcommands.add_parser("template", help="an XLSX data-entry workbook with validated cells")
+    template.add_argument("output", type=Path, metavar="OUT.xlsx")
+    template.add_argument("--instrument", type=Path, help="instrument YAML (default: the bundled one)")
+
+    simulate = commands.add_parser("simulate", help="draw a survey from the documented population model",
+                                   description="Write responses.csv and truth.yaml drawn from the population "
+                                               "model (see analysis/simulate.py), deterministically from --seed.")
+    simulate.add_argument("--instrument", type=Path, help="instrument YAML (default: the bundled one)")
+    simulate.add_argument("--n", type=_positive_int, default=500, help="usable respondents (default 500)")
+    simulate.add_argument("--seed", type=_positive_int, help="random seed (default: the demo study's seed)")
+    simulate.add_argument("--population", type=Path, help="YAML overriding the population model")
+    simulate.add_argument("--no-contamination", action="store_true", help="plant no careless respondents")
+    simulate.add_argument("--out", type=Path, default=Path("."), help="output folder (default: current folder)")
+    return parser
+
+
+def _add_report_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language (default zh)")
+    parser.add_argument("--format", type=_formats, default=FORMATS, dest="formats", metavar="LIST",
+                        help=f"comma-separated subset of {','.join(FORMATS)} (default: all)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    if args.command == "questionnaire" and args.qcommand is None:
+        parser.parse_args(["questionnaire", "--help"])
+    warnings.simplefilter("ignore")  # statistical warnings are recorded in results.json and the report
+    try:
+        from reports import commands
+        return getattr(commands, f"command_{args.command}")(args)
+    except InputError as err:
+        print(f"loyalty: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("loyalty: interrupted; earlier outputs are untouched", file=sys.stderr)
+        return 1
+    except Exception as err:  # noqa: BLE001 - the last line of defence: one line, exit 1
+        if args.debug:
+            raise
+        print(f"loyalty: internal error: {err.__class__.__name__}: {err} (rerun with --debug for details)",
+              file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
