@@ -145,6 +145,7 @@ class Instrument:
     outcome: str | None = None
     questions: tuple[Question, ...] = ()
     source_path: str | None = field(default=None, compare=False)
+    document: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def items(self) -> list[Item]:

@@ -167,7 +167,7 @@ class _Reader:
             constructs=tuple(constructs), languages=self.languages, intro=intro,
             id_column=doc.get("id_column"), duration_column=doc.get("duration_column"),
             attention_checks=tuple(checks), structural=tuple(structural), hypotheses=tuple(hypotheses),
-            outcome=outcome, questions=tuple(questions), source_path=self.problems.file,
+            outcome=outcome, questions=tuple(questions), source_path=self.problems.file, document=doc,
         )
 
     def scale(self, raw, place: str) -> Scale | None:

@@ -1,0 +1,141 @@
+"""The instrument loader: the bundled instrument is valid, and every kind of problem is named with its place."""
+from __future__ import annotations
+
+import copy
+
+import pytest
+import yaml
+
+from questionnaire.errors import InputError
+from questionnaire.instrument import bundled_instrument_path
+from questionnaire.loader import load_instrument, parse_instrument
+
+
+@pytest.fixture(scope="module")
+def bundled_doc() -> dict:
+    return yaml.safe_load(bundled_instrument_path().read_text(encoding="utf-8"))
+
+
+def _write(tmp_path, doc) -> str:
+    path = tmp_path / "instrument.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    return str(path)
+
+
+def test_bundled_instrument_matches_the_study_design():
+    instrument = load_instrument(bundled_instrument_path())
+    assert [c.id for c in instrument.constructs] == ["PQ", "SQ", "PR", "BI", "EX", "CS", "LY"]
+    assert all(3 <= len(c.items) <= 5 for c in instrument.constructs)
+    assert all(c.source for c in instrument.constructs)
+    assert sum(item.reverse for item in instrument.items) >= 2
+    assert instrument.attention_checks[0].expected == 4
+    assert instrument.scale.labels["zh"][3] == "同意"
+    assert [h.label for h in instrument.hypotheses if h.is_indirect] == ["H7a", "H7b", "H7c", "H7d", "H7e"]
+    assert instrument.structural_syntax().splitlines() == ["CS ~ PQ + SQ + PR + BI + EX",
+                                                            "LY ~ PQ + SQ + PR + BI + EX + CS"]
+    roles = {q.role: q.id for q in instrument.questions if q.role}
+    assert roles == {"platform": "platform", "orders": "orders_6m", "membership": "membership", "nps": "nps"}
+    assert {o.label["zh"] for o in instrument.question_by_role("platform").options} >= {"淘宝/天猫", "京东", "拼多多", "抖音电商"}
+
+
+def test_duplicate_item_id_names_both_places(tmp_path, bundled_doc):
+    doc = copy.deepcopy(bundled_doc)
+    doc["constructs"][2]["items"][1]["id"] = "PQ1"
+    with pytest.raises(InputError, match=r"instrument\.yaml: 1 problem in the instrument: constructs\[2\]\.items\[1\]\.id: "
+                                         r"duplicate id 'PQ1' \(first used at constructs\[0\]\.items\[0\]\.id\)"):
+        load_instrument(_write(tmp_path, doc))
+
+
+def test_structural_term_naming_no_construct(tmp_path, bundled_doc):
+    doc = copy.deepcopy(bundled_doc)
+    doc["structural"] = "CS ~ PQ + XX\n"
+    doc.pop("hypotheses")
+    with pytest.raises(InputError, match=r"structural line 1: term 'XX' names no construct; constructs: PQ, SQ"):
+        load_instrument(_write(tmp_path, doc))
+
+
+def test_hypothesis_naming_no_construct(tmp_path, bundled_doc):
+    doc = copy.deepcopy(bundled_doc)
+    doc["hypotheses"] = {"H1": "QQ -> CS"}
+    with pytest.raises(InputError, match=r"hypotheses\.H1: names no construct: 'QQ'"):
+        load_instrument(_write(tmp_path, doc))
+
+
+def test_hypothesis_about_a_path_not_in_the_model(tmp_path, bundled_doc):
+    doc = copy.deepcopy(bundled_doc)
+    doc["hypotheses"] = {"H9": "LY -> PQ"}
+    with pytest.raises(InputError, match=r"hypotheses\.H9: path LY -> PQ is not in the structural model"):
+        load_instrument(_write(tmp_path, doc))
+
+
+def test_scale_min_not_below_max(tmp_path, bundled_doc):
+    doc = copy.deepcopy(bundled_doc)
+    doc["scale"]["min"] = 5
+    with pytest.raises(InputError, match=r"scale: min \(5\) must be smaller than max \(5\)"):
+        load_instrument(_write(tmp_path, doc))
+
+
+def test_label_count_differs_from_scale_points(tmp_path, bundled_doc):
+    doc = copy.deepcopy(bundled_doc)
+    doc["scale"]["labels"]["en"] = ["Disagree", "Neutral", "Agree"]
+    with pytest.raises(InputError, match=r"scale\.labels\.en: has 3 labels but the scale 1–5 has 5 points"):
+        load_instrument(_write(tmp_path, doc))
+
+
+def test_language_missing_from_a_text(tmp_path, bundled_doc):
+    doc = copy.deepcopy(bundled_doc)
+    del doc["constructs"][1]["items"][2]["text"]["en"]
+    with pytest.raises(InputError, match=r"constructs\[1\]\.items\[2\]\.text: text missing in language 'en'"):
+        load_instrument(_write(tmp_path, doc))
+
+
+def test_all_problems_are_reported_at_once(tmp_path, bundled_doc):
+    doc = copy.deepcopy(bundled_doc)
+    doc["constructs"][0]["items"][0]["id"] = "SQ1"
+    doc["scale"]["max"] = 1
+    del doc["title"]["zh"]
+    with pytest.raises(InputError, match=r": 3 problems in the instrument: .*title.*scale.*constructs\[1\]\.items\[0\]\.id"):
+        load_instrument(_write(tmp_path, doc))
+
+
+def test_cycle_in_the_structural_model(tmp_path, bundled_doc):
+    doc = copy.deepcopy(bundled_doc)
+    doc["structural"] = "CS ~ PQ + LY\nLY ~ CS\n"
+    doc.pop("hypotheses")
+    with pytest.raises(InputError, match=r"structural: the model has a cycle CS -> LY -> CS"):
+        load_instrument(_write(tmp_path, doc))
+
+
+def test_yaml_syntax_error_names_line(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text("id: x\nconstructs: [\n  - id: A\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"broken\.yaml: line \d+, column \d+: YAML syntax error"):
+        load_instrument(path)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(InputError, match=r"nowhere\.yaml: instrument file not found"):
+        load_instrument(tmp_path / "nowhere.yaml")
+
+
+def test_top_level_must_be_a_mapping():
+    with pytest.raises(InputError, match=r"the top level must be a mapping"):
+        parse_instrument(["a", "list"])
+
+
+def test_measurement_only_instrument_is_valid(tmp_path, bundled_doc):
+    doc = copy.deepcopy(bundled_doc)
+    for key in ("structural", "hypotheses", "outcome"):
+        doc.pop(key)
+    instrument = load_instrument(_write(tmp_path, doc))
+    assert not instrument.has_structural_model
+    assert len(instrument.measurement) == 7
+
+
+def test_construct_may_override_the_scale(tmp_path, bundled_doc):
+    doc = copy.deepcopy(bundled_doc)
+    doc["constructs"][6]["scale"] = {"min": 1, "max": 10, "labels": {
+        "zh": [str(i) for i in range(1, 11)], "en": [str(i) for i in range(1, 11)]}}
+    instrument = load_instrument(_write(tmp_path, doc))
+    assert instrument.construct("LY").scale.points == tuple(range(1, 11))
+    assert instrument.construct("PQ").scale.max == 5
