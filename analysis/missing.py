@@ -1,0 +1,78 @@
+"""Missing answers: the pattern per item, and what listwise deletion costs.
+
+The model-based steps (EFA, CFA, SEM, reliability) use listwise deletion over the Likert items (a
+respondent with any item unanswered is left out); descriptives use every available answer. This
+module says how many respondents each choice keeps and why listwise deletion drops the others.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class ItemMissing:
+    """One item: answers missing (count and percent of respondents) and answers available."""
+
+    item: str
+    n_missing: int
+    pct_missing: float
+    n_available: int
+
+    def to_dict(self) -> dict:
+        return {"item": self.item, "n_missing": self.n_missing, "pct_missing": self.pct_missing,
+                "n_available": self.n_available}
+
+
+@dataclass(frozen=True)
+class MissingReport:
+    """Missingness over ``items`` for ``n_respondents`` respondents.
+
+    ``n_listwise`` respondents answered every item (the sample of the model-based steps);
+    ``n_dropped_listwise`` = ``n_respondents`` − ``n_listwise``; ``dropped_by_count`` maps the number of
+    unanswered items to the respondents dropped with that many; ``min_pairwise_n`` is the smallest
+    number of respondents who answered both items of a pair (the available-case n of a correlation).
+    """
+
+    n_respondents: int
+    items: tuple[ItemMissing, ...]
+    n_listwise: int
+    n_dropped_listwise: int
+    dropped_by_count: dict[int, int]
+    min_pairwise_n: int
+
+    @property
+    def pct_dropped_listwise(self) -> float:
+        return 100 * self.n_dropped_listwise / self.n_respondents if self.n_respondents else 0.0
+
+    def to_dict(self) -> dict:
+        return {"n_respondents": self.n_respondents, "n_listwise": self.n_listwise,
+                "n_dropped_listwise": self.n_dropped_listwise, "pct_dropped_listwise": self.pct_dropped_listwise,
+                "dropped_by_count": {str(k): v for k, v in self.dropped_by_count.items()},
+                "min_pairwise_n": self.min_pairwise_n,
+                "items": {m.item: {k: v for k, v in m.to_dict().items() if k != "item"} for m in self.items}}
+
+
+def summarise_missing(items: pd.DataFrame) -> MissingReport:
+    """Per-item missing counts, listwise and available-case sample sizes of the item columns ``items``.
+
+    pct_missing_j = 100 · n_missing_j / n; pairwise n = Mᵀ M with M the 0/1 matrix of answered cells.
+    R: ``colSums(is.na(d))``, ``sum(complete.cases(d))``, ``psych::pairwiseCount(d)``.
+    """
+    answered = items.notna().to_numpy()
+    n = answered.shape[0]
+    missing = n - answered.sum(axis=0)
+    per_row = (~answered).sum(axis=1)
+    counts = np.bincount(per_row[per_row > 0], minlength=0) if n else np.zeros(0, dtype=np.int64)
+    pairwise = answered.T.astype(np.int64) @ answered.astype(np.int64)
+    return MissingReport(
+        n_respondents=n,
+        items=tuple(ItemMissing(item, int(m), 100 * int(m) / n if n else 0.0, int(n - m))
+                    for item, m in zip(items.columns, missing)),
+        n_listwise=int((per_row == 0).sum()),
+        n_dropped_listwise=int((per_row > 0).sum()),
+        dropped_by_count={k: int(c) for k, c in enumerate(counts) if k > 0 and c},
+        min_pairwise_n=int(pairwise.min()) if pairwise.size else n)
+
