@@ -121,7 +121,7 @@ class CleaningResult:
     def to_dict(self) -> dict:
         return {"n_raw": self.n_raw, "n_excluded": self.n_excluded, "n_analyzed": self.n_analysed,
                 "options": self.options.to_dict(), "thresholds": dict(self.thresholds), "counts": dict(self.counts),
-                "not_applied": dict(self.not_applied), "exclusions": [e.to_dict() for e in self.exclusions]}
+                "not_applied": dict(self.not_applied)}
 
 
 @dataclass

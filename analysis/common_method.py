@@ -1,7 +1,4 @@
-"""Common-method bias: Harman's single-factor test.
-
-The one-factor CFA comparison is added with the CFA module.
-"""
+"""Common-method bias: Harman's single-factor test and the one-factor CFA against the measurement model."""
 from __future__ import annotations
 
 import math
@@ -9,10 +6,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from analysis.diagnostics import Diagnostic, warn
 from analysis.efa import eigenvalues
 from analysis.factorability import correlation_matrix, json_float, numeric_items, usable_items
+from analysis.sem import CfaResult, fit_cfa
 
 #: Shares of total variance (percent) above which the first factor is flagged.
 HARMAN_THRESHOLDS = (40.0, 50.0)
@@ -67,3 +66,41 @@ def harman_test(data: pd.DataFrame) -> HarmanTest:
         diagnostics.append(warn("common_method_bias", f"the first unrotated factor explains "
                                 f"{pct:.1f}% of the variance (> {int(flags[-1]['threshold'])}%)"))
     return HarmanTest(pct, len(complete), flags, tuple(diagnostics))
+
+
+@dataclass(frozen=True)
+class OneFactorComparison:
+    """One-factor CFA (all items on one method factor) against the measurement model, by Δχ²."""
+
+    one_factor_fit: dict
+    delta_chisq: float
+    delta_df: int
+    pvalue: float
+    one_factor_worse: bool
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"one_factor_fit": self.one_factor_fit, "delta_chisq": json_float(self.delta_chisq),
+                "delta_df": self.delta_df, "pvalue": json_float(self.pvalue),
+                "one_factor_worse": self.one_factor_worse}
+
+
+def one_factor_cfa_comparison(data: pd.DataFrame, measurement: dict[str, list[str]],
+                              model: CfaResult) -> OneFactorComparison:
+    """Fit all items on one factor and test it against the measurement model (Podsakoff et al. 2003).
+
+    The one-factor model is nested in the k-factor model (latent correlations fixed at 1), so
+    Δχ² = χ²_one − χ²_k on Δdf = df_one − df_k is a likelihood-ratio test; a significantly worse
+    one-factor fit argues against a single common-method factor.
+    R: ``anova(cfa("M =~ PQ1 + ... + LY4", d), cfa(model, d))``.
+    """
+    items = [item for block in measurement.values() for item in block]
+    one = fit_cfa(data, {"METHOD": items})
+    delta = float(one.fit.chisq - model.fit.chisq)
+    delta_df = int(one.fit.df - model.fit.df)
+    pvalue = float(stats.chi2.sf(delta, delta_df)) if delta_df > 0 else math.nan
+    diagnostics = list(one.diagnostics)
+    if not one.converged:
+        diagnostics.append(warn("one_factor_not_converged", "the one-factor CFA of Harman's test did not converge"))
+    return OneFactorComparison(one.fit.to_dict(), delta, delta_df, pvalue,
+                               bool(delta_df > 0 and pvalue < 0.05), tuple(diagnostics))

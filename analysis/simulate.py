@@ -5,8 +5,10 @@ Population model (all latent variables standardized, variance 1):
 * exogenous constructs ξ ~ N(0, Φ), Φ from ``exogenous_cor``;
 * each endogenous construct η = Σ b·(its predictors) + ζ, in the order of the structural model, with
   Var(ζ) = 1 − b′Σ_pred b so that Var(η) = 1 — the ``paths`` are therefore the true standardized paths;
-* item answer x* = λ·(construct) + √(1 − λ²)·ε, ε ~ N(0, 1), cut into scale codes at the construct's
-  ``thresholds`` (k − 1 cut points for k points); reverse-worded items are written as min + max − code.
+* item answer x* = λ·(construct) + Σ λ_c·(other construct c) + e, with e ~ N(0, 1 − Var(systematic part))
+  so that Var(x*) = 1, cut into scale codes at the construct's ``thresholds`` (k − 1 cut points for k
+  points); reverse-worded items are written as min + max − code. The ``cross_loadings`` are small
+  misspecifications of the simple-structure CFA, as real data have: the demo's fit is good, not perfect.
 
 Background answers: categorical questions drawn from ``demographics`` shares; orders in the last six
 months ~ Poisson(exp(log(orders_mean) + 0.5·loyalty)); NPS = round(6.5 + 1.8·loyalty + N(0, 1.2)) clipped to
@@ -41,6 +43,8 @@ DEFAULT_POPULATION = {
         "CS1": 0.85, "CS2": 0.82, "CS3": 0.78,
         "LY1": 0.82, "LY2": 0.80, "LY3": 0.76, "LY4": 0.68,
     },
+    "cross_loadings": {"PQ4": {"PR": 0.18}, "SQ3": {"EX": 0.22}, "BI3": {"EX": 0.15}, "LY4": {"PR": 0.25},
+                       "CS3": {"EX": 0.15}},
     "exogenous_cor": {
         "PQ": {"SQ": 0.45, "PR": 0.35, "BI": 0.45, "EX": 0.40},
         "SQ": {"PR": 0.30, "BI": 0.40, "EX": 0.45},
@@ -204,9 +208,10 @@ def simulate_study(instrument: Instrument, n: int = 500, seed: int = DEMO_SEED, 
     frame = pd.DataFrame(index=range(rows))
     frame[instrument.id_column or "resp_id"] = [f"R{i + 1:05d}" for i in range(rows)]
     _add_background(frame, instrument, population, latent, rng)
+    sigma = latent_covariance(instrument, population)
     for construct in instrument.constructs:
         for item in construct.items:
-            _add_item(frame, construct, item, population, latent[construct.id], rng)
+            _add_item(frame, construct, item, population, latent, sigma, rng)
     for check in instrument.attention_checks:
         frame[check.id] = float(check.expected)
     median = population.get("duration_median_s", 300.0)
@@ -232,9 +237,14 @@ def _draw_latent(instrument: Instrument, population: dict, n: int, rng: np.rando
     return pd.DataFrame(draws, columns=sigma.columns)
 
 
-def _add_item(frame, construct, item, population, latent, rng) -> None:
-    loading = population["loadings"][item.id]
-    answer = loading * latent.to_numpy() + np.sqrt(1 - loading ** 2) * rng.standard_normal(len(latent))
+def _add_item(frame, construct, item, population, latent, sigma, rng) -> None:
+    weights = {construct.id: population["loadings"][item.id], **population.get("cross_loadings", {}).get(item.id, {})}
+    names = list(weights)
+    w = np.array([weights[c] for c in names])
+    explained = float(w @ sigma.loc[names, names].to_numpy() @ w)
+    if explained >= 1:
+        raise InputError(f"population model: the loadings of {item.id} explain {explained:.2f} ≥ 1 of its variance")
+    answer = latent[names].to_numpy() @ w + np.sqrt(1 - explained) * rng.standard_normal(len(latent))
     cuts = np.asarray(population["thresholds"][construct.id])
     codes = construct.scale.min + np.searchsorted(cuts, answer)
     if item.reverse:

@@ -1,0 +1,64 @@
+"""Importance–performance map analysis (IPMA) of the drivers of the outcome construct."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+
+def construct_performance(scores: pd.Series, scale_min: float, scale_max: float) -> float:
+    """Performance on 0–100: 100·(mean score − min)/(max − min) (Ringle & Sarstedt 2016, rescaled scores).
+
+    ``scores`` are respondents' construct mean scores (mean of the construct's items). Equal item weights
+    are used, as in CB-SEM theses; SmartPLS would weight items by PLS outer weights.
+    """
+    values = pd.to_numeric(scores, errors="coerce").dropna()
+    if values.empty:
+        return float("nan")
+    return float(100 * (values.mean() - scale_min) / (scale_max - scale_min))
+
+
+@dataclass(frozen=True)
+class IpmaEntry:
+    """One driver: ``importance`` = unstandardized total effect on the outcome, ``performance`` on 0–100."""
+
+    construct: str
+    importance: float
+    importance_std: float
+    performance: float
+    quadrant: str
+    priority: int
+
+    def to_dict(self) -> dict:
+        return {"construct": self.construct, "importance": self.importance, "importance_std": self.importance_std,
+                "performance": self.performance, "quadrant": self.quadrant, "priority": self.priority}
+
+
+def importance_performance(total_effects: dict[str, float], total_effects_std: dict[str, float],
+                           performance: dict[str, float]) -> list[IpmaEntry]:
+    """Place each driver in the importance–performance map and rank the priorities.
+
+    Importance is the unstandardized total effect on the outcome (direct + all indirect), which with
+    marker-variable scaling and one scale for all constructs equals SmartPLS's importance on rescaled
+    scores; the standardized total effect is kept beside it. Quadrants split at the mean importance and
+    mean performance of the drivers (Martilla & James 1977). Priority 1 is the driver with the largest
+    importance × (100 − performance): high importance and low performance come first.
+    """
+    drivers = [c for c in total_effects if c in performance and np.isfinite(performance[c])]
+    if not drivers:
+        return []
+    mean_importance = float(np.mean([total_effects[c] for c in drivers]))
+    mean_performance = float(np.mean([performance[c] for c in drivers]))
+    gap = {c: total_effects[c] * (100 - performance[c]) for c in drivers}
+    ranked = sorted(drivers, key=lambda c: (-gap[c], c))
+    entries = []
+    for construct in drivers:
+        important = total_effects[construct] >= mean_importance
+        performing = performance[construct] >= mean_performance
+        quadrant = {(True, False): "concentrate_here", (True, True): "keep_up_the_good_work",
+                    (False, False): "low_priority", (False, True): "possible_overkill"}[(important, performing)]
+        entries.append(IpmaEntry(construct, float(total_effects[construct]),
+                                 float(total_effects_std.get(construct, float("nan"))),
+                                 float(performance[construct]), quadrant, ranked.index(construct) + 1))
+    return sorted(entries, key=lambda e: e.priority)

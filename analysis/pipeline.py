@@ -1,0 +1,249 @@
+"""One run of the study: read → validate → clean → describe → psychometrics → CFA → validity → SEM → IPMA.
+
+Each stage is timed; statistical trouble becomes records in ``warnings``; a stage that cannot run is
+listed in ``skipped`` with its reason, and every later stage that can still run does.
+"""
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from importlib import metadata, resources
+from pathlib import Path
+
+import pandas as pd
+from threadpoolctl import threadpool_limits
+
+from analysis import cleaning, common_method, descriptives, efa, factorability, indicators, ipma, missing
+from analysis import normality, readers, reliability, sem, validation, validity
+from analysis.diagnostics import Diagnostic
+from analysis.results import StudyResults
+from questionnaire.instrument import Instrument
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """What `loyalty run` was asked to do (Contract 2)."""
+
+    data: Path | None = None
+    sheet: str | None = None
+    bootstrap: int = 2000
+    seed: int = 1
+    workers: int = 1
+    min_duration: float | None = None
+    max_missing: float | None = None
+    no_clean: bool = False
+
+
+def demo_data_path() -> Path:
+    """The bundled demo responses (package data)."""
+    return Path(str(resources.files("data.demo") / "responses.csv"))
+
+
+@dataclass
+class _Run:
+    """Mutable state of a run while its stages execute (never leaves this module)."""
+
+    instrument: Instrument
+    options: RunOptions
+    progress: Progress | None
+    sections: dict = field(default_factory=dict)
+    skipped: dict = field(default_factory=dict)
+    warnings: list[Diagnostic] = field(default_factory=list)
+    timings: dict = field(default_factory=dict)
+
+    @contextmanager
+    def stage(self, name: str):
+        started = time.perf_counter()
+        if self.progress:
+            self.progress(name, 0, 1)
+        yield
+        self.timings[name] = round(time.perf_counter() - started, 3)
+
+    def keep(self, name: str, result) -> None:
+        """Store a section and collect the diagnostics it carries."""
+        self.sections[name] = result
+        self.warnings.extend(getattr(result, "diagnostics", ()) or ())
+
+
+def run_study(instrument: Instrument, options: RunOptions, progress: Progress | None = None) -> StudyResults:
+    """Run every stage of the analysis on ``options.data`` (default: the bundled demo).
+
+    BLAS is held to one thread: the matrices are small (items × items), where a second thread costs
+    more than it gives (parallel analysis: 0.3 s on one thread, 30 s on two under load);
+    ``options.workers`` parallelises the bootstrap across processes instead.
+    """
+    with threadpool_limits(limits=1):
+        return _run_stages(instrument, options, progress)
+
+
+def _run_stages(instrument: Instrument, options: RunOptions, progress: Progress | None) -> StudyResults:
+    run = _Run(instrument, options, progress)
+    run.sections["instrument"] = instrument.document
+    data_path = Path(options.data) if options.data else demo_data_path()
+    with run.stage("read"):
+        survey = readers.read_survey(data_path, instrument, sheet=options.sheet)
+    with run.stage("clean"):
+        cleaned = cleaning.clean_responses(survey, instrument, _cleaning_options(options))
+        run.keep("cleaning", cleaned)
+        run.sections["exclusions"] = cleaned.exclusions
+        run.sections["input"] = survey
+        run.sections["privacy"] = {"dropped_personal_columns": list(survey.dropped_personal_columns),
+                                   "masked_cells": survey.masked_cells}
+    analysed = cleaned.analysed
+    items = analysed[instrument.item_ids].astype(float)
+    with run.stage("missing"):
+        summary = missing.summarise_missing(items)
+        run.keep("missing", summary)
+    complete = items.dropna()
+    run.warnings.extend(validation.require_sample_size(complete, instrument, file=str(data_path)))
+    with run.stage("descriptives"):
+        _describe(run, analysed, items)
+    with run.stage("psychometrics"):
+        _psychometrics(run, complete)
+    with run.stage("cfa"):
+        cfa = sem.fit_cfa(complete, instrument.measurement)
+        run.keep("cfa", cfa)
+        _validity(run, complete, cfa)
+        if len(instrument.measurement) > 1:
+            run.keep("common_method_cfa", common_method.one_factor_cfa_comparison(complete, instrument.measurement, cfa))
+    if instrument.has_structural_model:
+        with run.stage("sem"):
+            _structural(run, complete, analysed)
+    else:
+        run.skipped["sem"] = "the instrument has no structural model (measurement study)"
+        run.skipped["ipma"] = "IPMA needs a structural model"
+    run.sections["meta"] = _meta(run, survey, cleaned, complete, data_path)
+    run.sections["warnings"] = [w.to_dict() for w in _unique(run.warnings)]
+    return StudyResults({"meta": run.sections.pop("meta"), **run.sections}, run.skipped)
+
+
+def _cleaning_options(options: RunOptions) -> cleaning.CleaningOptions:
+    chosen = {"min_duration": options.min_duration, "max_missing": options.max_missing}
+    return cleaning.CleaningOptions(no_clean=options.no_clean,
+                                    **{k: v for k, v in chosen.items() if v is not None})
+
+
+def _describe(run: _Run, analysed: pd.DataFrame, items: pd.DataFrame) -> None:
+    instrument = run.instrument
+    scales = {item.id: (c.scale.min, c.scale.max) for c in instrument.constructs for item in c.items}
+    run.keep("descriptives", descriptives.describe_items(items, scales, instrument.measurement))
+    run.sections["sample"] = _sample_profile(instrument, analysed)
+    run.keep("normality", normality.mardia(items.dropna()))
+    run.sections["indicators"] = _indicators(run, analysed)
+
+
+def _sample_profile(instrument: Instrument, analysed: pd.DataFrame) -> list:
+    """Counts and % of every categorical background question (labels in the first language)."""
+    lang = instrument.languages[0]
+    tables = []
+    for question in instrument.questions:
+        options = [(o.code, o.label.get(lang)) for o in question.options]
+        if question.type == "single" and question.id in analysed:
+            tables.append(descriptives.frequency_table(analysed[question.id], options, question.id))
+        elif question.type == "multiple" and set(question.option_columns()) <= set(analysed.columns):
+            tables.append(descriptives.multiple_response_table(analysed[question.option_columns()], options,
+                                                               question.id))
+    return tables
+
+
+def _indicators(run: _Run, analysed: pd.DataFrame) -> dict:
+    """NPS, repeat-purchase rate and paid-membership share, overall and by main platform."""
+    instrument = run.instrument
+    platform = instrument.question_by_role("platform")
+    group = analysed[platform.id] if platform is not None and platform.id in analysed else None
+    out = {}
+    nps = instrument.question_by_role("nps")
+    if nps is not None and nps.id in analysed:
+        out["nps"] = indicators.net_promoter_score(analysed[nps.id], group)
+    orders = instrument.question_by_role("orders")
+    if orders is not None and orders.id in analysed:
+        out["repeat_purchase"] = indicators.repeat_purchase_rate(analysed[orders.id], group)
+    membership = instrument.question_by_role("membership")
+    if membership is not None and membership.id in analysed:
+        none_code = next((o.code for o in membership.options if o.none), None)
+        out["paid_membership"] = indicators.paid_membership_share(analysed[membership.id], group, none_code)
+    for result in out.values():
+        run.warnings.extend(result.diagnostics)
+    if not out:
+        run.skipped["indicators"] = "no question has the role nps, orders or membership"
+    return out
+
+
+def _psychometrics(run: _Run, complete: pd.DataFrame) -> None:
+    measurement = run.instrument.measurement
+    rel = reliability.assess_reliability(complete, measurement)
+    run.sections["reliability"] = rel
+    for result in rel.values():
+        run.warnings.extend(result.diagnostics)
+    run.keep("factorability", factorability.assess_factorability(complete))
+    run.keep("efa", efa.fit_efa(complete, measurement, seed=run.options.seed))
+    run.keep("common_method", common_method.harman_test(complete))
+
+
+def _validity(run: _Run, complete: pd.DataFrame, cfa) -> None:
+    result = validity.assess_validity(complete, run.instrument.measurement, cfa.std_loadings, cfa.latent_cor)
+    run.keep("validity", result)
+
+
+def _structural(run: _Run, complete: pd.DataFrame, analysed: pd.DataFrame) -> None:
+    instrument = run.instrument
+    options = run.options
+    hypotheses = {h.label: str(h) for h in instrument.hypotheses}
+    signs = {h.label: h.sign for h in instrument.hypotheses}
+
+    def report(done: int, total: int) -> None:
+        if run.progress:
+            run.progress("bootstrap", done, total)
+
+    fitted = sem.fit_sem(complete, instrument.measurement, instrument.structural_syntax(), hypotheses,
+                         bootstrap=options.bootstrap, seed=options.seed, workers=options.workers,
+                         progress=report, signs=signs)
+    run.keep("sem", fitted)
+    outcome = instrument.outcome or instrument.structural[-1].lhs
+    performance = {c.id: ipma.construct_performance(
+        descriptives.construct_mean_score(analysed, c.item_ids), c.scale.min, c.scale.max)
+        for c in instrument.constructs}
+    into_outcome = [e for e in fitted.effects if e.target == outcome]
+    run.sections["ipma"] = ipma.importance_performance({e.source: e.total for e in into_outcome},
+                                                       {e.source: e.total_std for e in into_outcome}, performance)
+
+
+def _meta(run: _Run, survey, cleaned, complete: pd.DataFrame, data_path: Path) -> dict:
+    options = run.options
+    return {
+        "n_raw": int(len(survey.responses)),
+        "n_excluded": int(cleaned.n_excluded),
+        "n_analyzed": int(len(complete)),
+        "n_kept": int(len(cleaned.analysed)),
+        "seed": options.seed,
+        "bootstrap": options.bootstrap,
+        "instrument_id": run.instrument.id,
+        "data_file": data_path.name,
+        "data_sha256": hashlib.sha256(data_path.read_bytes()).hexdigest(),
+        "version": _version(),
+        "options": {"no_clean": options.no_clean, "min_duration": options.min_duration,
+                    "max_missing": options.max_missing, "sheet": options.sheet},
+        "timings": dict(run.timings),
+    }
+
+
+def _version() -> str:
+    try:
+        return metadata.version("loyalty-survey")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    seen, out = set(), []
+    for d in diagnostics:
+        if (d.code, d.message) not in seen:
+            seen.add((d.code, d.message))
+            out.append(d)
+    return out
+

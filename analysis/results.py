@@ -1,0 +1,70 @@
+"""The aggregate results of one run (Contract 3) and its deterministic JSON form."""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+#: sections of results.json in the order they are written
+SECTIONS = ("meta", "instrument", "input", "privacy", "exclusions", "cleaning", "missing", "sample", "descriptives",
+            "indicators", "normality", "reliability", "factorability", "efa", "common_method", "common_method_cfa", "cfa",
+            "validity", "sem", "ipma", "baseline", "warnings")
+
+
+def to_plain(value):
+    """JSON-safe plain Python: objects with ``to_dict`` are expanded, numpy scalars unwrapped, NaN/±inf → None."""
+    if hasattr(value, "to_dict") and not isinstance(value, dict):
+        return to_plain(value.to_dict())
+    if isinstance(value, dict):
+        return {str(k): to_plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [to_plain(v) for v in value.tolist()]
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        number = float(value)
+        return number if math.isfinite(number) else None
+    return value
+
+
+@dataclass(frozen=True)
+class StudyResults:
+    """Every section of one run; absent sections (e.g. ``sem`` in a measurement-only study) are ``None``
+    and listed in ``skipped`` with the reason."""
+
+    sections: dict = field(default_factory=dict)
+    skipped: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        out = {name: to_plain(self.sections[name]) for name in SECTIONS if name in self.sections}
+        out.update({name: to_plain(v) for name, v in self.sections.items() if name not in SECTIONS})
+        out["skipped"] = dict(self.skipped)
+        return out
+
+
+def write_results_json(results: dict, path: Path) -> None:
+    """Write ``results`` as UTF-8 JSON, keys in insertion order, no NaN (byte-identical for identical input)."""
+    text = json.dumps(to_plain(results), ensure_ascii=False, indent=1, allow_nan=False)
+    Path(path).write_text(text + "\n", encoding="utf-8")
+
+
+def read_results_json(path: Path) -> dict:
+    """Read a results.json written by :func:`write_results_json`."""
+    from questionnaire.errors import InputError
+
+    try:
+        results = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{path}: results file not found (run 'loyalty run' first)") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise InputError(f"{path}: not a readable results.json ({err})") from None
+    if not isinstance(results, dict) or "meta" not in results:
+        raise InputError(f"{path}: not a results.json written by loyalty (no 'meta' section)")
+    return results
