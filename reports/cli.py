@@ -8,7 +8,6 @@ from pathlib import Path
 
 from questionnaire.errors import InputError
 
-DEFAULT_OUT = "loyalty-output"
 FORMATS = ("docx", "html", "md", "xlsx")
 
 
@@ -70,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--data", type=Path, help="survey export: CSV, XLSX, SPSS .sav or Stata .dta (default: demo data)")
     run.add_argument("--instrument", type=Path, help="instrument YAML (default: the bundled e-commerce instrument)")
     run.add_argument("--sheet", help="worksheet to read from an XLSX file (default: the first)")
-    run.add_argument("--out", type=Path, help=f"output folder (default: ./{DEFAULT_OUT})")
+    run.add_argument("--out", type=Path, help="output folder (default: ./loyalty-output)")
     run.add_argument("--bootstrap", type=_positive_int, default=2000, metavar="B",
                      help="bootstrap resamples for indirect effects (default 2000; 0 = none)")
     run.add_argument("--seed", type=_positive_int, default=1, metavar="S", help="random seed (default 1)")

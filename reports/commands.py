@@ -11,6 +11,8 @@ from questionnaire.instrument import Instrument, bundled_instrument_path
 from questionnaire.loader import load_instrument
 from reports.outputs import atomic_output_dir
 
+DEFAULT_OUT = "loyalty-output"
+
 
 def _instrument(path: Path | None) -> Instrument:
     return load_instrument(path or bundled_instrument_path())
@@ -43,3 +45,106 @@ def write_simulated_study(study, folder: Path) -> None:
     study.responses.to_csv(folder / "responses.csv", index=False, encoding="utf-8")
     (folder / "truth.yaml").write_text(
         yaml.safe_dump(study.truth, allow_unicode=True, sort_keys=False, width=110), encoding="utf-8")
+
+
+def command_run(args: argparse.Namespace) -> int:
+    """Analyse the data, then write results.json, exclusions.csv, model.lav and the report, atomically."""
+    from analysis.baseline import compare_waves
+    from analysis.cleaning import write_exclusions_csv
+    from analysis.pipeline import RunOptions, run_study
+    from analysis.results import read_results_json, to_plain, write_results_json
+    from reports.progress import progress_reporter
+
+    instrument = _instrument(args.instrument)
+    previous = read_results_json(args.baseline) if args.baseline else None
+    options = RunOptions(data=args.data, sheet=args.sheet, bootstrap=args.bootstrap, seed=args.seed,
+                         workers=max(1, args.workers), min_duration=args.min_duration,
+                         max_missing=args.max_missing, no_clean=args.no_clean)
+    with progress_reporter() as progress:
+        study = run_study(instrument, options, progress)
+    results = study.to_dict()
+    if previous is not None:
+        comparison = compare_waves(previous, results)
+        results["baseline"] = to_plain(comparison)
+        results["warnings"] += [d.to_dict() for d in comparison.diagnostics]
+    out = Path(args.out or DEFAULT_OUT)
+    with atomic_output_dir(out) as staging:
+        write_results_json(results, staging / "results.json")
+        write_exclusions_csv(study.sections["cleaning"], staging / "exclusions.csv")
+        model = (results.get("sem") or results.get("cfa") or {}).get("model")
+        if model:
+            (staging / "model.lav").write_text(model + "\n", encoding="utf-8")
+        written = _render(results, instrument, staging, args.lang, args.formats)
+    _print_summary(results, out.resolve(), ["results.json", "exclusions.csv", *(["model.lav"] if model else []),
+                                            *written])
+    return 0
+
+
+def command_validate(args: argparse.Namespace) -> int:
+    """Read and check the data; on problems write validation.csv (all of them) and exit 2."""
+    from analysis.readers import read_survey
+    from analysis.validation import ValidationError, write_validation_csv
+
+    instrument = _instrument(args.instrument)
+    try:
+        survey = read_survey(args.data, instrument, sheet=args.sheet)
+    except ValidationError as err:
+        target = Path(args.out or ".") / "validation.csv"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_validation_csv(err, target)
+        raise InputError(f"{err}\n(all {len(err.table)} problem(s) written to {target.resolve()})") from None
+    print(f"{args.data}: {survey.n_respondents} respondents, every answer valid "
+          f"({len(survey.column_map)} columns matched; extra columns kept aside: {len(survey.extra_columns)}; "
+          f"personal-data columns dropped: {len(survey.dropped_personal_columns)})")
+    return 0
+
+
+def command_report(args: argparse.Namespace) -> int:
+    """Re-render the report (or one chapter) from a saved results.json, without refitting anything."""
+    from analysis.results import read_results_json
+    from questionnaire.loader import parse_instrument
+
+    results = read_results_json(args.results)
+    instrument = parse_instrument(results.get("instrument"), f"{args.results} (instrument section)")
+    if args.templates is not None and not Path(args.templates).is_dir():
+        raise InputError(f"{args.templates}: --templates must be a folder of templates")
+    out = Path(args.out) if args.out else Path(args.results).parent
+    with atomic_output_dir(out) as staging:
+        written = _render(results, instrument, staging, args.lang, args.formats, args.chapter, args.templates)
+    print(f"report written to {out.resolve()}: {', '.join(written)}")
+    return 0
+
+
+def command_questionnaire(args: argparse.Namespace) -> int:
+    """``render``: the questionnaire as respondents see it; ``template``: the data-entry workbook."""
+    from reports.questionnaire_render import render_questionnaire, write_entry_template
+
+    instrument = _instrument(args.instrument)
+    if args.qcommand == "render":
+        target = Path(args.out or f"questionnaire_{args.lang}.{args.fmt}")
+        render_questionnaire(instrument, args.lang, args.fmt, target)
+    else:
+        target = Path(args.output)
+        if target.suffix.lower() != ".xlsx":
+            raise InputError(f"{target}: the data-entry template must be an .xlsx file")
+        write_entry_template(instrument, target)
+    print(f"wrote {target.resolve()}")
+    return 0
+
+
+def _render(results: dict, instrument: Instrument, folder: Path, lang: str, formats, chapter=None,
+            templates=None) -> list[str]:
+    from reports.report import render_report
+
+    paths = render_report(results, instrument, folder, lang=lang, formats=tuple(formats), chapter=chapter,
+                          templates_dir=templates)
+    return [str(Path(p).relative_to(folder)) for p in paths]
+
+
+def _print_summary(results: dict, out: Path, written: list[str]) -> None:
+    meta = results["meta"]
+    lines = [f"{meta['n_raw']} respondents read, {meta['n_excluded']} excluded, {meta['n_analyzed']} analysed",
+             f"{len(results.get('warnings', []))} warning(s) recorded in results.json and the report"]
+    lines.append(f"outputs in {out}:")
+    lines += [f"  {name}" for name in written]
+    print("\n".join(lines))
