@@ -117,7 +117,8 @@ def command_report(args: argparse.Namespace) -> int:
 
 def command_questionnaire(args: argparse.Namespace) -> int:
     """``render``: the questionnaire as respondents see it; ``template``: the data-entry workbook."""
-    from reports.questionnaire_render import render_questionnaire, write_entry_template
+    from questionnaire.entry_template import write_entry_template
+    from reports.questionnaire_render import render_questionnaire
 
     instrument = _instrument(args.instrument)
     if args.qcommand == "render":
@@ -136,9 +137,9 @@ def _render(results: dict, instrument: Instrument, folder: Path, lang: str, form
             templates=None) -> list[str]:
     from reports.report import render_report
 
-    paths = render_report(results, instrument, folder, lang=lang, formats=tuple(formats), chapter=chapter,
-                          templates_dir=templates)
-    return [str(Path(p).relative_to(folder)) for p in paths]
+    written = render_report(results, instrument, folder, lang=lang, formats=tuple(formats), chapter=chapter,
+                            templates_dir=templates)
+    return [str(Path(path).relative_to(folder)) for path in written.values()]
 
 
 def _print_summary(results: dict, out: Path, written: list[str]) -> None:

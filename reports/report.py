@@ -1,0 +1,127 @@
+"""Entry point of the report: results dict + instrument → report.docx / report.html / report.md /
+tables.xlsx and figures/*.png|svg in ``out_dir``.
+
+Templates are ``reports/templates/<lang>/NN_name.md.j2`` (NN = chapter number: 00 abstract, 01–07 the
+chapters, 08 references, 09 appendix). A ``templates_dir`` overrides them file by file: a file
+``templates_dir/<lang>/NN_name.md.j2`` (or ``templates_dir/NN_name.md.j2``) replaces the bundled one.
+"""
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+
+from questionnaire.errors import input_error
+from questionnaire.instrument import Instrument
+from reports.context import build_context
+from reports.document import Document, FigureBlock, Part, build_document
+from reports.questionnaire_render import questionnaire_blocks
+
+FORMATS = ("docx", "html", "md", "xlsx")
+NUMBERED_CHAPTERS = range(1, 8)
+APPENDIX_NUMBER = 9
+
+
+def bundled_templates_dir(lang: str) -> Path:
+    return Path(str(resources.files("reports.templates") / lang))
+
+
+def _template_dirs(lang: str, templates_dir: str | Path | None) -> list[Path]:
+    dirs = []
+    if templates_dir is not None:
+        user = Path(templates_dir)
+        if not user.is_dir():
+            raise input_error("templates folder not found", value=str(user), allowed="an existing folder of *.md.j2 files")
+        dirs.append(user / lang if (user / lang).is_dir() else user)
+    dirs.append(bundled_templates_dir(lang))
+    return dirs
+
+
+def template_environment(lang: str, templates_dir: str | Path | None = None) -> jinja2.Environment:
+    """Jinja2 environment: user templates first, bundled ones second; StrictUndefined; autoescape for HTML."""
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in _template_dirs(lang, templates_dir)]),
+        undefined=jinja2.StrictUndefined, autoescape=jinja2.select_autoescape(["html", "htm", "xml"]),
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+
+def chapter_templates(env: jinja2.Environment) -> dict[int, str]:
+    """Chapter number → template name, from the file names ``NN_*.md.j2``."""
+    found: dict[int, str] = {}
+    for name in sorted(env.list_templates(filter_func=lambda n: n.endswith(".md.j2") and "/" not in n)):
+        prefix = name.split("_", 1)[0]
+        if prefix.isdigit():
+            found.setdefault(int(prefix), name)
+    return found
+
+
+def _part_number(chapter: int) -> str | None:
+    if chapter in NUMBERED_CHAPTERS:
+        return str(chapter)
+    return "A" if chapter == APPENDIX_NUMBER else None
+
+
+def build_report_document(results: dict, instrument: Instrument, lang: str = "zh", chapter: int | None = None,
+                          templates_dir: str | Path | None = None) -> Document:
+    """Render the templates with the report context and parse them into a :class:`Document`."""
+    context = build_context(results, instrument, lang)
+    env = template_environment(lang, templates_dir)
+    templates = chapter_templates(env)
+    if chapter is not None:
+        if chapter not in templates:
+            raise input_error("no such chapter", value=chapter,
+                              allowed=", ".join(str(k) for k in sorted(templates)))
+        templates = {chapter: templates[chapter]}
+    parts = []
+    for number, name in sorted(templates.items()):
+        try:
+            text = env.get_template(name).render(**context.values)
+        except jinja2.TemplateSyntaxError as err:
+            raise input_error(f"template syntax error at line {err.lineno}: {err.message}", file=err.filename or name) from None
+        except jinja2.UndefinedError as err:
+            raise input_error(f"template uses an unknown name: {err.message}", file=name,
+                              allowed="the names of the bundled templates (see reports/templates)") from None
+        parts.append(Part(text, _part_number(number)))
+    appendix = questionnaire_blocks(instrument, lang, title_level=2)
+    return build_document(parts, context.title, lang, context.tables, context.figures, appendix)
+
+
+def render_report(results: dict, instrument: Instrument, out_dir: str | Path, lang: str = "zh",
+                  formats: tuple[str, ...] | list[str] = FORMATS, chapter: int | None = None,
+                  templates_dir: str | Path | None = None) -> dict[str, Path]:
+    """Write the report in ``formats`` to ``out_dir``; returns format → path (plus 'figures' → folder).
+
+    The whole report goes to report.docx/.html/.md and tables.xlsx; with ``chapter=N`` only chapter N is
+    rendered, to chapterN.docx/... and tables_chapterN.xlsx. Figures go to ``out_dir/figures``.
+    """
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise input_error("unknown report format", value=",".join(unknown) or "(none)", allowed=", ".join(FORMATS))
+    document = build_report_document(results, instrument, lang, chapter, templates_dir)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    outputs: dict[str, Path] = {}
+    images: dict[str, Path] = {}
+    specs = [b.spec for b in document.blocks if isinstance(b, FigureBlock)]
+    if specs and any(f in formats for f in ("docx", "html", "md")):
+        from reports.figures import render_figures
+
+        rendered = render_figures(specs, out_dir / "figures")
+        images = {k: r.png for k, r in rendered.items()}
+        outputs["figures"] = out_dir / "figures"
+    stem = "report" if chapter is None else f"chapter{chapter}"
+    if "docx" in formats:
+        from reports.render_docx import write_docx
+        outputs["docx"] = write_docx(document, out_dir / f"{stem}.docx", images, title_page=chapter is None)
+    if "html" in formats:
+        from reports.render_html import write_html
+        outputs["html"] = write_html(document, out_dir / f"{stem}.html", images, title_page=chapter is None)
+    if "md" in formats:
+        from reports.render_markdown import write_markdown
+        outputs["md"] = write_markdown(document, out_dir / f"{stem}.md", images)
+    if "xlsx" in formats:
+        from reports.render_xlsx import write_xlsx
+        name = "tables.xlsx" if chapter is None else f"tables_chapter{chapter}.xlsx"
+        outputs["xlsx"] = write_xlsx(document, out_dir / name)
+    return outputs

@@ -1,0 +1,101 @@
+"""The report context: every section survives a missing or malformed key and says why it is empty."""
+import copy
+import re
+
+import pytest
+
+from reports.context import build_context
+from reports.report import build_report_document
+from reports.document import Bullets, Heading, Paragraph, TableBlock
+
+BAD = re.compile(r"\bnan\b|\bNone\b|\bNaN\b|\{\{|\{%|\[\[|built-in method|object at 0x")
+OPTION_NONE = re.compile(r"(○ |\n)None(?=\n|　|$)")   # the membership option labelled "None" in English
+
+
+def _all_text(doc) -> str:
+    parts = []
+    for b in doc.blocks:
+        if isinstance(b, (Heading, Paragraph)):
+            parts.append(b.text)
+        elif isinstance(b, Bullets):
+            parts += list(b.items)
+        elif isinstance(b, TableBlock):
+            parts += [b.table.caption, *b.table.header, *b.table.notes] + [c.text for r in b.table.rows for c in r]
+    return OPTION_NONE.sub("", "\n".join(parts))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_empty_results_dict_renders_with_reasons(instrument, lang):
+    doc = build_report_document({}, instrument, lang)
+    text = _all_text(doc)
+    assert BAD.search(text) is None
+    reason = "未计算" if lang == "zh" else "not computed"
+    assert text.count(reason) >= 15
+
+
+@pytest.mark.parametrize("key", ["meta", "exclusions", "reliability", "factorability", "efa", "common_method", "cfa",
+                                 "validity", "sem", "ipma", "warnings", "descriptives", "indicators", "missing",
+                                 "privacy", "normality", "text_answers"])
+def test_each_section_may_be_missing(instrument, results, key):
+    partial = copy.deepcopy(results)
+    partial.pop(key, None)
+    doc = build_report_document(partial, instrument, "zh")
+    assert BAD.search(_all_text(doc)) is None
+
+
+def test_malformed_values_do_not_raise(instrument, results):
+    broken = copy.deepcopy(results)
+    broken["sem"]["paths"][0] = {"lhs": "CS"}
+    broken["sem"]["r2"] = None
+    broken["reliability"]["PQ"] = 5
+    broken["cfa"]["fit"] = {"cfi": None, "rmsea": float("nan")}
+    broken["ipma"] = [{"construct": "XX", "importance": None}]
+    broken["indicators"]["nps"] = "oops"
+    broken["efa"]["loadings"] = {"PQ1": [0.5]}
+    doc = build_report_document(broken, instrument, "en")
+    assert BAD.search(_all_text(doc)) is None
+
+
+@pytest.fixture(scope="module")
+def synthetic(instrument, results_builder):
+    """The built results (known weak drivers, a failed HTMT, a driver in the improve-first quadrant)."""
+    return results_builder(instrument)
+
+
+def test_strategies_follow_the_ipma_priorities(instrument, synthetic):
+    ctx = build_context(synthetic, instrument, "zh")
+    priorities = ctx.tables["ipma"].rows
+    first = priorities[0][1].text
+    assert priorities[0][4].text == "优先改进"
+    # the first strategy section is the one that acts on the first-priority construct
+    sections = ctx.values["strategies"]["sections"]
+    assert first.split("（")[0] in sections[0]["text"]
+    assert [s["heading"][:3] for s in sections] == ["4.2", "4.3", "4.4", "4.5"]
+    plan = ctx.tables["plan"].rows
+    assert plan[0][0].text.startswith("短期") and plan[0][1].text == sections[0]["heading"].split(" ", 1)[1]
+
+
+def test_problems_are_derived_from_the_data(instrument, synthetic):
+    problems = build_context(synthetic, instrument, "en").values["problems"]["points"]
+    text = " ".join(problems)
+    assert "Weak drivers" in text and "Perceived price" in text          # PR -> CS is not significant
+    assert "HTMT of LY–CS is .870" in text                              # a failed discriminant-validity check
+    assert "Low performance" in text
+
+
+def test_fit_verdicts_use_published_cutoffs(instrument, synthetic):
+    bad = copy.deepcopy(synthetic)
+    bad["sem"]["fit"]["rmsea"] = 0.095
+    ctx = build_context(bad, instrument, "en")
+    row = next(r for r in ctx.tables["fit"].rows if r[0].text == "RMSEA")
+    assert [row[3].text, row[4].text, row[5].text] == ["good", ".095", "poor"]
+    assert "SEM RMSEA = .095" in " ".join(ctx.values["problems"]["points"])
+
+
+def test_fit_verdicts_of_the_pipeline_are_used_when_present(instrument, results):
+    verdicts = {v["index"]: v for v in results["cfa"].get("fit_verdicts", [])}
+    if not verdicts:
+        pytest.skip("the results carry no fit_verdicts")
+    ctx = build_context(results, instrument, "en")
+    row = next(r for r in ctx.tables["fit"].rows if r[0].text == "CFI")
+    assert row[1].text == verdicts["cfi"]["threshold"] and row[3].text == verdicts["cfi"]["verdict"]
