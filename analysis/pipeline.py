@@ -19,7 +19,7 @@ from threadpoolctl import threadpool_limits
 from analysis import cleaning, common_method, descriptives, efa, factorability, indicators, ipma, missing
 from analysis import normality, readers, reliability, sem, validation, validity
 from analysis.diagnostics import Diagnostic
-from analysis.results import StudyResults
+from analysis.results import StudyResults, to_plain
 from questionnaire.instrument import Instrument
 
 Progress = Callable[[str, int, int], None]
@@ -186,8 +186,18 @@ def _psychometrics(run: _Run, complete: pd.DataFrame) -> None:
 
 
 def _validity(run: _Run, complete: pd.DataFrame, cfa) -> None:
+    """Validity from the CFA; CR, AVE and the standardized loadings also join the reliability table."""
     result = validity.assess_validity(complete, run.instrument.measurement, cfa.std_loadings, cfa.latent_cor)
-    run.keep("validity", result)
+    run.warnings.extend(result.diagnostics)
+    run.sections["validity"] = {**result.to_dict(), "latent_cor": cfa.latent_cor}
+    merged = {}
+    for construct, rel in run.sections["reliability"].items():
+        table = to_plain(rel)
+        table["cr"], table["ave"] = result.cr.get(construct), result.ave.get(construct)
+        for item, row in table["items"].items():
+            row["loading"] = cfa.std_loadings.get(construct, {}).get(item)
+        merged[construct] = table
+    run.sections["reliability"] = merged
 
 
 def _structural(run: _Run, complete: pd.DataFrame, analysed: pd.DataFrame) -> None:

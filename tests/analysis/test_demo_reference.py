@@ -1,0 +1,155 @@
+"""The whole pipeline on the bundled demo study equals psych, lavaan and semTools.
+
+References (R scripts beside them, run on tests/fixtures/demo_items.csv — the demo's analysed rows,
+derived from the simulator's truth, not from our cleaning code):
+  psych_demo.json   psych_bfi.R demo_items.csv demo_mapping.json psych_demo.json
+  lavaan_demo.json  lavaan_sem.R --data demo_items.csv --model demo_model.lav --bootstrap 2000 --seed 1
+  demo_htmt.json    demo_htmt.R
+Tolerance: 1e-3 absolute; χ², AIC and BIC 1e-3 relative (issue 5); bootstrap CI ends within 0.4
+bootstrap SE of lavaan's (independent draws: two 2.5% quantiles of 2000 draws differ by ≈ .085 SD).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from analysis.pipeline import RunOptions, demo_data_path, run_study
+from questionnaire.instrument import bundled_instrument_path
+from questionnaire.loader import load_instrument
+
+FIX = Path(__file__).parents[1] / "fixtures"
+TOL = 1e-3
+FIT_KEYS = {"chisq": "chisq", "df": "df", "pvalue": "pvalue", "cfi": "cfi", "tli": "tli", "nfi": "nfi",
+            "rfi": "rfi", "ifi": "ifi", "pnfi": "pnfi", "pgfi": "pgfi", "rmsea": "rmsea",
+            "rmsea_ci_lower": "rmsea.ci.lower", "rmsea_ci_upper": "rmsea.ci.upper", "pclose": "rmsea.pvalue",
+            "srmr": "srmr", "rmr": "rmr", "gfi": "gfi", "agfi": "agfi", "aic": "aic", "bic": "bic"}
+RELATIVE = {"chisq", "aic", "bic"}
+
+
+@pytest.fixture(scope="module")
+def results():
+    study = run_study(load_instrument(bundled_instrument_path()), RunOptions(bootstrap=2000, seed=1))
+    return json.loads(json.dumps(study.to_dict()))
+
+
+@pytest.fixture(scope="module")
+def psych_ref():
+    return json.loads((FIX / "psych_demo.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def lavaan_ref():
+    return json.loads((FIX / "lavaan_demo.json").read_text())
+
+
+def test_pipeline_analyses_exactly_the_reference_rows(results):
+    reference = pd.read_csv(FIX / "demo_items.csv")
+    truth = yaml.safe_load((demo_data_path().parent / "truth.yaml").read_text(encoding="utf-8"))
+    planted = {p["respondent"] for p in truth["planted"] if p["kind"] != "honest_with_missing"}
+    assert results["meta"]["n_analyzed"] == len(reference) == 488
+    assert {e["respondent"] for e in results["exclusions"]} == planted
+
+
+def test_reliability_equals_psych(results, psych_ref):
+    for construct, expected in psych_ref["reliability"].items():
+        got = results["reliability"][construct]
+        assert got["n"] == expected["n"]
+        for key in ("alpha", "alpha_std", "omega"):
+            assert got[key] == pytest.approx(expected[key], abs=TOL), (construct, key)
+        assert got["alpha_ci"] == pytest.approx(expected["alpha_ci"], abs=TOL)
+        for item, citc in expected["citc"].items():
+            assert got["items"][item]["citc"] == pytest.approx(citc, abs=TOL)
+            assert got["items"][item]["alpha_if_deleted"] == pytest.approx(expected["alpha_if_deleted"][item], abs=TOL)
+
+
+def test_factorability_and_harman_equal_psych(results, psych_ref):
+    expected = psych_ref["factorability"]
+    assert results["factorability"]["kmo"] == pytest.approx(expected["kmo"], abs=TOL)
+    for item, msa in expected["msa"].items():
+        assert results["factorability"]["msa"][item] == pytest.approx(msa, abs=TOL)
+    assert results["factorability"]["bartlett"]["chisq"] == pytest.approx(expected["bartlett"]["chisq"], rel=TOL)
+    assert results["factorability"]["bartlett"]["df"] == expected["bartlett"]["df"]
+    assert results["common_method"]["harman_first_factor_pct"] == pytest.approx(
+        psych_ref["common_method"]["harman_first_factor_pct"], abs=TOL)
+
+
+def test_efa_equals_psych_principal_varimax(results, psych_ref):
+    expected = psych_ref["efa"]
+    efa = results["efa"]
+    assert efa["method"] == "pc" and efa["rotation"] == "varimax"
+    assert efa["eigenvalues"] == pytest.approx(expected["eigenvalues"], abs=TOL)
+    assert efa["parallel_n_factors"] == expected["parallel_n_components"]
+    solution = expected["solutions"]["pc_varimax"]
+    assert efa["variance_explained_cum"] == pytest.approx(solution["vaccounted"]["Cumulative Var"], abs=TOL)
+    ours = np.array([efa["loadings"][item] for item in solution["loadings"]])
+    theirs = np.array(list(solution["loadings"].values()))
+    for column in ours.T:  # each of our factors is one of psych's, up to sign and order
+        gaps = [min(np.abs(column - ref).max(), np.abs(column + ref).max()) for ref in theirs.T]
+        assert min(gaps) < TOL
+
+
+def test_fit_table_equals_lavaan(results, lavaan_ref):
+    for section in ("cfa", "sem"):  # the structural part is saturated: both fit like the CFA
+        fit = results[section]["fit"]
+        for ours, theirs in FIT_KEYS.items():
+            expected = lavaan_ref["fit"][theirs]
+            tolerance = {"rel": TOL} if ours in RELATIVE else {"abs": TOL}
+            assert fit[ours] == pytest.approx(expected, **tolerance), (section, ours)
+
+
+def test_loadings_correlations_and_validity_equal_lavaan(results, lavaan_ref):
+    std = {(row["lhs"], row["rhs"]): row["est.std"] for row in lavaan_ref["std"] if row["op"] == "=~"}
+    for row in results["cfa"]["loadings"]:
+        assert row["std_all"] == pytest.approx(std[(row["lhs"], row["rhs"])], abs=TOL)
+    for a, row in lavaan_ref["cor_lv"].items():
+        for b, value in row.items():
+            assert results["validity"]["latent_cor"][a][b] == pytest.approx(value, abs=TOL)
+    for construct in lavaan_ref["cor_lv"]:
+        loadings = np.array([v for (lhs, _), v in std.items() if lhs == construct])
+        cr = loadings.sum() ** 2 / (loadings.sum() ** 2 + (1 - loadings ** 2).sum())
+        assert results["validity"]["cr"][construct] == pytest.approx(cr, abs=TOL)
+        assert results["validity"]["ave"][construct] == pytest.approx((loadings ** 2).mean(), abs=TOL)
+
+
+def test_htmt_equals_semtools(results):
+    expected = json.loads((FIX / "demo_htmt.json").read_text())
+    for key in ("htmt", "htmt2"):
+        for a, row in expected[key].items():
+            for b, value in row.items():
+                if a != b:
+                    assert results["validity"][key][a][b] == pytest.approx(value, abs=TOL), (key, a, b)
+
+
+def test_paths_and_r2_equal_lavaan(results, lavaan_ref):
+    estimates = {(r["lhs"], r["rhs"]): r for r in lavaan_ref["parameters"] if r["op"] == "~"}
+    std = {(r["lhs"], r["rhs"]): r for r in lavaan_ref["std"] if r["op"] == "~"}
+    assert len(results["sem"]["paths"]) == len(estimates) == 11
+    for path in results["sem"]["paths"]:
+        key = (path["lhs"], path["rhs"])
+        assert path["est"] == pytest.approx(estimates[key]["est"], abs=TOL)
+        assert path["se"] == pytest.approx(estimates[key]["se"], abs=TOL)
+        assert path["std_all"] == pytest.approx(std[key]["est.std"], abs=TOL)
+        assert path["std_se"] == pytest.approx(std[key]["se"], abs=TOL)
+    for construct in ("CS", "LY"):
+        assert results["sem"]["r2"][construct] == pytest.approx(lavaan_ref["r2"][construct], abs=TOL)
+
+
+def test_indirect_effects_and_bootstrap_intervals_match_lavaan(results, lavaan_ref):
+    defined = {r["lhs"]: r for r in lavaan_ref["parameters"] if r["op"] == ":="}
+    defined_std = {r["lhs"]: r for r in lavaan_ref["std"] if r["op"] == ":="}
+    percentile = {r["lhs"]: r for r in lavaan_ref["bootstrap"]["perc"] if r["op"] == ":="}
+    indirect = {e["from"]: e for e in results["sem"]["indirect"] if e["via"] == "CS" and e["to"] == "LY"}
+    assert set(indirect) == {"PQ", "SQ", "PR", "BI", "EX"}
+    for driver, effect in indirect.items():
+        name = f"ind_{driver}"
+        assert effect["est"] == pytest.approx(defined[name]["est"], abs=TOL)
+        assert effect["std_all"] == pytest.approx(defined_std[name]["est.std"], abs=TOL)
+        boot_se = percentile[name]["se"]
+        assert effect["ci_lower"] == pytest.approx(percentile[name]["ci.lower"], abs=0.4 * boot_se)
+        assert effect["ci_upper"] == pytest.approx(percentile[name]["ci.upper"], abs=0.4 * boot_se)
+    assert results["sem"]["bootstrap"]["B"] == 2000
