@@ -135,6 +135,17 @@ def _describe(run: _Run, analysed: pd.DataFrame, items: pd.DataFrame) -> None:
     run.sections["sample"] = _sample_profile(instrument, analysed)
     run.keep("normality", normality.mardia(items.dropna()))
     run.sections["indicators"] = _indicators(run, analysed)
+    run.sections["text_answers"] = _text_answers(instrument, analysed)
+
+
+def _text_answers(instrument: Instrument, analysed: pd.DataFrame) -> dict[str, list[str]]:
+    """Non-empty answers to the free-text questions (personal data already masked by the reader)."""
+    answers = {}
+    for question in instrument.questions:
+        if question.type == "text" and question.id in analysed:
+            values = analysed[question.id].dropna().astype(str).str.strip()
+            answers[question.id] = [v for v in values if v]
+    return answers
 
 
 def _sample_profile(instrument: Instrument, analysed: pd.DataFrame) -> list:

@@ -10,7 +10,7 @@ import numpy as np
 
 #: sections of results.json in the order they are written
 SECTIONS = ("meta", "instrument", "input", "privacy", "exclusions", "cleaning", "missing", "sample", "descriptives",
-            "indicators", "normality", "reliability", "factorability", "efa", "common_method", "common_method_cfa", "cfa",
+            "indicators", "text_answers", "normality", "reliability", "factorability", "efa", "common_method", "common_method_cfa", "cfa",
             "validity", "sem", "ipma", "baseline", "warnings")
 
 
