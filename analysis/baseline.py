@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 
 from scipy import stats
 
-from analysis.descriptives import _json_float
+from analysis.numbers import json_float
 from analysis.diagnostics import Diagnostic, warn
 from analysis.indicators import _z
 from questionnaire.errors import input_error
@@ -23,7 +23,7 @@ _NAN = float("nan")
 
 def _json_floats(result) -> dict:
     """Every field of a dataclass of floats, NaN as None."""
-    return {k: _json_float(v) for k, v in asdict(result).items()}
+    return {k: json_float(v) for k, v in asdict(result).items()}
 
 
 def _finite(*values: float) -> bool:
@@ -225,9 +225,9 @@ class ConstructChange:
 
     def to_dict(self) -> dict:
         return {"construct": self.construct, "n_before": self.n_before, "n_after": self.n_after,
-                "mean_before": _json_float(self.mean_before), "mean_after": _json_float(self.mean_after),
-                **self.test.to_dict(), "cohens_d": _json_float(self.cohens_d),
-                "hedges_g": _json_float(self.hedges_g)}
+                "mean_before": json_float(self.mean_before), "mean_after": json_float(self.mean_after),
+                **self.test.to_dict(), "cohens_d": json_float(self.cohens_d),
+                "hedges_g": json_float(self.hedges_g)}
 
 
 @dataclass(frozen=True)

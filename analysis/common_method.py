@@ -10,7 +10,8 @@ from scipy import stats
 
 from analysis.diagnostics import Diagnostic, warn
 from analysis.efa import eigenvalues
-from analysis.factorability import correlation_matrix, json_float, numeric_items, usable_items
+from analysis.factorability import correlation_matrix, usable_items
+from analysis.numbers import json_float, numeric_items
 from analysis.sem import CfaResult, fit_cfa
 
 #: Shares of total variance (percent) above which the first factor is flagged.

@@ -13,28 +13,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.diagnostics import Diagnostic, warn
+from analysis.numbers import json_float, numeric_column, plain_scalar
 from questionnaire.errors import input_error
-
-
-def _json_float(x: float) -> float | None:
-    """NaN and infinities become ``None`` so the value can go into JSON."""
-    x = float(x)
-    return x if math.isfinite(x) else None
-
-
-def _plain(value: object) -> object:
-    """A numpy scalar as the Python scalar it holds (for messages and JSON)."""
-    return value.item() if isinstance(value, np.generic) else value
-
-
-def _as_float(values: pd.Series, label: str) -> np.ndarray:
-    """The column as floats, missing cells as NaN; non-numeric content is bad input."""
-    converted = pd.to_numeric(values, errors="coerce")
-    bad = values.notna() & converted.isna()
-    if bad.any():
-        raise input_error("non-numeric value", column=label, value=_plain(values[bad].iloc[0]),
-                          allowed="numbers or empty cells")
-    return converted.to_numpy(dtype=float)
 
 
 # --------------------------------------------------------------------------- univariate moments
@@ -132,12 +112,12 @@ class ItemDescriptives:
     shares: dict[int, float]
 
     def to_dict(self) -> dict:
-        return {"n": self.n, "mean": _json_float(self.mean), "sd": _json_float(self.sd),
-                "median": _json_float(self.median), "skew": _json_float(self.skew),
-                "se_skew": _json_float(self.se_skew), "kurtosis": _json_float(self.kurtosis),
-                "se_kurtosis": _json_float(self.se_kurtosis), "min": _json_float(self.min),
-                "max": _json_float(self.max),
-                "shares": {str(k): _json_float(v) for k, v in self.shares.items()}}
+        return {"n": self.n, "mean": json_float(self.mean), "sd": json_float(self.sd),
+                "median": json_float(self.median), "skew": json_float(self.skew),
+                "se_skew": json_float(self.se_skew), "kurtosis": json_float(self.kurtosis),
+                "se_kurtosis": json_float(self.se_kurtosis), "min": json_float(self.min),
+                "max": json_float(self.max),
+                "shares": {str(k): json_float(v) for k, v in self.shares.items()}}
 
 
 @dataclass(frozen=True)
@@ -150,7 +130,7 @@ class ConstructScore:
     sd: float
 
     def to_dict(self) -> dict:
-        return {"n": self.n, "mean": _json_float(self.mean), "sd": _json_float(self.sd)}
+        return {"n": self.n, "mean": json_float(self.mean), "sd": json_float(self.sd)}
 
 
 @dataclass(frozen=True)
@@ -188,7 +168,7 @@ def describe_item(values: pd.Series, scale: tuple[int, int] | Mapping[str, tuple
     """
     name = item or str(values.name)
     lo, hi = _scale_of(name, scale)
-    x = _as_float(values, name)
+    x = numeric_column(values, name)
     x = x[~np.isnan(x)]
     n = x.size
     diags: list[Diagnostic] = []
@@ -223,7 +203,7 @@ def construct_mean_score(data: pd.DataFrame, items: Sequence[str]) -> pd.Series:
     missing = [i for i in items if i not in data.columns]
     if missing:
         raise input_error("item not in the data", column=missing[0], allowed=", ".join(map(str, data.columns)))
-    block = pd.DataFrame({i: _as_float(data[i], i) for i in items}, index=data.index)
+    block = pd.DataFrame({i: numeric_column(data[i], i) for i in items}, index=data.index)
     return block.mean(axis=1, skipna=True)
 
 
@@ -273,8 +253,8 @@ class CategoryCount:
     valid_percent: float
 
     def to_dict(self) -> dict:
-        return {"code": _plain(self.code), "label": self.label, "count": self.count,
-                "percent": _json_float(self.percent), "valid_percent": _json_float(self.valid_percent)}
+        return {"code": plain_scalar(self.code), "label": self.label, "count": self.count,
+                "percent": json_float(self.percent), "valid_percent": json_float(self.valid_percent)}
 
 
 @dataclass(frozen=True)
@@ -295,7 +275,7 @@ class FrequencyTable:
     def to_dict(self) -> dict:
         return {"question": self.question, "kind": self.kind, "n_total": self.n_total,
                 "n_valid": self.n_valid, "n_missing": self.n_missing,
-                "missing_percent": _json_float(100.0 * self.n_missing / self.n_total
+                "missing_percent": json_float(100.0 * self.n_missing / self.n_total
                                                if self.n_total else float("nan")),
                 "categories": [c.to_dict() for c in self.categories]}
 
@@ -318,7 +298,7 @@ def frequency_table(values: pd.Series, options: Sequence[tuple[object, str]],
     present = values.dropna()
     unknown = present[~present.isin(codes)]
     if len(unknown):
-        raise input_error("answer code not among the options", column=name, value=_plain(unknown.iloc[0]),
+        raise input_error("answer code not among the options", column=name, value=plain_scalar(unknown.iloc[0]),
                           allowed=", ".join(map(str, codes)))
     n_total, n_valid = int(values.size), int(present.size)
     cats = tuple(CategoryCount(code, label, int((present == code).sum()),
@@ -344,7 +324,7 @@ def multiple_response_table(columns: pd.DataFrame, options: Sequence[tuple[objec
     if bad.to_numpy().any():
         col = bad.any(axis=0).idxmax()
         raise input_error("multiple-choice cell is not 0/1", column=str(col),
-                          value=_plain(columns.loc[bad[col], col].iloc[0]), allowed="0, 1 or empty")
+                          value=plain_scalar(columns.loc[bad[col], col].iloc[0]), allowed="0, 1 or empty")
     answered = block.notna().any(axis=1)
     n_total, n_valid = int(len(block)), int(answered.sum())
     cats = []

@@ -20,7 +20,8 @@ from scipy import optimize
 
 from analysis import rotation as rot
 from analysis.diagnostics import Diagnostic, warn
-from analysis.factorability import correlation_matrix, json_float, numeric_items, usable_items
+from analysis.factorability import correlation_matrix, usable_items
+from analysis.numbers import json_float, numeric_items
 from questionnaire.errors import input_error
 
 #: Extraction methods, named as in psych (``"pc"`` = ``psych::principal``, others ``fa(fm=)``).

@@ -14,38 +14,12 @@ import pandas as pd
 from scipy import stats
 
 from analysis.diagnostics import Diagnostic, warn
-from questionnaire.errors import input_error
+from analysis.numbers import json_float, numeric_items
 
 #: Two items whose |r| reaches this are treated as the same item (the matrix is singular).
 DUPLICATE_R = 1 - 1e-10
 #: Smallest eigenvalue below which the correlation matrix is reported as (near) singular.
 SINGULAR_EIGENVALUE = 1e-8
-
-
-def json_float(x: float | None) -> float | None:
-    """``x`` as a JSON-safe float: NaN, infinities and ``None`` become ``None``."""
-    if x is None:
-        return None
-    x = float(x)
-    return x if math.isfinite(x) else None
-
-
-def numeric_items(data: pd.DataFrame, items: list[str] | None = None) -> pd.DataFrame:
-    """The item columns as floats (missing = NaN); an absent or non-numeric column is bad input."""
-    items = list(data.columns) if items is None else list(items)
-    missing = [item for item in items if item not in data.columns]
-    if missing:
-        raise input_error("item not found in the data:", column=missing[0], value=missing[0],
-                          allowed="columns " + ", ".join(map(str, data.columns)))
-    out = {}
-    for item in items:
-        converted = pd.to_numeric(data[item], errors="coerce")
-        bad = data[item].notna() & converted.isna()
-        if bad.any():
-            raise input_error("non-numeric value", column=item, value=data[item][bad].iloc[0],
-                              allowed="numbers or empty cells")
-        out[item] = converted.astype(float)
-    return pd.DataFrame(out, index=data.index)
 
 
 def usable_items(data: pd.DataFrame) -> tuple[list[str], tuple[Diagnostic, ...]]:

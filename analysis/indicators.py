@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.descriptives import _as_float, _json_float, _plain
+from analysis.numbers import json_float, numeric_column, plain_scalar
 from analysis.diagnostics import Diagnostic, warn
 from questionnaire.errors import input_error
 
@@ -55,9 +55,9 @@ class ChiSquareTest:
     min_expected: float
 
     def to_dict(self) -> dict:
-        return {"statistic": _json_float(self.statistic), "df": self.df, "pvalue": _json_float(self.pvalue),
+        return {"statistic": json_float(self.statistic), "df": self.df, "pvalue": json_float(self.pvalue),
                 "n": self.n, "n_cells": self.n_cells, "n_expected_below_5": self.n_expected_below_5,
-                "min_expected": _json_float(self.min_expected)}
+                "min_expected": json_float(self.min_expected)}
 
 
 def chi_square_independence(outcome: pd.Series, group: pd.Series,
@@ -108,10 +108,10 @@ class NpsEstimate:
     def to_dict(self) -> dict:
         return {"n": self.n, "promoters": self.promoters, "passives": self.passives,
                 "detractors": self.detractors,
-                "promoters_pct": _json_float(100 * self.promoters / self.n if self.n else float("nan")),
-                "detractors_pct": _json_float(100 * self.detractors / self.n if self.n else float("nan")),
-                "nps": _json_float(self.nps), "se": _json_float(self.se),
-                "ci_lower": _json_float(self.ci_lower), "ci_upper": _json_float(self.ci_upper)}
+                "promoters_pct": json_float(100 * self.promoters / self.n if self.n else float("nan")),
+                "detractors_pct": json_float(100 * self.detractors / self.n if self.n else float("nan")),
+                "nps": json_float(self.nps), "se": json_float(self.se),
+                "ci_lower": json_float(self.ci_lower), "ci_upper": json_float(self.ci_upper)}
 
 
 @dataclass(frozen=True)
@@ -125,8 +125,8 @@ class ProportionEstimate:
     ci_upper: float
 
     def to_dict(self) -> dict:
-        return {"n": self.n, "count": self.count, "proportion": _json_float(self.proportion),
-                "ci_lower": _json_float(self.ci_lower), "ci_upper": _json_float(self.ci_upper)}
+        return {"n": self.n, "count": self.count, "proportion": json_float(self.proportion),
+                "ci_lower": json_float(self.ci_lower), "ci_upper": json_float(self.ci_upper)}
 
 
 @dataclass(frozen=True)
@@ -209,10 +209,10 @@ def net_promoter_score(scores: pd.Series, group: pd.Series | None = None, level:
     ``scores`` must be integers 0–10 (missing allowed); anything else raises InputError.
     """
     name = str(scores.name or "nps")
-    x = _as_float(scores, name)
+    x = numeric_column(scores, name)
     bad = ~np.isnan(x) & ((x < 0) | (x > 10) | (x != np.round(x)))
     if bad.any():
-        raise input_error("NPS answer outside 0-10", column=name, value=_plain(scores[bad].iloc[0]),
+        raise input_error("NPS answer outside 0-10", column=name, value=plain_scalar(scores[bad].iloc[0]),
                           allowed="integers 0-10")
     values = pd.Series(x, index=scores.index)
     categories = pd.Series(np.where(np.isnan(x), None,
@@ -229,9 +229,9 @@ def repeat_purchase_rate(orders: pd.Series, group: pd.Series | None = None, min_
     R: ``prop.test(sum(orders >= 2, na.rm = TRUE), sum(!is.na(orders)), correct = FALSE)``.
     """
     name = str(orders.name or "orders")
-    x = _as_float(orders, name)
+    x = numeric_column(orders, name)
     if (x < 0).any():
-        raise input_error("negative order count", column=name, value=_plain(orders[x < 0].iloc[0]),
+        raise input_error("negative order count", column=name, value=plain_scalar(orders[x < 0].iloc[0]),
                           allowed="counts 0, 1, 2, ...")
     flags = pd.Series(np.where(np.isnan(x), np.nan, (x >= min_orders).astype(float)), index=orders.index)
     return _grouped_result("repeat_purchase", flags, flags, group,

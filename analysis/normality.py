@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.descriptives import _as_float, _json_float
+from analysis.numbers import json_float, numeric_column
 from analysis.diagnostics import Diagnostic, warn
 
 
@@ -40,7 +40,7 @@ class MardiaResult:
         out = {"n": self.n, "p": self.p, "df_skew": self.df_skew}
         for key in ("b1p", "b2p", "skew", "p_skew", "small_skew", "p_small", "kurtosis", "p_kurt",
                     "amos_kurtosis", "amos_cr"):
-            out[key] = _json_float(getattr(self, key))
+            out[key] = json_float(getattr(self, key))
         return out
 
 
@@ -83,7 +83,7 @@ def mardia(data: pd.DataFrame) -> MardiaResult:
     R: ``psych::mardia(data, na.rm = TRUE, plot = FALSE)``.
     Returns NaN statistics with a Diagnostic when the covariance matrix is singular or n ≤ p.
     """
-    x = (np.column_stack([_as_float(data[c], str(c)) for c in data.columns]) if data.shape[1]
+    x = (np.column_stack([numeric_column(data[c], str(c)) for c in data.columns]) if data.shape[1]
          else np.empty((len(data), 0)))
     x = x[~np.isnan(x).any(axis=1)]
     n, p = x.shape

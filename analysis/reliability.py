@@ -17,7 +17,8 @@ from scipy import stats
 
 from analysis.diagnostics import Diagnostic, warn
 from analysis.efa import extract_minres
-from analysis.factorability import DUPLICATE_R, json_float, numeric_items
+from analysis.factorability import DUPLICATE_R
+from analysis.numbers import json_float, numeric_items
 
 #: Thresholds of the usual flags (Nunnally, 1978; Nunnally & Bernstein, 1994).
 ALPHA_MIN = 0.70

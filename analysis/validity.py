@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.descriptives import _as_float, _json_float
+from analysis.numbers import json_float, numeric_column
 from analysis.diagnostics import Diagnostic, warn
 from questionnaire.errors import input_error
 
@@ -59,7 +59,7 @@ def item_correlations(data: pd.DataFrame, items: Sequence[str]) -> pd.DataFrame:
     absent = [i for i in items if i not in data.columns]
     if absent:
         raise input_error("item not in the data", column=absent[0], allowed=", ".join(map(str, data.columns)))
-    x = np.column_stack([_as_float(data[i], i) for i in items])
+    x = np.column_stack([numeric_column(data[i], i) for i in items])
     x = x[~np.isnan(x).any(axis=1)]
     if x.shape[0] < 2:
         r = np.full((len(items), len(items)), np.nan)
@@ -158,7 +158,7 @@ class ValidityFlag:
     threshold: float
 
     def to_dict(self) -> dict:
-        return {"code": self.code, "lhs": self.lhs, "rhs": self.rhs, "value": _json_float(self.value),
+        return {"code": self.code, "lhs": self.lhs, "rhs": self.rhs, "value": json_float(self.value),
                 "threshold": self.threshold}
 
 
@@ -201,11 +201,11 @@ class ValidityResult:
 
     def to_dict(self) -> dict:
         def nested(m):
-            return {a: {b: _json_float(v) for b, v in row.items()} for a, row in m.items()}
+            return {a: {b: json_float(v) for b, v in row.items()} for a, row in m.items()}
         return {"htmt": nested(self.htmt), "htmt2": nested(self.htmt2),
                 "fornell_larcker": nested(self.fornell_larcker),
-                "cr": {c: _json_float(v) for c, v in self.cr.items()},
-                "ave": {c: _json_float(v) for c, v in self.ave.items()},
+                "cr": {c: json_float(v) for c, v in self.cr.items()},
+                "ave": {c: json_float(v) for c, v in self.ave.items()},
                 "flags": [f.to_dict() for f in self.flags]}
 
 

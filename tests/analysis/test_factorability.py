@@ -13,7 +13,7 @@ import pytest
 
 from analysis.diagnostics import StatisticalWarning
 from analysis.factorability import (assess_factorability, bartlett_sphericity, correlation_matrix,
-                                    json_float, kmo, usable_items)
+                                    kmo, usable_items)
 from questionnaire.errors import InputError
 
 FIX = Path(__file__).parents[1] / "fixtures"
@@ -103,11 +103,6 @@ def test_low_kmo_is_reported():
     with pytest.warns(StatisticalWarning, match="low_kmo"):
         result = assess_factorability(frame)
     assert result.kmo < 0.6
-
-
-def test_json_float():
-    assert json_float(math.nan) is None and json_float(math.inf) is None and json_float(None) is None
-    assert json_float(np.float64(0.5)) == 0.5
 
 
 def test_non_numeric_cell_is_an_input_error():
