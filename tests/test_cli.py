@@ -1,0 +1,136 @@
+"""The command line (Contract 2): help everywhere, exit codes, the demo run, a measurement-only study."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from questionnaire.instrument import bundled_instrument_path
+from reports.cli import build_parser, main
+
+COMMANDS = [["run"], ["validate"], ["report"], ["questionnaire"], ["questionnaire", "render"],
+            ["questionnaire", "template"], ["simulate"]]
+
+
+@pytest.mark.parametrize("command", [[], *COMMANDS], ids=lambda c: " ".join(c) or "loyalty")
+def test_every_command_has_help(command, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main([*command, "--help"])
+    assert exit_info.value.code == 0
+    assert "usage: loyalty" in capsys.readouterr().out
+
+
+def test_no_command_prints_help_and_exits_2(capsys):
+    assert main([]) == 2
+    assert "COMMAND" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["run", "--bootstrap", "-1"], r"argument --bootstrap: '-1' must be 0 or more"),
+    (["run", "--format", "pdf"], r"argument --format: unknown format 'pdf'; allowed: docx,html,md,xlsx"),
+    (["run", "--max-missing", "2"], r"argument --max-missing: '2' must be between 0 and 1"),
+    (["run", "--min-duration", "soon"], r"argument --min-duration: 'soon' is not a number of seconds"),
+    (["report"], r"the following arguments are required: --results"),
+    (["frobnicate"], r"invalid choice: 'frobnicate'"),
+])
+def test_usage_errors_are_one_line_with_exit_2(argv, message, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert __import__("re").search(message, err)
+
+
+def test_bad_input_exits_2_with_one_line_and_no_traceback(tmp_path, capsys):
+    code = main(["run", "--data", str(tmp_path / "nowhere.csv"), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "nowhere.csv" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_internal_error_exits_1_with_one_line(monkeypatch, tmp_path, capsys):
+    import analysis.pipeline
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(analysis.pipeline, "run_study", broken)
+    assert main(["run", "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert err.strip() == ("loyalty: internal error: RuntimeError: simulated bug "
+                           "(rerun with --debug for details)")
+
+
+def test_demo_run_writes_every_output_and_says_where(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", "--bootstrap", "100", "--format", "md,xlsx"]) == 0
+    out = tmp_path / "loyalty-output"
+    printed = capsys.readouterr().out
+    assert f"outputs in {out}" in printed
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert results["meta"]["n_raw"] == 540 and results["meta"]["n_excluded"] == 40
+    assert results["meta"]["bootstrap"] == 100
+    exclusions = (out / "exclusions.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert len(exclusions) - 1 == len(results["exclusions"])
+    assert (out / "model.lav").read_text(encoding="utf-8").startswith("PQ =~ PQ1 + PQ2 + PQ3 + PQ4")
+    assert "CS ~ PQ + SQ + PR + BI + EX" in (out / "model.lav").read_text(encoding="utf-8")
+    assert str(results["meta"]["n_analyzed"]) in (out / "report.md").read_text(encoding="utf-8")
+    assert not (out / "report.docx").exists()
+
+
+def test_measurement_only_study_runs_up_to_validity(tmp_path, capsys):
+    """An instrument without a structural model: everything up to CFA and validity, no SEM (issue 4)."""
+    document = yaml.safe_load(bundled_instrument_path().read_text(encoding="utf-8"))
+    for key in ("structural", "hypotheses", "outcome"):
+        document.pop(key)
+    instrument = tmp_path / "measurement.yaml"
+    instrument.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["run", "--instrument", str(instrument), "--out", str(out), "--format", "md"]) == 0
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    for section in ("descriptives", "reliability", "factorability", "efa", "common_method", "cfa", "validity"):
+        assert results[section], section
+    assert results["reliability"]["PQ"]["alpha"] > 0.7
+    assert results["efa"]["n_factors"] == 7
+    assert results["cfa"]["fit"]["df"] == 278
+    assert "sem" not in results and "ipma" not in results
+    assert results["skipped"]["sem"] == "the instrument has no structural model (measurement study)"
+    assert "CS ~" not in (out / "model.lav").read_text(encoding="utf-8")
+
+
+def test_report_rerenders_one_chapter_without_refitting(tmp_path, capsys, monkeypatch):
+    out = tmp_path / "out"
+    assert main(["run", "--bootstrap", "50", "--out", str(out), "--format", "md"]) == 0
+    import analysis.pipeline
+
+    monkeypatch.setattr(analysis.pipeline, "run_study", None)  # any refit would crash
+    assert main(["report", "--results", str(out / "results.json"), "--chapter", "3", "--lang", "en",
+                 "--format", "md"]) == 0
+    chapter = (out / "chapter3.md").read_text(encoding="utf-8")
+    assert "Chapter 3" in chapter and "Chapter 4" not in chapter
+
+
+def test_questionnaire_commands(tmp_path, capsys):
+    target = tmp_path / "q.html"
+    assert main(["questionnaire", "render", "--lang", "zh", "--format", "html", "--out", str(target)]) == 0
+    assert "本题请选择" in target.read_text(encoding="utf-8")
+    assert main(["questionnaire", "template", str(tmp_path / "entry.txt")]) == 2
+    assert "must be an .xlsx file" in capsys.readouterr().err
+
+
+def test_simulate_writes_data_and_truth(tmp_path, capsys):
+    assert main(["simulate", "--n", "120", "--seed", "4", "--out", str(tmp_path)]) == 0
+    truth = yaml.safe_load((tmp_path / "truth.yaml").read_text(encoding="utf-8"))
+    assert truth["seed"] == 4 and truth["n_usable"] == 120
+    assert "wrote" in capsys.readouterr().out
+
+
+def test_installed_script_runs_help():
+    result = subprocess.run([sys.executable, "-m", "reports.cli", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "simulate" in result.stdout
+    assert build_parser().prog == "loyalty"
