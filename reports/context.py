@@ -7,6 +7,7 @@ tolerates a missing key: it then reads "not computed: <why>" instead of raising.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from questionnaire.errors import input_error
@@ -25,6 +26,48 @@ FIT_NAMES = {"chisq_df": "χ²/df", "cfi": "CFI", "tli": "TLI", "ifi": "IFI", "n
 # IPMA quadrants as the pipeline names them → our order (0 = improve first)
 QUADRANTS = {"concentrate_here": 0, "improve_first": 0, "keep_up_the_good_work": 1, "low_priority": 2,
              "possible_overkill": 3}
+OPEN_ANSWERS_SHOWN = 8
+# What the analysis' diagnostic codes mean, for the diagnostics table (zh, en); unknown codes print as they are.
+DIAGNOSTIC_NAMES = {
+    "chisq_small_expected": ("卡方检验的期望频数过小", "small expected counts in a χ² test"),
+    "chisq_degenerate": ("卡方检验无法进行", "χ² test not possible"),
+    "n_factors_disagree": ("因子数判断准则不一致", "factor-retention rules disagree"),
+    "n_factors_capped": ("因子数被截断", "number of factors capped"),
+    "heywood_case": ("Heywood 个案（负方差）", "Heywood case (negative variance)"),
+    "std_loading_above_one": ("标准化载荷大于 1", "standardized loading above 1"),
+    "negative_loading": ("负载荷", "negative loading"),
+    "not_converged": ("模型未收敛", "model did not converge"),
+    "one_factor_not_converged": ("单因子模型未收敛", "one-factor model did not converge"),
+    "efa_not_converged": ("因子分析未收敛", "EFA did not converge"),
+    "rotation_not_converged": ("因子旋转未收敛", "rotation did not converge"),
+    "sample_cov_not_pd": ("样本协方差矩阵非正定", "sample covariance not positive definite"),
+    "latent_cov_not_pd": ("潜变量协方差矩阵非正定", "latent covariance not positive definite"),
+    "latent_cor_near_one": ("潜变量相关接近 1", "latent correlation near 1"),
+    "information_singular": ("信息矩阵奇异，标准误不可靠", "singular information matrix"),
+    "singular_correlation": ("相关矩阵奇异", "singular correlation matrix"),
+    "collinear_items": ("题项共线", "collinear items"),
+    "bootstrap_failed": ("部分 Bootstrap 样本未收敛", "failed bootstrap samples"),
+    "bootstrap_inadmissible": ("部分 Bootstrap 解不可接受", "inadmissible bootstrap solutions"),
+    "low_kmo": ("KMO 偏低", "low KMO"),
+    "small_sample": ("样本量偏小", "small sample"),
+    "listwise_deletion": ("按列表删除缺失值", "listwise deletion"),
+    "mardia_listwise": ("Mardia 检验按列表删除", "Mardia test on complete cases"),
+    "mardia_singular": ("Mardia 检验无法计算", "Mardia test not possible"),
+    "common_method_bias": ("共同方法偏差", "common-method bias"),
+    "constant_item": ("题项无变异", "constant item"),
+    "duplicate_item": ("题项重复", "duplicate item"),
+    "two_item_construct": ("构念只有两个题项", "two-item construct"),
+    "reliability_undefined": ("信度无法计算", "reliability undefined"),
+    "htmt_negative_correlation": ("HTMT 中出现负相关", "negative correlation in HTMT"),
+    "membership_no_none": ("会员题没有“未开通”选项", "membership question has no 'none' option"),
+    "indicator_no_data": ("指标没有数据", "indicator has no data"),
+    "baseline_indicator_missing": ("上一期缺少该指标", "indicator missing in one wave"),
+    "baseline_construct_unmatched": ("两期构念不匹配", "construct not in both waves"),
+    "baseline_instrument_mismatch": ("两期问卷不一致", "different instruments in the two waves"),
+    "baseline_scale_mismatch": ("两期量表不一致", "different scales in the two waves"),
+    "baseline_degenerate": ("对比检验无法进行", "comparison not possible"),
+    "baseline_no_constructs": ("两期没有共同构念", "no construct in both waves"),
+}
 ALPHA_MIN, CR_MIN, AVE_MIN, HTMT_MAX, HARMAN_MAX, KMO_MIN = 0.70, 0.70, 0.50, 0.85, 50.0, 0.60
 # The four strategy headings of the outline (chapter 4) and the constructs each one acts on.
 STRATEGY_AREAS = ("product_service", "programme", "brand", "personal")
@@ -60,13 +103,29 @@ def _number(x):
         return None
 
 
-def _flag_text(flag) -> str:
-    """A check flag from the results (a string, or {code, lhs, rhs, value, threshold}) as text."""
+def _plain(x) -> str:
+    """Respondent-supplied text on one line, with the template markers ``[[...]]`` defused."""
+    if x is None:
+        return ""
+    return " ".join(str(x).split()).replace("[[", "[\u200b[").replace("]]", "]\u200b]")
+
+
+def _flag_text(flag, lang: str) -> str:
+    """A check flag from the results (a string, or {code, item | lhs, rhs, value}) as a sentence."""
     if not isinstance(flag, dict):
-        return str(flag)
-    where = "–".join(str(flag[k]) for k in ("lhs", "rhs") if flag.get(k))
-    value = f" = {ts.bounded(flag['value'])}" if ts.is_number(flag.get("value")) else ""
-    return f"{flag.get('code', '')} {where}{value}".strip()
+        return _plain(flag)
+    code, item = flag.get("code"), _plain(flag.get("item"))
+    value = ts.bounded(flag["value"]) if ts.is_number(flag.get("value")) else ts.DASH
+    zh = lang == "zh"
+    if code == "alpha_rises_if_deleted" and item:
+        return f"删除题项{item}后 α 升至{value}" if zh else f"α rises to {value} if {item} is deleted"
+    if code == "low_citc" and item:
+        return f"题项{item}的校正项总相关仅为{value}" if zh else f"the corrected item–total correlation of {item} is only {value}"
+    if code == "low_alpha":
+        return f"α 仅为{value}" if zh else f"α is only {value}"
+    where = "–".join(_plain(flag[k]) for k in ("item", "lhs", "rhs") if flag.get(k))
+    shown = f" = {value}" if value != ts.DASH else ""
+    return f"{_plain(code)} {where}{shown}".strip()
 
 
 class _Lang:
@@ -179,6 +238,7 @@ class _Builder:
         self.v["table"] = {}
         self.v["figure"] = {}
         self.sample()
+        self.diagnostics()
         self.indicators()
         self.descriptives()
         self.reliability()
@@ -203,12 +263,14 @@ class _Builder:
         self.v["ref"] = {k: self.ref(k) for k in [*self.tables.tables, *self.figures]}
         meta = _get(self.r, "meta") or {}
         self.v["meta"] = {k: ts.integer(meta.get(k)) for k in ("n_raw", "n_excluded", "n_analyzed", "bootstrap", "seed")}
+        self.v["meta"]["n_kept"] = ts.integer(meta.get("n_kept") if ts.is_number(meta.get("n_kept")) else meta.get("n_analyzed"))
         return ReportContext(self.lang, self.v["title"], self.v, dict(self.tables.tables), dict(self.figures))
 
     # ------------------------------------------------------------------ chapter 3.1: sample
     def sample(self) -> None:
         t, meta = self.t, _get(self.r, "meta") or {}
         n_raw, n_excl, n = meta.get("n_raw"), meta.get("n_excluded"), meta.get("n_analyzed")
+        kept = meta.get("n_kept") if ts.is_number(meta.get("n_kept")) else n
         s = {}
         n_items = len(self.inst.item_ids)
         s["design"] = t(
@@ -225,10 +287,10 @@ class _Builder:
         if ts.is_number(n_raw) and ts.is_number(n):
             s["sample"] = t(
                 f"共回收问卷{ts.integer(n_raw)}份，按预先设定的规则剔除{ts.integer(n_excl)}份"
-                f"（{ts.share(n_excl / n_raw if n_raw else None)}），最终有效样本为{ts.integer(n)}份。",
+                f"（{ts.share(n_excl / n_raw if n_raw else None)}），最终有效样本为{ts.integer(kept)}份。",
                 f"Of {ts.integer(n_raw)} questionnaires returned, {ts.integer(n_excl)} "
                 f"({ts.share(n_excl / n_raw if n_raw else None)}) were excluded by pre-set rules, leaving "
-                f"{ts.integer(n)} for analysis.")
+                f"{ts.integer(kept)} valid responses.")
         else:
             s["sample"] = self.na("缺少样本量信息（meta）", "sample sizes (meta) are missing")
         self.n = n
@@ -261,13 +323,7 @@ class _Builder:
             s["exclusions"] = self.na("缺少剔除记录", "the exclusion log is missing")
             self.add_table("exclusions", t("无效问卷剔除原因", "Exclusions by reason"), [], [],
                            missing=self.missing_reason("exclusions"))
-        dropped = _get(self.r, "privacy", "dropped_personal_columns") or _get(self.r, "privacy", "dropped_columns")
-        if isinstance(dropped, list) and dropped:
-            s["privacy"] = t(f"为保护受访者隐私，数据中的个人信息列（{'、'.join(map(str, dropped))}）在分析前已被删除，未出现在任何输出中。",
-                             f"To protect respondents, columns holding personal data ({', '.join(map(str, dropped))}) "
-                             f"were dropped before the analysis and appear in no output.")
-        else:
-            s["privacy"] = t("数据中未发现个人身份信息列。", "No column with personal data was found in the data.")
+        s["privacy"] = self.privacy_text()
         missing = _get(self.r, "missing")
         pct = _get(missing, "pct_missing_cells")
         listwise = _get(missing, "n_dropped_listwise")
@@ -305,14 +361,80 @@ class _Builder:
         self.add_table("sample_profile", t("样本基本特征", "Sample profile"),
                        [t("变量", "Variable"), t("类别", "Category"), t("人数", "n"), t("百分比", "%")], rows,
                        missing=None if rows else self.missing_reason("descriptives.profile"))
-        answers = _get(self.r, "text_answers")
-        bullets = []
-        if isinstance(answers, dict):
-            for values in answers.values():
-                if isinstance(values, list):
-                    bullets += [" ".join(str(a).split()) for a in values if str(a).strip()][:10]
-        s["open_answers"] = bullets
+        s["open_answers"] = self.open_answers()
         self.v["sample"] = s
+
+    def privacy_text(self) -> str:
+        """What the privacy screen removed: the personal-data columns (by header and kind) and masked cells."""
+        t = self.t
+        dropped = _get(self.r, "privacy", "dropped_personal_columns")
+        if dropped is None:
+            dropped = _get(self.r, "input", "dropped_personal_columns")
+        masked = _get(self.r, "privacy", "masked_cells")
+        kinds = {"phone": t("手机号", "phone number"), "email": t("电子邮箱", "e-mail address"),
+                 "id_card": t("身份证号", "ID-card number"), "name": t("姓名", "name"), "address": t("地址", "address"),
+                 "ip": t("IP 地址", "IP address"), "wechat": t("微信号", "WeChat id"), "qq": "QQ",
+                 "bank_card": t("银行卡号", "bank-card number")}
+        described = []
+        for col in dropped if isinstance(dropped, list) else []:
+            if isinstance(col, dict):
+                kind = col.get("kind")
+                described.append(f"“{_plain(col.get('header'))}”（{kinds.get(kind, _plain(kind))}）" if self.lang == "zh"
+                                 else f"\"{_plain(col.get('header'))}\" ({kinds.get(kind, _plain(kind))})")
+            elif col is not None:
+                described.append(_plain(col))
+        text = (t(f"为保护受访者隐私，{len(described)}个含个人信息的列在分析前已被删除，且从未被复制到任何输出中：{'、'.join(described)}。",
+                  f"To protect respondents, {len(described)} column(s) with personal data were removed before the analysis "
+                  f"and never copied into any output: {', '.join(described)}.")
+                if described else t("数据中未发现含个人信息的列。", "No column with personal data was found in the data."))
+        if ts.is_number(masked) and masked > 0:
+            text += t(f"另有{ts.integer(masked)}个单元格中的个人信息（如手机号、邮箱）已被遮蔽。",
+                      f" Personal data in {ts.integer(masked)} further cell(s) (phone numbers, e-mail addresses) were masked.")
+        return text
+
+    def open_answers(self) -> list[dict]:
+        """Per free-text question: its wording, the number of answers and a sample of them (escaped at render)."""
+        t = self.t
+        answers = _get(self.r, "text_answers")
+        out = []
+        if not isinstance(answers, dict):
+            return out
+        for qid, values in answers.items():
+            texts = [_plain(a) for a in values if _plain(a)] if isinstance(values, list) else []
+            if not texts:
+                continue
+            unique = list(dict.fromkeys(texts))
+            q = next((q for q in self.inst.questions if q.id == qid), None)
+            label = q.text.get(self.lang) if q is not None else _plain(qid)
+            shown = unique[:OPEN_ANSWERS_SHOWN]
+            out.append({"question": label, "count": ts.integer(len(texts)), "answers": shown,
+                        "intro": t(f"开放题“{label}”共收到{ts.integer(len(texts))}条回答（{ts.integer(len(unique))}条不重复）"
+                                   + (f"，以下列出其中{len(shown)}条：" if len(shown) < len(unique) else "，全部列出如下："),
+                                   f"The open question \"{label}\" received {ts.integer(len(texts))} answers "
+                                   f"({ts.integer(len(unique))} distinct)"
+                                   + (f"; {len(shown)} of them:" if len(shown) < len(unique) else "; all of them:"))})
+        return out
+
+    def diagnostics(self) -> None:
+        """Every record of ``results.warnings`` in one table (code, stage, message)."""
+        t = self.t
+        records = [w for w in (_get(self.r, "warnings") or []) if isinstance(w, dict) and w.get("message")]
+        self.warning_count = len(records)
+        rows = [[cell(ts.integer(k + 1), k + 1), text_cell(_plain(w.get("code"))),
+                 text_cell(DIAGNOSTIC_NAMES.get(w.get("code"), ("", ""))[0 if self.lang == "zh" else 1] or ts.DASH),
+                 text_cell(_plain(w.get("message")))] for k, w in enumerate(records)]
+        self.add_table("diagnostics", t("分析诊断提示", "Diagnostics raised by the analysis"),
+                       [t("序号", "No."), t("代码", "Code"), t("含义", "Meaning"), t("详细信息", "Message")], rows,
+                       notes=[t("注：诊断提示由分析程序自动记录，不影响其余结果的计算，但解释相关结果时应予以考虑。",
+                                "Note. Diagnostics are recorded by the analysis; they do not stop it, but the results they "
+                                "concern must be read with them in mind.")],
+                       missing=None if rows else t("分析过程中没有产生诊断提示", "the analysis raised no diagnostic"))
+        self.v["diagnostics"] = {"count": len(records), "text": t(
+            f"分析过程中共产生{len(records)}条诊断提示，逐条列于{self.ref('diagnostics')}，其对结论的影响在第七章的研究不足中讨论。",
+            f"The analysis raised {len(records)} diagnostic(s), listed in {self.ref('diagnostics')}; chapter 7 discusses "
+            f"what they mean for the conclusions.") if records else
+            t("分析过程中没有产生任何诊断提示（如不收敛、Heywood 个案、非正定矩阵等）。",
+              "The analysis raised no diagnostic (no convergence failure, Heywood case or non-positive-definite matrix).")}
 
     # ------------------------------------------------------------------ chapter 3.2: loyalty indicators
     def indicators(self) -> None:
@@ -457,8 +579,10 @@ class _Builder:
                 if ts.is_number(lo) and ts.is_number(hi):
                     fig_rows.append({"label": self.name(c), "mean": m, "lower": lo, "upper": hi, "text": ts.num(m),
                                      "ci": has_ci})
-        self.add_table("construct_descriptives", t("各构念得分的描述性统计", "Construct mean scores"),
-                       [t("构念", "Construct"), "n", "M", "SD", "95% CI"], rows,
+        header = [t("构念", "Construct"), "n", "M", "SD", "95% CI"]
+        if rows and all(r[4].text == ts.DASH for r in rows):
+            header, rows = header[:4], [r[:4] for r in rows]
+        self.add_table("construct_descriptives", t("各构念得分的描述性统计", "Construct mean scores"), header, rows,
                        missing=None if rows else self.missing_reason("descriptives.constructs"))
         if self.construct_means:
             ranked = sorted(self.construct_means, key=self.construct_means.get)
@@ -528,7 +652,9 @@ class _Builder:
                                           cell(ts.bounded(it.get("alpha_if_deleted")), it.get("alpha_if_deleted")),
                                           cell(ts.bounded(d.get("alpha")), d.get("alpha"))])
                 for flag in d.get("flags") or []:
-                    self.rel_failures.append(f"{self.name(c)}: {_flag_text(flag)}")
+                    if isinstance(flag, dict) and flag.get("code") == "low_alpha" and c in weak:
+                        continue
+                    self.rel_failures.append(t(f"{self.name(c)}：{_flag_text(flag, 'zh')}", f"{self.name(c)}: {_flag_text(flag, 'en')}"))
         alphas = [rel[c]["alpha"] for c in self.constructs if ts.is_number(_get(rel, c, "alpha"))]
         self.alpha_range = (min(alphas), max(alphas)) if alphas else None
         self.add_table("reliability", t("信度检验结果", "Reliability"),
@@ -780,6 +906,33 @@ class _Builder:
             return t("可接受", "acceptable"), True
         return t("不理想", "poor"), False
 
+    def threshold_text(self, verdict: dict, fmt) -> str | None:
+        """The cut-off of a pipeline fit verdict, typeset: ``> .90（良好 > .95）`` / ``> .90 (good > .95)``.
+
+        Takes the numeric form ({op, acceptable, good} on the verdict or in ``threshold``) or the text form
+        ("> 0.9 (good > 0.95)"), whose numbers are re-typeset (no leading zero for bounded indices).
+        """
+        t = self.t
+        spec = verdict.get("threshold")
+        numeric = spec if isinstance(spec, dict) else verdict
+        op = numeric.get("op") or numeric.get("direction")
+        acceptable = next((numeric[k] for k in ("acceptable", "cutoff", "threshold_value") if ts.is_number(numeric.get(k))),
+                          numeric.get("value") if numeric is spec else None)
+        if op in (">", "<", ">=", "<=", "≥", "≤") and ts.is_number(acceptable):
+            sign = {">=": "≥", "<=": "≤"}.get(op, op)
+            good = numeric.get("good")
+            text = f"{sign} {fmt(acceptable)}"
+            if ts.is_number(good) and good != acceptable:
+                text += t(f"（良好 {sign} {fmt(good)}）", f" (good {sign} {fmt(good)})")
+            return text
+        if isinstance(spec, str) and spec.strip():
+            text = re.sub(r"-?\d+(?:\.\d+)?", lambda m: fmt(float(m.group())), spec.strip())
+            text = text.replace(">=", "≥").replace("<=", "≤")
+            if self.lang == "zh":
+                text = re.sub(r"\s*\(good\s*", "（良好 ", text).replace(")", "）")
+            return text
+        return None
+
     def fit(self) -> None:
         t = self.t
         fits = {"cfa": _get(self.r, "cfa", "fit"), "sem": _get(self.r, "sem", "fit")}
@@ -792,15 +945,16 @@ class _Builder:
         for key in indices:
             rule = next((r for r in FIT_RULES if r[0] == key), None)
             fmt = (lambda v: ts.num(v, 2)) if key == "chisq_df" else (lambda v: ts.bounded(v, 3))
+            thr_fmt = (lambda v: f"{v:g}") if key == "chisq_df" else (lambda v: ts.bounded(v, 2))
             if rule is not None:
                 _, direction, good, ok = rule
                 sign = "≤" if direction == "max" else "≥"
-                thr = t(f"{sign} {fmt(good)}（良好）；{sign} {fmt(ok)}（可接受）", f"{sign} {fmt(good)} good; {sign} {fmt(ok)} acceptable")
+                thr = t(f"{sign} {thr_fmt(ok)}（良好 {sign} {thr_fmt(good)}）", f"{sign} {thr_fmt(ok)} (good {sign} {thr_fmt(good)})")
             else:
                 thr = ts.DASH
             theirs = given["cfa"].get(key) or given["sem"].get(key)
-            if theirs and theirs.get("threshold"):
-                thr = str(theirs["threshold"])
+            if theirs:
+                thr = self.threshold_text(theirs, thr_fmt) or thr
             row = [text_cell(FIT_NAMES[key]), text_cell(thr)]
             for model in ("cfa", "sem"):
                 v = _get(fits[model], key)
@@ -1185,28 +1339,86 @@ class _Builder:
         self.add_table("indicator_system", t("客户忠诚度评估指标体系", "Loyalty indicator system"),
                        [t("指标", "Indicator"), t("定义", "Definition"), t("计算方法", "Formula"), t("本期数值", "Current value")],
                        rows)
-        baseline = _get(self.r, "baseline")
-        if isinstance(baseline, dict) and isinstance(baseline.get("comparisons"), list):
-            brow = []
-            for c in baseline["comparisons"]:
-                if isinstance(c, dict):
-                    brow.append([text_cell(c.get("label") or c.get("name") or ts.DASH),
-                                 cell(ts.num(c.get("before"), 2), c.get("before")), cell(ts.num(c.get("after"), 2), c.get("after")),
-                                 text_cell(c.get("test") or ts.DASH), text_cell(ts.p_value(c.get("pvalue")))])
-            evaluation = t(f"与上一期数据的对比见{self.ref('baseline')}。", f"The comparison with the previous wave is in {self.ref('baseline')}.")
-        else:
-            brow = []
-            evaluation = t("本期为首次测量，尚无上一期数据可供比较。策略实施后再次调查时，以 `loyalty run --baseline 上一期/results.json` "
-                           "运行，即可得到实施前后各项指标的对比与显著性检验（构念均值的 Welch t 检验与 Cohen's d、比例的双样本检验、NPS 变化的置信区间）。",
-                           "This is the first wave, so there is nothing to compare with yet. After the strategies are in place, survey again "
-                           "and run `loyalty run --baseline PREVIOUS/results.json` to get the before/after comparison with tests "
-                           "(Welch t and Cohen's d on construct means, two-proportion tests on rates, a CI of the NPS change).")
-        self.add_table("baseline", t("策略实施前后对比", "Before and after"),
-                       [t("指标", "Indicator"), t("上一期", "Before"), t("本期", "After"), t("检验", "Test"), "p"], brow,
-                       missing=None if brow else t("没有上一期数据（--baseline）", "no previous wave (--baseline) was given"))
+        evaluation = self.baseline()
         self.v["indicator_system"] = {"text": t(f"评估指标的定义、计算方法和本期数值见{self.ref('indicator_system')}。",
                                                 f"Definitions, formulas and current values are in {self.ref('indicator_system')}."),
                                       "evaluation": evaluation}
+
+    def baseline(self) -> str:
+        """Chapter 6.2: the before/after tables from ``results.baseline`` (analysis.baseline.WaveComparison)."""
+        t = self.t
+        b = _get(self.r, "baseline")
+        constructs = [c for c in (_get(b, "constructs") or []) if isinstance(c, dict)]
+        rates = [r for r in (_get(b, "rates") or []) if isinstance(r, dict)]
+        nps = _get(b, "nps") if isinstance(_get(b, "nps"), dict) else None
+        level = _get(b, "level")
+        ci_name = f"{ts.integer(100 * level) if ts.is_number(level) else 95}% CI"
+        no_wave = t("没有上一期数据（--baseline）", "no previous wave (--baseline) was given")
+        crow = []
+        for c in constructs:
+            crow.append([text_cell(self.name_id(c.get("construct"))),
+                         cell(ts.num(c.get("mean_before")), c.get("mean_before")), cell(ts.num(c.get("mean_after")), c.get("mean_after")),
+                         cell(ts.num(c.get("diff"), 3), c.get("diff")), text_cell(ts.ci(c.get("ci_lower"), c.get("ci_upper"), 3, False)),
+                         text_cell(f"t({ts.num(c.get('df'), 1)}) = {ts.num(c.get('t'))}"), text_cell(ts.p_value(c.get("pvalue"))),
+                         cell(ts.num(c.get("cohens_d")), c.get("cohens_d"))])
+        self.add_table("baseline_constructs", t("策略实施前后构念均值比较", "Construct means before and after"),
+                       [t("构念", "Construct"), t("上一期 M", "Before M"), t("本期 M", "After M"), t("差值", "Difference"),
+                        ci_name, "Welch t", "p", "Cohen's d"], crow,
+                       notes=[t("注：Welch t 检验（不假定方差相等）；Cohen's d 以合并标准差计算，|d| ≥ 0.2、0.5、0.8 分别为小、中、大效应（Cohen, 1988）。",
+                                "Note. Welch's t test (unequal variances); Cohen's d uses the pooled SD; |d| ≥ 0.2, 0.5 and 0.8 "
+                                "are small, medium and large effects (Cohen, 1988).")],
+                       missing=None if crow else (no_wave if b is None else self.missing_reason("baseline.constructs")))
+        names = {"repeat_purchase": t("重复购买率", "Repeat-purchase rate"), "paid_membership": t("付费会员比例", "Paid-membership share"),
+                 "membership": t("付费会员比例", "Paid-membership share")}
+        rrow = []
+        for r in rates:
+            rrow.append([text_cell(names.get(r.get("indicator"), _plain(r.get("indicator")))),
+                         cell(ts.share(r.get("before")), r.get("before")), cell(ts.share(r.get("after")), r.get("after")),
+                         cell(ts.share(r.get("diff")), r.get("diff")), text_cell(ts.ci_percent(r.get("ci_lower"), r.get("ci_upper"))),
+                         cell(ts.num(r.get("z")), r.get("z")), text_cell(ts.p_value(r.get("pvalue")))])
+        if nps:
+            rrow.append([text_cell("NPS"), cell(ts.num(nps.get("before"), 1), nps.get("before")),
+                         cell(ts.num(nps.get("after"), 1), nps.get("after")), cell(ts.num(nps.get("diff"), 1), nps.get("diff")),
+                         text_cell(ts.ci(nps.get("ci_lower"), nps.get("ci_upper"), 1, False)),
+                         cell(ts.num(nps.get("z")), nps.get("z")), text_cell(ts.p_value(nps.get("pvalue")))])
+        self.add_table("baseline_rates", t("策略实施前后忠诚度指标比较", "Loyalty indicators before and after"),
+                       [t("指标", "Indicator"), t("上一期", "Before"), t("本期", "After"), t("变化", "Change"), ci_name, "z", "p"], rrow,
+                       notes=[t("注：比例的变化为双样本比例 z 检验（百分点）；NPS 的变化为分值差，标准误由两期推荐者与贬损者比例的多项分布方差求得。",
+                                "Note. Shares: two-proportion z tests (change in percentage points); NPS: difference of scores, "
+                                "SE from the multinomial variance of promoters and detractors in each wave.")],
+                       missing=None if rrow else (no_wave if b is None else self.missing_reason("baseline.rates")))
+        self.v["baseline"] = False
+        if b is None:
+            return t("本期为首次测量，尚无上一期数据可供比较。策略实施后再次调查时，运行“loyalty run --baseline 上一期/results.json”，"
+                     "即可得到实施前后各项指标的对比与显著性检验（构念均值的 Welch t 检验与 Cohen's d、比例的双样本检验、NPS 变化的置信区间）。",
+                     "This is the first wave, so there is nothing to compare with yet. After the strategies are in place, survey again "
+                     "and run \"loyalty run --baseline PREVIOUS/results.json\" to get the before/after comparison with tests "
+                     "(Welch t and Cohen's d on construct means, two-proportion tests on rates, a CI of the NPS change).")
+        self.v["baseline"] = True
+        prev = _get(b, "previous") or {}
+        parts = [t(f"以上一期调查（{_plain(prev.get('data_file')) or ts.DASH}，分析样本{ts.integer(prev.get('n_analyzed'))}份）为基线，"
+                   f"本期与之对比的结果见{self.ref('baseline_constructs')}与{self.ref('baseline_rates')}。",
+                   f"Against the previous wave ({_plain(prev.get('data_file')) or ts.DASH}, n = {ts.integer(prev.get('n_analyzed'))}), "
+                   f"the changes are in {self.ref('baseline_constructs')} and {self.ref('baseline_rates')}.")]
+        sig = [c for c in constructs if ts.is_number(c.get("pvalue")) and c["pvalue"] < 0.05]
+        if constructs:
+            parts.append(t(("构念均值显著变化的有：" + "；".join(
+                f"{self.name(c.get('construct'))}（{'上升' if (c.get('diff') or 0) > 0 else '下降'}{ts.num(abs(c.get('diff') or 0), 2)}，"
+                f"{ts.p_text(c.get('pvalue'))}，d = {ts.num(c.get('cohens_d'))}）" for c in sig) + "。") if sig else
+                "各构念均值的变化均不显著（p ≥ .05）。",
+                ("Construct means that changed significantly: " + "; ".join(
+                    f"{self.name(c.get('construct'))} ({'up' if (c.get('diff') or 0) > 0 else 'down'} {ts.num(abs(c.get('diff') or 0), 2)}, "
+                    f"{ts.p_text(c.get('pvalue'))}, d = {ts.num(c.get('cohens_d'))})" for c in sig) + ".") if sig else
+                "No construct mean changed significantly (p ≥ .05)."))
+        if nps:
+            moved = ts.is_number(nps.get("pvalue")) and nps["pvalue"] < 0.05
+            parts.append(t(f"NPS 由{ts.num(nps.get('before'), 1)}变为{ts.num(nps.get('after'), 1)}（变化{ts.num(nps.get('diff'), 1)}，"
+                           f"{ci_name} {ts.ci(nps.get('ci_lower'), nps.get('ci_upper'), 1, False)}），"
+                           + ("变化显著。" if moved else "置信区间包含 0，变化不显著。"),
+                           f"The NPS moved from {ts.num(nps.get('before'), 1)} to {ts.num(nps.get('after'), 1)} "
+                           f"(change {ts.num(nps.get('diff'), 1)}, {ci_name} {ts.ci(nps.get('ci_lower'), nps.get('ci_upper'), 1, False)}); "
+                           + ("the change is significant." if moved else "the interval includes 0, so the change is not significant.")))
+        return "".join(parts) if self.lang == "zh" else " ".join(parts)
 
     # ------------------------------------------------------------------ chapter 7
     def limitations(self) -> None:
@@ -1233,9 +1445,14 @@ class _Builder:
             items.append(t(f"数据均来自同一份自陈问卷，Harman 检验第一因子解释{ts.percent(self.harman)}的方差，共同方法偏差无法完全排除。",
                            f"All measures come from one self-report questionnaire; the first Harman factor explains "
                            f"{ts.percent(self.harman)} of the variance, so common-method bias cannot be ruled out."))
-        for w in _get(self.r, "warnings") or []:
-            if isinstance(w, dict) and w.get("message"):
-                items.append(t("分析诊断：", "Diagnostic: ") + str(w["message"]))
+        records = [w for w in (_get(self.r, "warnings") or []) if isinstance(w, dict) and w.get("message")]
+        if records:
+            meanings = list(dict.fromkeys(DIAGNOSTIC_NAMES.get(w.get("code"), (_plain(w.get("code")),) * 2)[0 if self.lang == "zh" else 1]
+                                          for w in records))
+            items.append(t(f"分析过程中产生了{len(records)}条诊断提示（{self.ref('diagnostics')}）："
+                           f"{'；'.join(meanings)}。涉及的结果应结合这些提示谨慎解释。",
+                           f"The analysis raised {len(records)} diagnostic(s) ({self.ref('diagnostics')}): "
+                           f"{'; '.join(meanings)}; the results they concern must be read with care."))
         items.append(t("样本来自便利抽样的线上问卷，对全体电商顾客的代表性有限。",
                        "The sample is a convenience sample from an online survey; it may not represent all e-commerce customers."))
         self.v["limitations"] = {"points": items, "future": [
@@ -1248,8 +1465,33 @@ class _Builder:
             t("引入转换成本、社交互动、直播电商等新的影响因素。",
               "Add new drivers such as switching costs, social interaction and live-stream commerce.")]}
 
+    def framework(self) -> None:
+        """Chapter 1's research framework: the study's steps from the literature to the conclusions."""
+        t = self.t
+        meta = _get(self.r, "meta") or {}
+        kept = meta.get("n_kept") if ts.is_number(meta.get("n_kept")) else meta.get("n_analyzed")
+        boot = _get(self.r, "sem", "bootstrap", "B") or meta.get("bootstrap")
+        sample = (t(f"回收{ts.integer(meta.get('n_raw'))}份，有效{ts.integer(kept)}份", f"{ts.integer(meta.get('n_raw'))} returned, {ts.integer(kept)} valid")
+                  if ts.is_number(kept) else t("样本量未知", "sample size unknown"))
+        steps = [
+            (t("第二章", "Ch. 2"), t("文献研究", "Literature review"), t("忠诚度理论、影响因素 → 研究模型与假设", "theory and drivers → model and hypotheses")),
+            (t("第三章", "Ch. 3"), t("问卷设计与调查", "Questionnaire survey"),
+             t(f"{len(self.constructs)}个构念、{len(self.inst.item_ids)}个题项；{sample}",
+               f"{len(self.constructs)} constructs, {len(self.inst.item_ids)} items; {sample}")),
+            (t("第三章", "Ch. 3"), t("数据清洗与描述统计", "Cleaning and descriptives"), t("剔除无效问卷、样本特征、NPS 与重复购买率", "exclusions, sample profile, NPS, repeat purchase")),
+            (t("第三章", "Ch. 3"), t("信度与效度检验", "Reliability and validity"), t("Cronbach's α、EFA、CFA、CR/AVE、HTMT", "Cronbach's α, EFA, CFA, CR/AVE, HTMT")),
+            (t("第三章", "Ch. 3"), t("结构方程模型与假设检验", "SEM and hypothesis tests"),
+             t(f"路径系数、R²、Bootstrap 中介检验（{ts.integer(boot)}次）" if ts.is_number(boot) else "路径系数、R²、Bootstrap 中介检验",
+               f"paths, R², bootstrap mediation ({ts.integer(boot)} samples)" if ts.is_number(boot) else "paths, R², bootstrap mediation")),
+            (t("第四章", "Ch. 4"), t("重要性–绩效分析与培养策略", "IPMA and strategies"), t("按改进优先级提出四类策略", "four strategy areas ordered by priority")),
+            (t("第五、六章", "Ch. 5–6"), t("实施保障与效果评估", "Implementation and evaluation"), t("分阶段计划、资源保障、评估指标体系", "phased plan, resources, indicator system")),
+            (t("第七章", "Ch. 7"), t("结论与展望", "Conclusions"), t("研究结论、不足与展望", "findings, limitations, outlook"))]
+        self.add_figure("framework", "framework", t("研究框架与技术路线", "Research framework"),
+                        {"steps": [{"stage": a, "label": b, "detail": c} for a, b, c in steps]})
+
     def model_figures(self) -> None:
         t = self.t
+        self.framework()
         cons = [c for c in self.constructs if any(c == r.lhs or c in r.rhs for r in self.inst.structural)]
         if not self.inst.structural:
             reason = t("工具中没有结构模型（structural）", "the instrument has no structural model")
@@ -1318,10 +1560,11 @@ class _Builder:
         t = self.t
         meta = _get(self.r, "meta") or {}
         parts = []
-        if ts.is_number(meta.get("n_analyzed")):
-            parts.append(t(f"本文以{len(self.constructs)}个构念、{len(self.inst.item_ids)}个题项的问卷调查了电商平台顾客，获得有效样本{ts.integer(meta['n_analyzed'])}份",
+        kept = meta.get("n_kept") if ts.is_number(meta.get("n_kept")) else meta.get("n_analyzed")
+        if ts.is_number(kept):
+            parts.append(t(f"本文以{len(self.constructs)}个构念、{len(self.inst.item_ids)}个题项的问卷调查了电商平台顾客，获得有效样本{ts.integer(kept)}份",
                            f"A questionnaire with {len(self.inst.item_ids)} items on {len(self.constructs)} constructs was answered by "
-                           f"{ts.integer(meta['n_analyzed'])} e-commerce customers (valid responses)"))
+                           f"{ts.integer(kept)} e-commerce customers (valid responses)"))
         if self.alpha_range:
             parts.append(t(f"各量表的 Cronbach's α 介于{ts.bounded(self.alpha_range[0])}与{ts.bounded(self.alpha_range[1])}之间",
                            f"Cronbach's α ranges from {ts.bounded(self.alpha_range[0])} to {ts.bounded(self.alpha_range[1])}"))

@@ -165,12 +165,54 @@ def _positions(nodes: list[str], edges: list[tuple[str, str]]) -> dict[str, tupl
     return pos
 
 
-def _draw_model(ax, data: dict) -> None:
+def _segment_distance(px: float, py: float, a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Distance from the point to the segment a–b (in the units given)."""
+    (ax_, ay), (bx, by) = a, b
+    dx, dy = bx - ax_, by - ay
+    length2 = dx * dx + dy * dy
+    u = 0.0 if length2 == 0 else max(0.0, min(1.0, ((px - ax_) * dx + (py - ay) * dy) / length2))
+    return ((px - ax_ - u * dx) ** 2 + (py - ay - u * dy) ** 2) ** 0.5
+
+
+def _label_positions(pos: dict, edges: list[dict], aspect: float) -> list[float | None]:
+    """Where along each labelled edge its label goes (fraction from the source).
+
+    Greedy: for each edge, the candidate point farthest from every other edge, every node and the labels
+    already placed (distances in display proportions, ``aspect`` = height / width), so that labels never
+    sit on a crossing.
+    """
+    def scaled(p):
+        return p[0], p[1] * aspect
+
+    segments = [(scaled(pos[e["from"]]), scaled(pos[e["to"]])) for e in edges]
+    nodes = [scaled(v) for v in pos.values()]
+    placed: list[tuple[float, float]] = []
+    chosen: list[float | None] = []
+    candidates = [0.18 + 0.04 * k for k in range(17)]
+    for k, e in enumerate(edges):
+        if not e.get("label"):
+            chosen.append(None)
+            continue
+        a, b = segments[k]
+        best, best_score = 0.5, -1.0
+        for f in candidates:
+            x, y = a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1])
+            score = min([_segment_distance(x, y, *seg) for j, seg in enumerate(segments) if j != k] + [1.0])
+            score = min(score, min((((x - nx) ** 2 + (y - ny) ** 2) ** 0.5 - 0.06 for nx, ny in nodes), default=1.0))
+            score = min(score, min((((x - lx) ** 2 + (y - ly) ** 2) ** 0.5 / 2 for lx, ly in placed), default=1.0))
+            score -= 0.02 * abs(f - 0.5)      # all else equal, nearer the middle
+            if score > best_score:
+                best, best_score = f, score
+        placed.append((a[0] + best * (b[0] - a[0]), a[1] + best * (b[1] - a[1])))
+        chosen.append(best)
+    return chosen
+
+
+def _draw_model(ax, data: dict, aspect: float) -> None:
     nodes = [n["id"] for n in data["nodes"]]
     edges = data["edges"]
     pairs = [(e["from"], e["to"]) for e in edges]
     pos = _positions(nodes, pairs)
-    layer = _layers(nodes, pairs)
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.axis("off")
@@ -181,7 +223,7 @@ def _draw_model(ax, data: dict) -> None:
                                  bbox=dict(boxstyle="round,pad=0.5", fc=_PALETTE["box"], ec=_PALETTE["edge"], lw=1))
         if n.get("note"):
             ax.text(x, y - 0.075, n["note"], ha="center", va="center", fontsize=7, color=_PALETTE["edge"])
-    for e in edges:
+    for e, f in zip(edges, _label_positions(pos, edges, aspect)):
         (x0, y0), (x1, y1) = pos[e["from"]], pos[e["to"]]
         solid = e.get("significant", True)
         color = _PALETTE["edge"] if solid else _PALETTE["ns"]
@@ -189,23 +231,42 @@ def _draw_model(ax, data: dict) -> None:
                     arrowprops=dict(arrowstyle="-|>", color=color, lw=1.0, linestyle="-" if solid else "--",
                                     patchA=boxes[e["from"]].get_bbox_patch(), patchB=boxes[e["to"]].get_bbox_patch(),
                                     shrinkA=2, shrinkB=2))
-        if e.get("label"):
-            span = layer[e["to"]] - layer[e["from"]]
-            t = 0.3 if span == 1 and layer[e["from"]] == 0 else 0.5 if span == 1 else 0.55
-            ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0), e["label"], fontsize=7, color=color, ha="center",
+        if f is not None:
+            ax.text(x0 + f * (x1 - x0), y0 + f * (y1 - y0), e["label"], fontsize=7, color=color, ha="center",
                     va="center", zorder=2, bbox=dict(boxstyle="round,pad=0.12", fc="white", ec="none"))
 
 
 def draw_research_model(ax, data: dict) -> None:
     """Boxes for the constructs, arrows for the hypothesised paths labelled with the hypothesis."""
-    _draw_model(ax, data)
+    _draw_model(ax, data, _DRAW["research_model"][1][1] / _DRAW["research_model"][1][0])
 
 
 def draw_path_diagram(ax, data: dict) -> None:
     """The structural model with standardized coefficients and stars; dashed arrows are not significant."""
-    _draw_model(ax, data)
+    _draw_model(ax, data, _DRAW["path_diagram"][1][1] / _DRAW["path_diagram"][1][0])
     if data.get("legend"):
         ax.text(0.0, 0.0, data["legend"], fontsize=7, ha="left", va="bottom", transform=ax.transAxes)
+
+
+def draw_framework(ax, data: dict) -> None:
+    """The research framework: the study's steps top to bottom, the chapter on the left, the methods on the right."""
+    steps = data["steps"]
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.axis("off")
+    top, bottom = 0.95, 0.05
+    gap = (top - bottom) / max(len(steps) - 1, 1)
+    boxes = []
+    for k, step in enumerate(steps):
+        y = top - k * gap
+        boxes.append(ax.text(0.36, y, step["label"], ha="center", va="center", fontsize=9, zorder=3,
+                             bbox=dict(boxstyle="round,pad=0.45", fc=_PALETTE["box"], ec=_PALETTE["edge"], lw=1)))
+        ax.text(0.08, y, step["stage"], ha="center", va="center", fontsize=8, color=_PALETTE["accent"])
+        ax.text(0.58, y, step["detail"], ha="left", va="center", fontsize=7.5, color="#333333")
+    for a, b in zip(boxes, boxes[1:]):
+        ax.annotate("", xy=b.get_position(), xytext=a.get_position(), zorder=1,
+                    arrowprops=dict(arrowstyle="-|>", color=_PALETTE["edge"], lw=1.0,
+                                    patchA=a.get_bbox_patch(), patchB=b.get_bbox_patch(), shrinkA=1, shrinkB=1))
 
 
 def draw_ipma(ax, data: dict) -> None:
@@ -295,7 +356,7 @@ def draw_construct_means(ax, data: dict) -> None:
     ax.grid(axis="x", alpha=0.2)
 
 
-_DRAW = {"research_model": (draw_research_model, (7.5, 4.6)), "path_diagram": (draw_path_diagram, (7.5, 4.8)),
+_DRAW = {"framework": (draw_framework, (7.0, 5.0)), "research_model": (draw_research_model, (7.5, 4.6)), "path_diagram": (draw_path_diagram, (7.5, 4.8)),
          "ipma": (draw_ipma, (6.4, 4.6)), "scree": (draw_scree, (6.4, 4.0)),
          "construct_means": (draw_construct_means, (6.4, 3.8)), "likert": (draw_likert, (7.0, 9.0))}
 

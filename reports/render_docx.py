@@ -1,6 +1,8 @@
 """Word output (python-docx): Word heading styles (navigation pane, TOC), a TOC field, three-line tables
 (三线表: top and bottom rules 1.5 pt, header rule 0.75 pt, no vertical lines), captions 表3-1 above tables
-and 图3-1 below figures, 宋体 for East Asian text and Times New Roman for Latin text (w:eastAsia rFonts).
+and 图3-1 below figures, 宋体 for East Asian body text and 黑体 for headings, Times New Roman for Latin text
+(w:eastAsia rFonts); table columns get widths in proportion to their longest text (CJK characters count
+double), capped so that a long wording column wraps instead of squeezing the numbers.
 """
 from __future__ import annotations
 
@@ -18,13 +20,25 @@ from reports.document import Bullets, Document, FigureBlock, Heading, PageBreak,
 
 LATIN_FONT = "Times New Roman"
 EAST_ASIAN_FONT = "宋体"
+HEADING_EAST_ASIAN_FONT = "黑体"
+TEXT_WIDTH_CM = 16.0  # A4 less 2.5 cm margins
+COLUMN_CAP = 40       # a column never asks for more than this many half-width characters
+COLUMN_MIN = 4
+COLUMN_FLOOR = 10     # columns up to this many half-width characters keep their one-line width
+CM_PER_CHAR = 0.17    # one half-width character at 9 pt
+CELL_PADDING_CM = 0.45
 RULE_OUTER = 12       # eighths of a point: 1.5 pt
 RULE_HEADER = 6       # 0.75 pt
-LONG_CELL = 14        # a column with a longer text is left-aligned
+LONG_CELL = 14
+TOC_NOTE = {"zh": "目录尚未生成。Word：右键单击此处，选择“更新域”→“更新整个目录”（或按 F9）；"
+                  "LibreOffice：选择菜单“工具”→“更新”→“全部更新”。",
+            "en": "The table of contents has not been built yet. Word: right-click here and choose Update Field → "
+                  "Update entire table (or press F9). LibreOffice: Tools → Update → Update All."}        # a column with a longer text is left-aligned
 
 
-def _set_fonts(style_or_run, size: float | None = None, bold: bool | None = None) -> None:
-    """Latin font Times New Roman, East Asian 宋体, black; theme fonts removed so they cannot override."""
+def _set_fonts(style_or_run, size: float | None = None, bold: bool | None = None,
+               east_asian: str = EAST_ASIAN_FONT) -> None:
+    """Latin font Times New Roman, East Asian ``east_asian`` (宋体), black; theme fonts removed so they cannot override."""
     font = style_or_run.font
     font.name = LATIN_FONT
     font.color.rgb = RGBColor(0, 0, 0)
@@ -40,7 +54,7 @@ def _set_fonts(style_or_run, size: float | None = None, bold: bool | None = None
     for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
         fonts.attrib.pop(qn(attr), None)
     for attr, value in (("w:ascii", LATIN_FONT), ("w:hAnsi", LATIN_FONT), ("w:cs", LATIN_FONT),
-                        ("w:eastAsia", EAST_ASIAN_FONT)):
+                        ("w:eastAsia", east_asian)):
         fonts.set(qn(attr), value)
 
 
@@ -53,13 +67,13 @@ def _setup_styles(doc, lang: str) -> None:
     sizes = {1: 16, 2: 14, 3: 12, 4: 12}
     for level, size in sizes.items():
         style = styles[f"Heading {level}"]
-        _set_fonts(style, size, True)
+        _set_fonts(style, size, True, HEADING_EAST_ASIAN_FONT)
         style.font.italic = False
         style.paragraph_format.space_before = Pt(12 if level == 1 else 8)
         style.paragraph_format.space_after = Pt(6)
         if level == 1:
             style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _set_fonts(styles["Title"], 22, True)
+    _set_fonts(styles["Title"], 22, True, HEADING_EAST_ASIAN_FONT)
     caption = styles["Caption"]
     _set_fonts(caption, 10.5, True)
     caption.font.italic = False
@@ -123,7 +137,8 @@ def _three_line(table) -> None:
     for tag, size in (("top", RULE_OUTER), ("left", None), ("bottom", RULE_OUTER), ("right", None),
                       ("insideH", None), ("insideV", None)):
         borders.append(_border(tag, size))
-    tbl_pr.append(borders)
+    tbl_pr.insert_element_before(borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook",
+                                 "w:tblCaption", "w:tblDescription", "w:tblPrChange")
     for c in table.rows[0].cells:
         tc_pr = c._tc.get_or_add_tcPr()
         tc_borders = OxmlElement("w:tcBorders")
@@ -147,6 +162,44 @@ def _cell_text(cell, text: str, bold: bool = False, size: float = 9, align=WD_AL
     run.bold = bold
 
 
+def _display_width(text: str) -> int:
+    """Width of ``text`` in half-width characters: CJK and full-width characters count two."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def column_widths(header: tuple[str, ...], rows: list[list[str]], total_cm: float = TEXT_WIDTH_CM) -> list[float]:
+    """Column widths (cm) summing to ``total_cm``.
+
+    Each column first gets the width its longest text needs on one line (9 pt: about 0.17 cm per half-width
+    character, plus the cell padding), capped at ``COLUMN_CAP`` characters. Spare room is shared in proportion;
+    when the line is too short, only the columns wider than ``COLUMN_FLOOR`` characters give up room, so short
+    columns (n, M, 类型) never wrap.
+    """
+    def natural(chars: float) -> float:
+        return CM_PER_CHAR * chars + CELL_PADDING_CM
+
+    need = []
+    for j, head in enumerate(header):
+        longest = max([_display_width(head)] + [_display_width(r[j]) for r in rows if j < len(r)])
+        need.append(natural(min(max(longest, COLUMN_MIN), COLUMN_CAP)))
+    if sum(need) <= total_cm:
+        return [total_cm * w / sum(need) for w in need]
+    floor = [min(w, natural(COLUMN_FLOOR)) for w in need]
+    room = total_cm - sum(floor)
+    extra = [w - f for w, f in zip(need, floor)]
+    if room <= 0 or sum(extra) == 0:
+        return [total_cm * f / sum(floor) for f in floor]
+    return [f + room * e / sum(extra) for f, e in zip(floor, extra)]
+
+
+def _set_widths(table, widths: list[float]) -> None:
+    table.autofit = False   # w:tblLayout type="fixed": Word and LibreOffice keep the widths
+    for j, width in enumerate(widths):
+        table.columns[j].width = Cm(width)
+        for c in table.columns[j].cells:
+            c.width = Cm(width)
+
+
 def _add_table(doc, block: TableBlock, lang: str) -> None:
     table_model = block.table
     if block.label:
@@ -163,6 +216,7 @@ def _add_table(doc, block: TableBlock, lang: str) -> None:
         for j, c in enumerate(row):
             _cell_text(table.rows[i].cells[j], c.text, size=size,
                        align=WD_ALIGN_PARAGRAPH.LEFT if j in long_columns else WD_ALIGN_PARAGRAPH.CENTER)
+    _set_widths(table, column_widths(table_model.header, table_model.text_rows()))
     _three_line(table)
     for note in table_model.notes:
         p = doc.add_paragraph(note)
@@ -216,9 +270,8 @@ def write_docx(document: Document, out_path: str | Path, images: dict[str, Path]
         elif isinstance(block, Toc):
             heading = doc.add_paragraph(block.title, style="Title")
             heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            placeholder = "右键单击此处并选择“更新域”以生成目录。" if lang == "zh" else \
-                "Right-click here and choose Update Field to build the table of contents."
-            _add_field(doc.add_paragraph(), 'TOC \\o "1-3" \\h \\z \\u', placeholder)
+            heading.paragraph_format.page_break_before = True
+            _add_field(doc.add_paragraph(), 'TOC \\o "1-3" \\h \\z \\u', TOC_NOTE[lang])
             _update_fields_on_open(doc)
         elif isinstance(block, PageBreak):
             doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)

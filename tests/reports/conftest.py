@@ -157,7 +157,9 @@ def build_results(instrument=None, free_text: list[str] | None = None) -> dict:
                      "min_duration": 120},
         "missing": {"n_missing_cells": 37, "pct_missing_cells": 0.28, "method": "FIML",
                     "by_item": {"PQ2": 0.8, "SQ3": 0.6, "LY4": 1.2}},
-        "privacy": {"dropped_columns": ["phone", "ip_address"]},
+        "privacy": {"dropped_personal_columns": [{"header": "手机号", "kind": "phone", "detected_by": "header"},
+                                                 {"header": "<b>mail</b>", "kind": "email", "detected_by": "content"}],
+                    "masked_cells": 3},
         "reliability": reliability,
         "factorability": {"kmo": 0.931, "kmo_items": {it: 0.9 + 0.001 * k for k, it in enumerate(items)},
                           "bartlett": {"chisq": 7421.6, "df": n_items * (n_items - 1) // 2, "pvalue": 0.0}},
@@ -200,6 +202,21 @@ def results(instrument):
     """The demo study's results.json content, through JSON as `loyalty report` reads it."""
     study = run_study(instrument, RunOptions(bootstrap=200, seed=1))
     return json.loads(json.dumps(study.to_dict(), allow_nan=False))
+
+
+@pytest.fixture(scope="session")
+def two_waves(instrument, results, tmp_path_factory):
+    """A second simulated wave run through the pipeline, with ``baseline`` = the demo run compared to it."""
+    from analysis.baseline import compare_waves
+    from analysis.results import to_plain
+    from analysis.simulate import simulate_study
+    from reports.commands import write_simulated_study
+
+    folder = tmp_path_factory.mktemp("wave2")
+    write_simulated_study(simulate_study(instrument, n=300, seed=99), folder)
+    current = run_study(instrument, RunOptions(data=folder / "responses.csv", bootstrap=0, seed=1)).to_dict()
+    current["baseline"] = to_plain(compare_waves(results, current))
+    return json.loads(json.dumps(current, allow_nan=False))
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -98,4 +98,19 @@ def test_fit_verdicts_of_the_pipeline_are_used_when_present(instrument, results)
         pytest.skip("the results carry no fit_verdicts")
     ctx = build_context(results, instrument, "en")
     row = next(r for r in ctx.tables["fit"].rows if r[0].text == "CFI")
-    assert row[1].text == verdicts["cfi"]["threshold"] and row[3].text == verdicts["cfi"]["verdict"]
+    assert row[1].text == "> .90 (good > .95)" and row[3].text == verdicts["cfi"]["verdict"]
+
+
+@pytest.mark.parametrize("threshold", [{"op": ">", "acceptable": 0.9, "good": 0.95}, "> 0.9 (good > 0.95)"])
+@pytest.mark.parametrize("lang, expected_cfi, expected_chisq_df",
+                         [("en", "> .90 (good > .95)", "< 3 (good < 2)"), ("zh", "> .90（良好 > .95）", "< 3（良好 < 2）")])
+def test_fit_thresholds_are_typeset_apa_in_both_forms(instrument, synthetic, threshold, lang, expected_cfi,
+                                                      expected_chisq_df):
+    chisq_df = {"op": "<", "acceptable": 3.0, "good": 2.0} if isinstance(threshold, dict) else "< 3 (good < 2)"
+    res = copy.deepcopy(synthetic)
+    for model in ("cfa", "sem"):
+        res[model]["fit_verdicts"] = [{"index": "chisq_df", "value": 1.8, "threshold": chisq_df, "verdict": "good"},
+                                      {"index": "cfi", "value": 0.962, "threshold": threshold, "verdict": "good"}]
+    rows = {r[0].text: r for r in build_context(res, instrument, lang).tables["fit"].rows}
+    assert rows["CFI"][1].text == expected_cfi
+    assert rows["χ²/df"][1].text == expected_chisq_df

@@ -169,3 +169,18 @@ def test_bad_options_are_input_errors(instrument, results, tmp_path):
         render_report(results, instrument, tmp_path, lang="fr")
     with pytest.raises(InputError, match="templates folder not found"):
         render_report(results, instrument, tmp_path, templates_dir=tmp_path / "nope")
+
+
+def test_docx_headings_use_heiti_and_the_toc_explains_how_to_update(zh_report):
+    zh_docx = zh_report[1]["docx"]
+    doc = read_docx(str(zh_docx))
+    ns = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    heading = doc.styles["Heading 1"].element.rPr.find(f"{ns}rFonts")
+    normal = doc.styles["Normal"].element.rPr.find(f"{ns}rFonts")
+    assert heading.get(f"{ns}eastAsia") == "黑体" and normal.get(f"{ns}eastAsia") == "宋体"
+    assert heading.get(f"{ns}ascii") == "Times New Roman"
+    xml = zipfile.ZipFile(zh_docx).read("word/document.xml").decode("utf-8")
+    assert "更新域" in xml and "LibreOffice" in xml
+    item_table = next(t for t in doc.tables if t.rows[0].cells[1].text == "内容")
+    widths = [c.width for c in item_table.rows[0].cells]
+    assert widths[1] == max(widths)

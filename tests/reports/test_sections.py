@@ -1,0 +1,99 @@
+"""Sections built from the newer results keys: baseline (two real waves), privacy, warnings, free text;
+and the column widths of Word tables."""
+import pytest
+
+from reports import typeset as ts
+from reports.context import OPEN_ANSWERS_SHOWN, build_context
+from reports.report import build_report_document, render_report
+from reports.document import Bullets, TableBlock
+from reports.render_docx import column_widths
+
+
+def _texts(doc) -> str:
+    parts = []
+    for b in doc.blocks:
+        if isinstance(b, Bullets):
+            parts += list(b.items)
+        elif isinstance(b, TableBlock):
+            parts += [c.text for r in b.table.rows for c in r]
+        elif hasattr(b, "text"):
+            parts.append(b.text)
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_second_wave_gets_the_before_after_tables(instrument, two_waves, lang):
+    base = two_waves["baseline"]
+    ctx = build_context(two_waves, instrument, lang)
+    constructs = ctx.tables["baseline_constructs"]
+    assert not constructs.is_missing and len(constructs.rows) == len(base["constructs"])
+    for row, c in zip(constructs.rows, base["constructs"]):
+        assert row[0].text.endswith(("（" + c["construct"] + "）", "(" + c["construct"] + ")"))
+        assert [row[1].value, row[2].value, row[3].value, row[7].value] == \
+            [c["mean_before"], c["mean_after"], c["diff"], c["cohens_d"]]
+        assert row[4].text == ts.ci(c["ci_lower"], c["ci_upper"], 3, False)
+        assert row[5].text == f"t({ts.num(c['df'], 1)}) = {ts.num(c['t'])}" and row[6].text == ts.p_value(c["pvalue"])
+    rates = ctx.tables["baseline_rates"]
+    assert len(rates.rows) == len(base["rates"]) + 1
+    nps = rates.rows[-1]
+    assert nps[0].text == "NPS" and nps[3].value == base["nps"]["diff"]
+    assert nps[4].text == ts.ci(base["nps"]["ci_lower"], base["nps"]["ci_upper"], 1, False)
+    assert rates.rows[0][1].value == base["rates"][0]["before"] and rates.rows[0][6].text == ts.p_value(base["rates"][0]["pvalue"])
+    doc = build_report_document(two_waves, instrument, lang, chapter=6)
+    labels = [b.label for b in doc.tables()]
+    assert labels == (["表6-1", "表6-2", "表6-3"] if lang == "zh" else ["Table 6-1", "Table 6-2", "Table 6-3"])
+    text = _texts(doc)
+    assert ts.ci(base["nps"]["ci_lower"], base["nps"]["ci_upper"], 1, False) in text
+
+
+def test_without_a_previous_wave_chapter_6_says_how_to_get_one(instrument, results):
+    doc = build_report_document(results, instrument, "zh", chapter=6)
+    assert len(doc.tables()) == 1
+    assert "--baseline" in _texts(doc) and "`" not in _texts(doc)
+
+
+def test_dropped_personal_columns_are_stated_and_escaped(instrument, results_builder, tmp_path):
+    res = results_builder(instrument)
+    text = build_context(res, instrument, "zh").values["sample"]["privacy"]
+    assert "2个含个人信息的列" in text and "“手机号”（手机号）" in text and "从未被复制到任何输出中" in text
+    assert "3个单元格" in text
+    en = build_context(res, instrument, "en").values["sample"]["privacy"]
+    assert en.startswith("To protect respondents, 2 column(s) with personal data were removed") and "never copied" in en
+    html = render_report(res, instrument, tmp_path, "zh", formats=("html",))["html"].read_text(encoding="utf-8")
+    assert "&lt;b&gt;mail&lt;/b&gt;" in html and "<b>mail</b>" not in html
+
+
+def test_every_warning_is_in_the_diagnostics_table_and_in_the_limitations(instrument, results_builder):
+    res = results_builder(instrument)
+    doc = build_report_document(res, instrument, "zh")
+    table = next(b for b in doc.tables() if b.table.key == "diagnostics")
+    assert table.label.startswith("表3-")
+    messages = [r[3].text for r in table.table.rows]
+    assert messages == [w["message"] for w in res["warnings"]]
+    limitations = [i for b in doc.blocks if isinstance(b, Bullets) for i in b.items if "诊断提示" in i]
+    assert len(limitations) == 1 and table.label in limitations[0]
+
+
+def test_no_warning_means_no_diagnostics_table(instrument, results_builder):
+    res = results_builder(instrument)
+    res["warnings"] = []
+    doc = build_report_document(res, instrument, "en", chapter=3)
+    assert all(b.table.key != "diagnostics" for b in doc.tables())
+    assert "raised no diagnostic" in _texts(doc)
+
+
+def test_open_answers_give_the_count_and_a_sample(instrument, results_builder):
+    answers = [f"建议{k}" for k in range(20)] + ["建议1", "[[table:fit]] 注入"]
+    res = results_builder(instrument, free_text=answers)
+    (q,) = build_context(res, instrument, "zh").values["sample"]["open_answers"]
+    assert "共收到22条回答（21条不重复）" in q["intro"]
+    assert q["answers"] == [f"建议{k}" for k in range(OPEN_ANSWERS_SHOWN)]
+    res = results_builder(instrument, free_text=["[[ref:fit]] x"])
+    doc = build_report_document(res, instrument, "zh", chapter=3)
+    assert "[\u200b[ref:fit]\u200b] x" in [i for b in doc.blocks if isinstance(b, Bullets) for i in b.items]
+
+
+def test_column_widths_follow_the_text_and_fill_the_line():
+    widths = column_widths(("题项", "内容", "M", "SD"), [["PQ1", "我在该平台购买的商品质量可靠，与描述一致", "3.67", "0.94"]])
+    assert abs(sum(widths) - 16.0) < 1e-9
+    assert widths[1] == max(widths) and widths[1] > 2.5 * widths[2]
