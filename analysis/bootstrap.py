@@ -4,10 +4,13 @@ Equivalent R: ``lavaan::sem(model, data, se = "bootstrap", bootstrap = B)`` then
 ``parameterEstimates(fit, boot.ci.type = "perc" | "bca.simple" | "bca")``. lavaan keeps every
 converged resample, admissible or not; so do we by default, and both kinds are counted.
 
-Speed: each resample's covariance is a weighted cross-product of the centred data, the refit is
-Newton's method with analytic derivatives warm-started at the full-sample estimate, and chunks of
-resamples can run in worker processes. All resample indices are drawn up front from one seeded
-``numpy.random.Generator``, so results do not depend on the number of workers.
+Speed: each resample's covariance is a weighted cross-product of the centred data; chunks of
+resamples are refitted together by a batched quasi-Newton method with analytic derivatives, started
+at the full-sample estimate with the full sample's inverse Hessian (exact Hessians only every
+``REFRESH`` iterations); chunks can run in worker processes. BLAS is limited to one thread in every
+process (small matrices: threads only add overhead and oversubscribe the cores). All resample
+indices are drawn up front from one seeded ``numpy.random.Generator``, so results do not depend on
+the number of workers.
 """
 from __future__ import annotations
 
@@ -19,9 +22,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from scipy import stats
+from threadpoolctl import threadpool_limits
 
-from analysis.sem_estimate import (CompiledModel, ModelFit, estimate_theta, logdet_sample, newton_batch,
-                                   newton_scoring)
+from analysis.sem_estimate import (CompiledModel, ModelFit, _inverse_newton, estimate_theta, logdet_sample,
+                                   newton_batch, newton_scoring)
 from questionnaire.errors import input_error
 
 OK, FAILED, INADMISSIBLE = 0, 1, 2
@@ -70,8 +74,20 @@ def admissible(model: CompiledModel, theta: np.ndarray) -> np.ndarray:
 _STATE: dict = {}
 
 
-def _init_worker(model: CompiledModel, centred: np.ndarray, theta0: np.ndarray) -> None:
-    _STATE.update(model=model, centred=centred, theta0=theta0)
+def _init_worker(model: CompiledModel, centred: np.ndarray, theta0: np.ndarray, h_inv0: np.ndarray | None,
+                 blas_limit: bool = True) -> None:
+    _STATE.update(model=model, centred=centred, theta0=theta0, h_inv0=h_inv0)
+    if blas_limit:  # a worker process: one BLAS thread for its whole life
+        _STATE["blas"] = threadpool_limits(1)
+
+
+def full_sample_inverse_hessian(fit: ModelFit) -> np.ndarray | None:
+    """H⁻¹ of F_ML at the full-sample estimate (the start of every refit's quasi-Newton run)."""
+    _, info, hess, ok = fit.model.derivatives(fit.theta, fit.sample_cov, hessian=True)
+    if not ok:
+        return None
+    inverse, solved = _inverse_newton(hess[None], info[None])
+    return inverse[0] if solved[0] else None
 
 
 def resample_covariances(x: np.ndarray, indices: np.ndarray) -> np.ndarray:
@@ -85,7 +101,7 @@ def resample_covariances(x: np.ndarray, indices: np.ndarray) -> np.ndarray:
 def _refit_chunk(indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Refit a chunk of resamples together (one batched quasi-Newton run; the robust single fit for any
     that do not converge)."""
-    model, x, theta0 = _STATE["model"], _STATE["centred"], _STATE["theta0"]
+    model, x, theta0, h_inv0 = _STATE["model"], _STATE["centred"], _STATE["theta0"], _STATE["h_inv0"]
     s = resample_covariances(x, indices)
     sign, logdet = np.linalg.slogdet(s)
     usable = sign > 0
@@ -93,7 +109,7 @@ def _refit_chunk(indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     status = np.full(len(indices), FAILED)
     rows = np.flatnonzero(usable)
     theta, _, converged, _ = newton_batch(model, s[rows], theta0, logdet[rows], tol=1e-6, max_iter=100,
-                                          refresh=REFRESH)
+                                          refresh=REFRESH, h_inv0=h_inv0)
     for i in np.flatnonzero(~converged):
         opt = estimate_theta(model, s[rows[i]], theta0)
         theta[i], converged[i] = opt.theta, opt.converged
@@ -122,18 +138,20 @@ def bootstrap_draws(fit: ModelFit, data: pd.DataFrame, B: int = 2000, seed: int 
     indices = rng.integers(0, x.shape[0], size=(B, x.shape[0]))
     chunks = [indices[i:i + CHUNK] for i in range(0, B, CHUNK)]
     results = []
+    h_inv0 = full_sample_inverse_hessian(fit)
     if workers == 1:
-        _init_worker(fit.model, x, fit.theta)
-        for chunk in chunks:
-            results.append(_refit_chunk(chunk))
-            if progress:
-                progress(min(len(results) * CHUNK, B), B)
+        _init_worker(fit.model, x, fit.theta, h_inv0, blas_limit=False)
+        with threadpool_limits(1):
+            for chunk in chunks:
+                results.append(_refit_chunk(chunk))
+                if progress:
+                    progress(min(len(results) * CHUNK, B), B)
         _STATE.clear()
     else:
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                                 initargs=(fit.model, x, fit.theta)) as pool:
+                                 initargs=(fit.model, x, fit.theta, h_inv0)) as pool:
             for result in pool.map(_refit_chunk, chunks):
                 results.append(result)
                 if progress:

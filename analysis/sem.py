@@ -213,7 +213,8 @@ def fit_sem(data: pd.DataFrame, measurement: dict[str, list[str]], structural: s
     positive by default); ``"A -> M -> B"`` when the bootstrap percentile CI excludes 0 on the
     expected side. Indirect effects: every chain of paths, percentile and bias-corrected CIs from
     ``bootstrap`` resamples (BCa when ``bca``), mediation type per Zhao, Lynch & Chen (2010).
-    ``bootstrap=0`` gives delta-method (Sobel) intervals instead.
+    Total effects (``effects``) get percentile and bias-corrected CIs from the same resamples.
+    ``bootstrap=0`` gives delta-method (Sobel / Wald) intervals instead.
     R: ``sem(model, data, se = "bootstrap", bootstrap = B)`` with ``ind := a*b`` defined,
     ``parameterEstimates(fit, boot.ci.type = "perc")``.
     """
@@ -267,10 +268,12 @@ def fit_sem(data: pd.DataFrame, measurement: dict[str, list[str]], structural: s
                                     f"solution (negative variance or non-positive-definite latent covariance); {what}"))
 
     indirect = _indirect_results(fit, data, chains, draws, level, bca, drop_inadmissible, chain_hyp, expected)
+    effects = (effect_decomposition(fit) if draws is None else
+               effect_decomposition(fit, draws.usable(drop_inadmissible), level, draws.requested))
     return SemResult(
         converged=fit.converged, n=fit.n, model=spec.to_lavaan(), fit=indices,
         fit_verdicts=tuple(fit_verdicts(indices)), paths=tuple(paths), r2=r_squared(fit),
-        f2=tuple(cohen_f2(fit)), effects=tuple(effect_decomposition(fit)), indirect=tuple(indirect),
+        f2=tuple(cohen_f2(fit)), effects=tuple(effects), indirect=tuple(indirect),
         bootstrap=boot_summary, parameters=fit.parameters, modification_indices=tuple(modification_indices(fit)),
         diagnostics=tuple(diagnostics), result=fit)
 

@@ -96,27 +96,36 @@ class ModificationIndex:
                 "epc": _clean(self.epc), "sepc_all": _clean(self.sepc_all)}
 
 
-def measurement_candidates(fit: ModelFit) -> list[tuple[str, str, str]]:
-    """Fixed-at-zero measurement parameters: cross-loadings and residual covariances of items."""
+def candidate_parameters(fit: ModelFit) -> list[tuple[str, str, str]]:
+    """Fixed-at-zero parameters lavaan's ``modindices()`` tests (``lav_partable_full``) not in the model.
+
+    Measurement: cross-loadings (latent =~ item) and residual covariances of items. Structural:
+    latent covariances (disturbance covariances of endogenous latents) and regressions y ~ x
+    between any two latents that take part in the structural model.
+    """
     spec = fit.spec
     present = {(p.lhs, p.op, p.rhs) for p in spec.parameters}
     present |= {(p.rhs, p.op, p.lhs) for p in spec.parameters if p.op == "~~"}
-    out = [(lv, "=~", ov) for lv in spec.latent for ov in spec.observed if (lv, "=~", ov) not in present]
-    obs = spec.observed
-    out += [(obs[i], "~~", obs[j]) for i in range(len(obs)) for j in range(i + 1, len(obs))
-            if (obs[i], "~~", obs[j]) not in present]
-    return out
+    obs, lat = spec.observed, spec.latent
+    structural = [v for v in lat if any(v in (p.lhs, p.rhs) for p in spec.regressions())]
+    out = [(lv, "=~", ov) for lv in lat for ov in obs]
+    out += [(obs[i], "~~", obs[j]) for i in range(len(obs)) for j in range(i + 1, len(obs))]
+    out += [(lat[i], "~~", lat[j]) for i in range(len(lat)) for j in range(i + 1, len(lat))]
+    out += [(y, "~", x) for y in structural for x in structural if x != y]
+    return [c for c in out if c not in present]
 
 
 def modification_indices(fit: ModelFit, top: int | None = 10) -> list[ModificationIndex]:
-    """Score-test modification indices of the measurement model, largest first (Sörbom 1989).
+    """Score-test modification indices of the measurement and structural candidates, largest first
+    (Sörbom 1989; candidates as :func:`candidate_parameters`).
 
     With I the unit expected information of the model extended by the candidates (θ̂ and 0),
     g = ½ ∂F_ML/∂θ at that point:  V_j = I_jj − I_j1 I_11⁻¹ I_1j,  MI_j = N g_j² / V_j,
-    EPC_j = −g_j / V_j;  sepc.all scales EPC as std.all. R: ``lavaan::modindices(fit, sort. = TRUE)``
-    (rows with op ``=~`` and indicator ``~~`` indicator).
+    EPC_j = −g_j / V_j;  sepc.all scales EPC as std.all. Candidates with V_j < ε^⅓ (not identified
+    when freed, e.g. a reversed path in a saturated structural model) are left out, as lavaan does.
+    R: ``lavaan::modindices(fit, sort. = TRUE)``.
     """
-    candidates = measurement_candidates(fit)
+    candidates = candidate_parameters(fit)
     if not candidates or fit.model.q == 0:
         return []
     extended = CompiledModel(fit.spec.with_free(candidates))
@@ -133,16 +142,23 @@ def modification_indices(fit: ModelFit, top: int | None = 10) -> list[Modificati
     with np.errstate(invalid="ignore", divide="ignore"):
         mi = fit.n * g ** 2 / v
         epc = -g / v
-    lam, _, _, th = fit.model.matrices(fit.theta)
+    _, _, psi, th = fit.model.matrices(fit.theta)
+    v_ok = v >= np.finfo(float).eps ** (1 / 3)
     sd_lv = np.sqrt(np.diag(fit.model.latent_cov(fit.theta)))
     sd_ov = np.sqrt(np.diag(fit.implied))
     ov = {x: i for i, x in enumerate(fit.observed)}
     lv = {x: i for i, x in enumerate(fit.spec.latent)}
     rows = []
-    for (lhs, op, rhs), m, e in zip(candidates, mi, epc):
+    for (lhs, op, rhs), m, e, identified in zip(candidates, mi, epc, v_ok):
+        if not identified:
+            continue
         with np.errstate(invalid="ignore"):
             if op == "=~":
                 scale = sd_lv[lv[lhs]] / sd_ov[ov[rhs]]
+            elif op == "~":
+                scale = sd_lv[lv[rhs]] / sd_lv[lv[lhs]]
+            elif lhs in lv:  # cov.std: correlation of the (disturbance) terms
+                scale = 1.0 / np.sqrt(psi[lv[lhs], lv[lhs]] * psi[lv[rhs], lv[rhs]])
             else:
                 scale = 1.0 / np.sqrt(th[ov[lhs], ov[lhs]] * th[ov[rhs], ov[rhs]])
         rows.append(ModificationIndex(lhs, op, rhs, float(m), float(e), float(e * scale)))

@@ -11,9 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import stats
 
-from analysis.sem_estimate import ModelFit, _clean, complex_step_jacobian, estimate_from_moments
+from analysis.bootstrap import bias_corrected_ci, percentile_ci
+from analysis.sem_estimate import CompiledModel, ModelFit, _clean, complex_step_jacobian, estimate_theta
 from analysis.sem_spec import ModelSpec
+from questionnaire.errors import input_error
 
 
 def r_squared(fit: ModelFit) -> dict[str, float]:
@@ -24,33 +27,78 @@ def r_squared(fit: ModelFit) -> dict[str, float]:
 
 @dataclass(frozen=True)
 class EffectSize:
-    """Cohen's f² of the path ``rhs -> lhs``: (R²_incl − R²_excl) / (1 − R²_incl)."""
+    """Cohen's f² of the path ``rhs -> lhs``: (R²_incl − R²_excl) / (1 − R²_incl), and how R²_excl was had."""
 
     lhs: str
     rhs: str
     r2_included: float
     r2_excluded: float
     f2: float
+    method: str
 
     def to_dict(self) -> dict:
         return {"lhs": self.lhs, "rhs": self.rhs, "r2_included": _clean(self.r2_included),
-                "r2_excluded": _clean(self.r2_excluded), "f2": _clean(self.f2)}
+                "r2_excluded": _clean(self.r2_excluded), "f2": _clean(self.f2), "method": self.method}
 
 
-def cohen_f2(fit: ModelFit) -> list[EffectSize]:
-    """f² of every structural path by refitting the model without it (Cohen 1988).
+F2_METHODS = {
+    "implied": "R² of the construct regressed on its other predictors in the full model's latent covariance",
+    "refit": "R² of the construct after refitting the whole model with the path fixed at 0",
+}
 
-    f² = (R²_incl − R²_excl) / (1 − R²_incl); .02 / .15 / .35 are small / medium / large.
-    The reduced model fixes the path at 0 and changes nothing else; R: refit with ``y ~ 0*x`` and
-    ``(r2_full − r2_reduced) / (1 − r2_full)`` with ``r2 = lavInspect(fit, "r2")[y]``.
+
+def latent_regression_r2(veta: np.ndarray, y: int, xs: list[int]) -> float:
+    """R² of latent ``y`` regressed on latents ``xs`` in the covariance matrix ``veta``: c'Φ⁻¹c / Var(y).
+
+    R: ``v <- lavInspect(fit, "cov.lv"); t(v[xs, y]) %*% solve(v[xs, xs], v[xs, y]) / v[y, y]``.
     """
-    r2 = r_squared(fit)
+    if not xs:
+        return 0.0
+    c = veta[xs, y]
+    return float(c @ np.linalg.solve(veta[np.ix_(xs, xs)], c) / veta[y, y])
+
+
+def cohen_f2(fit: ModelFit, method: str = "implied") -> list[EffectSize]:
+    """Cohen's f² of every structural path (Cohen 1988): (R²_incl − R²_excl) / (1 − R²_incl).
+
+    .02 / .15 / .35 are small / medium / large. R²_excl is the R² of the path's endogenous
+    construct without that predictor, all else equal:
+
+    * ``"implied"`` (default) holds the full solution fixed: R²_incl and R²_excl both come from
+      regressing the construct on its predictors (all of them / all but one) in the model-implied
+      latent covariance VETA. R²_incl equals lavaan's R² when the disturbance is uncorrelated with
+      the predictors (any recursive model with lavaan's defaults); f² ≥ 0 always, no refit.
+      R: ``v <- lavInspect(fit, "cov.lv")``, R² by ``t(c) %*% solve(v[xs, xs], c) / v[y, y]``.
+    * ``"refit"`` refits the whole model with the path fixed at 0 (warm-started at the full
+      solution) and takes R²_excl = 1 − ψ/VETA of the refit, R²_incl lavaan's R² (the AMOS-by-hand
+      practice). The refit also moves the loadings and the other paths, so R²_excl can exceed R²_incl
+      and f² can be (slightly) negative — lavaan gives the very same numbers. A refit that does
+      not converge gives NaN.
+      R: refit with ``y ~ 0*x``, ``r2 = lavInspect(fit, "r2")[y]``.
+    """
+    if method not in F2_METHODS:
+        raise input_error("cohen_f2: unknown method", value=method, allowed=", ".join(F2_METHODS))
+    lv = {v: i for i, v in enumerate(fit.spec.latent)}
+    regressions = fit.spec.regressions()
+    predictors = {y: [lv[p.rhs] for p in regressions if p.lhs == y] for y in fit.spec.endogenous}
+    veta = fit.model.latent_cov(fit.theta)
     out = []
-    for path in fit.spec.regressions():
-        reduced = estimate_from_moments(fit.spec.without(path.lhs, path.rhs), fit.sample_cov, fit.n)
-        r2_excl = reduced.r2().get(path.lhs, 0.0)  # no predictor left: R² = 0
-        r2_incl = r2[path.lhs]
-        out.append(EffectSize(path.lhs, path.rhs, r2_incl, r2_excl, (r2_incl - r2_excl) / (1.0 - r2_incl)))
+    for path in regressions:
+        y, x = lv[path.lhs], lv[path.rhs]
+        if method == "implied":
+            r2_incl = latent_regression_r2(veta, y, predictors[path.lhs])
+            r2_excl = latent_regression_r2(veta, y, [k for k in predictors[path.lhs] if k != x])
+        else:
+            r2_incl = r_squared(fit)[path.lhs]
+            reduced = fit.spec.without(path.lhs, path.rhs)
+            keep = sorted({p.free - 1 for p in fit.spec.parameters
+                           if p.free and not (p.op == "~" and p.lhs == path.lhs and p.rhs == path.rhs)})
+            model = CompiledModel(reduced)
+            opt = estimate_theta(model, fit.sample_cov, start=fit.theta[keep])
+            _, _, psi, _ = model.matrices(opt.theta)
+            r2_excl = 1.0 - psi[y, y] / model.latent_cov(opt.theta)[y, y] if opt.converged else float("nan")
+        out.append(EffectSize(path.lhs, path.rhs, r2_incl, r2_excl, (r2_incl - r2_excl) / (1.0 - r2_incl),
+                              F2_METHODS[method]))
     return out
 
 
@@ -96,7 +144,8 @@ def chain_values(fit: ModelFit, theta: np.ndarray, chains: list[tuple[str, ...]]
 
 @dataclass(frozen=True)
 class Effect:
-    """Direct, indirect and total effect of ``source`` on ``target`` (est and std_all)."""
+    """Direct, indirect and total effect of ``source`` on ``target`` (est and std_all), with the total's
+    SE and confidence intervals (bootstrap percentile and bias-corrected, or delta-method Wald)."""
 
     source: str
     target: str
@@ -107,19 +156,42 @@ class Effect:
     indirect_std: float
     total_std: float
     direct_pvalue: float
+    total_se: float
+    ci_lower: float
+    ci_upper: float
+    ci_lower_bc: float
+    ci_upper_bc: float
+    method: str
 
     def to_dict(self) -> dict:
         return {"from": self.source, "to": self.target, "direct": _clean(self.direct),
                 "indirect": _clean(self.indirect), "total": _clean(self.total),
                 "direct_std": _clean(self.direct_std), "indirect_std": _clean(self.indirect_std),
-                "total_std": _clean(self.total_std), "direct_pvalue": _clean(self.direct_pvalue)}
+                "total_std": _clean(self.total_std), "direct_pvalue": _clean(self.direct_pvalue),
+                "total_se": _clean(self.total_se), "ci_lower": _clean(self.ci_lower),
+                "ci_upper": _clean(self.ci_upper), "ci_lower_bc": _clean(self.ci_lower_bc),
+                "ci_upper_bc": _clean(self.ci_upper_bc), "method": self.method}
 
 
-def effect_decomposition(fit: ModelFit) -> list[Effect]:
+def total_effect_values(fit: ModelFit, theta: np.ndarray, pairs: list[tuple[int, int]]) -> np.ndarray:
+    """Total effect of each (source, target) pair of distinct latents, (I − B)⁻¹[target, source], at θ (q,)
+    or at a stack of θ (b, q), giving (len(pairs),) or (b, len(pairs))."""
+    beta = fit.model.matrices(theta)[1]
+    total = np.linalg.inv(fit.model.eye_m - beta)
+    src, tgt = (np.array(ix, dtype=int) for ix in zip(*pairs)) if pairs else (np.zeros(0, int),) * 2
+    return total[..., tgt, src]
+
+
+def effect_decomposition(fit: ModelFit, draws: np.ndarray | None = None, level: float = 0.95,
+                         requested: int | None = None) -> list[Effect]:
     """Direct (B), total ((I − B)⁻¹ − I) and indirect (total − direct) effects between constructs.
 
-    R: label the paths and define ``total := c + a*b`` (lavaan), or ``semTools``-free by hand.
-    Only pairs joined by at least one chain of paths are listed.
+    The total effect's interval: with ``draws`` (bootstrap θ, one row per usable resample, the same
+    ones as the indirect effects; ``requested`` the B asked for) the percentile and bias-corrected
+    intervals and SE = sd of the draws, as lavaan's ``se = "bootstrap"``; without, the delta-method
+    SE and Wald interval est ± z·SE (BC limits NaN). R: label the paths, define ``total := c + a*b``
+    and ``parameterEstimates(fit, boot.ci.type = "perc" | "bca.simple")``. Only pairs joined by at
+    least one chain of paths are listed.
     """
     _, beta, _, _ = fit.model.matrices(fit.theta)
     m = beta.shape[0]
@@ -128,17 +200,33 @@ def effect_decomposition(fit: ModelFit) -> list[Effect]:
     lv = fit.spec.latent
     mediated = {(chain[0], chain[-1]) for chain in structural_paths(fit.spec)}
     direct_pairs = {(p.rhs, p.lhs): p.pvalue for p in fit.parameters if p.op == "~"}
+    pairs = [(j, i) for j, src in enumerate(lv) for i, tgt in enumerate(lv)
+             if (src, tgt) in mediated or (src, tgt) in direct_pairs]
+    z = stats.norm.ppf((1 + level) / 2)
+    if draws is not None:
+        values = total_effect_values(fit, draws, pairs).reshape(len(draws), len(pairs))
+        se = values.std(axis=0, ddof=1) if len(draws) > 1 else np.full(len(pairs), np.nan)
+        method = f"bootstrap percentile and bias-corrected (B = {requested or len(draws)}, {len(draws)} used)"
+    else:
+        jac = complex_step_jacobian(lambda t: total_effect_values(fit, t, pairs), fit.theta)
+        se = np.sqrt(np.clip(np.einsum("ij,jk,ik->i", jac, fit.vcov, jac), 0, None))
+        method = "delta method (Wald interval), no bootstrap"
     out = []
-    for j, src in enumerate(lv):
-        for i, tgt in enumerate(lv):
-            if (src, tgt) not in mediated and (src, tgt) not in direct_pairs:
-                continue
-            scale = sd[j] / sd[i]
-            direct = beta[i, j]
-            indirect = total[i, j] - direct if (src, tgt) in mediated else 0.0
-            out.append(Effect(src, tgt, float(direct), float(indirect), float(direct + indirect),
-                              float(direct * scale), float(indirect * scale), float((direct + indirect) * scale),
-                              float(direct_pairs.get((src, tgt), float("nan")))))
+    for k, (j, i) in enumerate(pairs):
+        src, tgt = lv[j], lv[i]
+        scale = sd[j] / sd[i]
+        direct = beta[i, j]
+        indirect = total[i, j] - direct if (src, tgt) in mediated else 0.0
+        est = float(direct + indirect)
+        if draws is not None:
+            lo, hi = percentile_ci(values[:, k], level)
+            lo_bc, hi_bc = bias_corrected_ci(values[:, k], est, level)
+        else:
+            lo, hi, lo_bc, hi_bc = est - z * se[k], est + z * se[k], float("nan"), float("nan")
+        out.append(Effect(src, tgt, float(direct), float(indirect), est,
+                          float(direct * scale), float(indirect * scale), est * float(scale),
+                          float(direct_pairs.get((src, tgt), float("nan"))), float(se[k]), lo, hi, lo_bc, hi_bc,
+                          method))
     return out
 
 
@@ -189,5 +277,6 @@ def mediation_type(indirect_significant: bool, direct_significant: bool | None, 
     return ("direct-only" if direct else "no-effect"), "none"
 
 
-__all__ = ["Effect", "EffectSize", "IndirectEstimate", "chain_values", "cohen_f2", "effect_decomposition",
-           "mediation_type", "r_squared", "specific_indirect_effects", "structural_paths"]
+__all__ = ["Effect", "EffectSize", "F2_METHODS", "IndirectEstimate", "chain_values", "cohen_f2", "effect_decomposition",
+           "latent_regression_r2", "mediation_type", "r_squared", "specific_indirect_effects", "structural_paths",
+           "total_effect_values"]

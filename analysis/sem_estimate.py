@@ -265,7 +265,7 @@ class Optimum:
 
 
 def newton_batch(model: CompiledModel, sample_cov: np.ndarray, start: np.ndarray, logdet_s: np.ndarray,
-                 tol: float = 1e-9, max_iter: int = 500, refresh: int = 1
+                 tol: float = 1e-9, max_iter: int = 500, refresh: int = 1, h_inv0: np.ndarray | None = None
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Minimise F_ML for b covariance matrices (b, p, p) at once (start (q,) or (b, q)).
 
@@ -273,8 +273,12 @@ def newton_batch(model: CompiledModel, sample_cov: np.ndarray, start: np.ndarray
     definite), the step halved until F decreases. H is recomputed every ``refresh`` iterations
     (1: Newton) and whenever a step fails; in between its inverse gets BFGS updates from the
     gradients alone (a quasi-Newton method started at the exact Hessian: cheaper per iteration,
-    used for bootstrap refits near the estimate). A fit has converged when its full step is below ``tol``
-    in every parameter. Returns θ (b, q), F_ML (b,), converged (b,), iterations (b,).
+    used for bootstrap refits near the estimate). ``h_inv0``, an
+    inverse Hessian (q, q) such as the full sample's at its estimate, replaces the first exact Hessian
+    (bootstrap refits start where that Hessian is nearly right). A fit has converged when its full step
+    is below ``tol`` in every parameter or the Newton decrement gᵀH⁻¹g is below the precision of F
+    (1e-14·max(1, |F|): no step could lower F any more in double precision; a step that no longer
+    moves θ counts as failed). Returns θ (b, q), F_ML (b,), converged (b,), iterations (b,).
     """
     b, q = sample_cov.shape[0], model.q
     theta = np.array(np.broadcast_to(start, (b, q)), dtype=float)
@@ -282,15 +286,15 @@ def newton_batch(model: CompiledModel, sample_cov: np.ndarray, start: np.ndarray
     done = ~np.isfinite(f)
     converged = np.zeros(b, dtype=bool)
     iterations = np.zeros(b, dtype=int)
-    h_inv = np.zeros((b, q, q))
-    stale = np.ones(b, dtype=bool)
+    h_inv = np.zeros((b, q, q)) if h_inv0 is None else np.array(np.broadcast_to(h_inv0, (b, q, q)))
+    stale = np.full(b, h_inv0 is None)
     last_theta, last_grad = theta.copy(), np.zeros((b, q))
     for it in range(1, max_iter + 1):
         act = np.flatnonzero(~done)
         if not len(act):
             break
         iterations[act] = it
-        fresh = stale[act] | ((it - 1) % refresh == 0)
+        fresh = stale[act] | ((it - 1) % refresh == 0 and (it > 1 or h_inv0 is None))
         grad = np.zeros((len(act), q))
         good = np.ones(len(act), dtype=bool)
         for subset, full in ((np.flatnonzero(fresh), True), (np.flatnonzero(~fresh), False)):
@@ -311,14 +315,16 @@ def newton_batch(model: CompiledModel, sample_cov: np.ndarray, start: np.ndarray
         done[act[~good]] = True
         act, grad, fresh = act[good], grad[good], fresh[good]
         step = -(h_inv[act] @ grad[:, :, None])[:, :, 0]
-        small = np.max(np.abs(step), axis=1) < tol
+        decrement = np.abs(np.einsum("bi,bi->b", grad, step))  # gᵀH⁻¹g: twice the decrease the step promises
+        precision = 1e-14 * np.maximum(1.0, np.abs(f[act]))
+        small = (np.max(np.abs(step), axis=1) < tol) | (decrement < precision)
         pending = np.arange(len(act))
         t = 1.0
         while len(pending) and t > 1e-10:
             rows = act[pending]
             trial = theta[rows] + t * step[pending]
             f_trial = fit_values(model, trial, sample_cov[rows], logdet_s[rows])
-            accept = f_trial <= f[rows] + 1e-14 * np.abs(f[rows])
+            accept = (f_trial <= f[rows] + 1e-14 * np.abs(f[rows])) & (trial != theta[rows]).any(axis=1)
             theta[rows[accept]] = trial[accept]
             f[rows[accept]] = f_trial[accept]
             pending = pending[~accept]

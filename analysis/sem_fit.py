@@ -250,15 +250,20 @@ FIT_THRESHOLDS: tuple[FitThreshold, ...] = (
 
 @dataclass(frozen=True)
 class FitVerdict:
+    """An index against its cut-offs: the thresholds stay numbers so the report can typeset them."""
+
     index: str
     value: float
-    threshold: str
+    op: str  # ">" or "<": the side a fitting model is on
+    acceptable: float
+    good: float
     verdict: str  # "good" | "acceptable" | "poor" | "n/a"
-    reference: str
+    source: str
 
     def to_dict(self) -> dict:
-        return {"index": self.index, "value": _clean(self.value), "threshold": self.threshold,
-                "verdict": self.verdict, "reference": self.reference}
+        return {"index": self.index, "value": _clean(self.value),
+                "threshold": {"op": self.op, "acceptable": self.acceptable, "good": self.good},
+                "verdict": self.verdict, "source": self.source}
 
 
 def fit_verdicts(fit: FitIndices, thresholds: tuple[FitThreshold, ...] = FIT_THRESHOLDS) -> list[FitVerdict]:
@@ -266,7 +271,6 @@ def fit_verdicts(fit: FitIndices, thresholds: tuple[FitThreshold, ...] = FIT_THR
     out = []
     for t in thresholds:
         value = float(getattr(fit, t.index))
-        text = f"{t.direction} {t.acceptable:g}" + (f" (good {t.direction} {t.good:g})" if t.good != t.acceptable else "")
 
         def meets(c, v=value, d=t.direction):
             return v > c if d == ">" else v < c
@@ -279,5 +283,5 @@ def fit_verdicts(fit: FitIndices, thresholds: tuple[FitThreshold, ...] = FIT_THR
             verdict = "acceptable"
         else:
             verdict = "poor"
-        out.append(FitVerdict(t.index, value, text, verdict, t.reference))
+        out.append(FitVerdict(t.index, value, t.direction, t.acceptable, t.good, verdict, t.reference))
     return out

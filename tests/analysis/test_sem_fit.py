@@ -70,6 +70,8 @@ def test_verdicts():
     assert verdicts["gfi"].verdict == "acceptable"      # .943
     assert verdicts["agfi"].verdict == "poor"           # .894
     assert verdicts["chisq_df"].verdict == "poor"       # 3.55
-    assert verdicts["cfi"].to_dict()["threshold"] == "> 0.9 (good > 0.95)"
+    cfi = verdicts["cfi"].to_dict()
+    assert cfi["threshold"] == {"op": ">", "acceptable": 0.9, "good": 0.95}  # numbers, typeset by the report
+    assert cfi["source"] == "Hu & Bentler (1999)" and verdicts["srmr"].to_dict()["threshold"]["op"] == "<"
     nan_fit = fit.__class__(**{**fit.__dict__, "pclose": float("nan")})
     assert fit_verdicts(nan_fit, (FitThreshold("pclose", ">", .05, .05, "x"),))[0].verdict == "n/a"
