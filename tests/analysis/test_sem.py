@@ -115,3 +115,21 @@ def test_fit_model_any_syntax():
     ref = load("pd_eq")
     fit = fit_model(pd.read_csv(FIXTURES / "lavaan_pd.csv"), ref["model"])
     assert abs(fit.chisq - ref["fit"]["chisq"]) < 1e-3 and fit.to_dict()["npar"] == 28
+
+
+def test_exported_syntax_reproduces_paths_and_indirect_effects():
+    """model.lav refitted (here by our own parser; by lavaan in R) gives the same paths and := effects."""
+    data = pd.read_csv(FIXTURES / "demo_items.csv")
+    measurement = json.loads((FIXTURES / "demo_mapping.json").read_text())
+    structural = "CS ~ PQ + SQ + PR + BI + EX\nLY ~ PQ + SQ + PR + BI + EX + CS"
+    fitted = fit_sem(data, measurement, structural, bootstrap=0)
+    assert "ind_PQ_CS_LY := b_CS_PQ*b_LY_CS" in fitted.model
+    refit = fit_model(data, fitted.model)
+    regressions = {(p.lhs, p.rhs): p.est for p in refit.parameters if p.op == "~"}
+    defined = {p.lhs: p.est for p in refit.parameters if p.op == ":="}
+    for path in fitted.paths:
+        assert regressions[(path.lhs, path.rhs)] == pytest.approx(path.est, abs=1e-6)
+    assert len(defined) == len(fitted.indirect) == 5
+    for effect in fitted.indirect:
+        name = "ind_" + "_".join([effect.source, *effect.via, effect.target])
+        assert defined[name] == pytest.approx(effect.est, abs=1e-6)
