@@ -1,0 +1,86 @@
+"""Build the report context: every string, table and figure spec the templates interpolate.
+
+Input is the plain ``results.json`` dict (Contract 3 and the pipeline's extra keys), the instrument and
+the language. Output holds strings and tables only; no statistic is computed here, results are only
+looked up, typeset (``reports.typeset``), compared with published cut-offs and ranked. Every section
+tolerates a missing key: it then reads "not computed: <why>" instead of raising.
+
+One module per part of the report: ``base`` (shared look-ups and registration), ``sample`` (3.1),
+``descriptives`` (3.2–3.3), ``psychometrics`` (3.4), ``structural`` (fit, SEM, mediation), ``strategies``
+(IPMA, problems, chapters 4–5), ``evaluation`` (chapter 6), ``framing`` (abstract, chapters 1, 2, 7).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from questionnaire.errors import input_error
+from questionnaire.instrument import Instrument
+from reports import typeset as ts
+from reports.context.base import _get
+from reports.context.descriptives import DescriptiveSections
+from reports.context.evaluation import EvaluationSections
+from reports.context.framing import FramingSections
+from reports.context.psychometrics import PsychometricSections
+from reports.context.sample import OPEN_ANSWERS_SHOWN, SampleSections
+from reports.context.strategies import StrategySections
+from reports.context.structural import StructuralSections
+from reports.figures import FigureSpec
+from reports.tables import Table
+
+__all__ = ["OPEN_ANSWERS_SHOWN", "ReportContext", "build_context"]
+
+
+@dataclass
+class ReportContext:
+    """What the templates see (``values``), the tables and the figure specs they point to."""
+
+    lang: str
+    title: str
+    values: dict
+    tables: dict[str, Table]
+    figures: dict[str, FigureSpec] = field(default_factory=dict)
+
+
+class _Builder(SampleSections, DescriptiveSections, PsychometricSections, StructuralSections, StrategySections,
+               EvaluationSections, FramingSections):
+    """All sections, built in the order in which later ones read the findings of earlier ones."""
+
+    def build(self) -> ReportContext:
+        self.v["title"] = self.inst.title.get(self.lang)
+        self.v["table"] = {}
+        self.v["figure"] = {}
+        self.sample()
+        self.diagnostics()
+        self.indicators()
+        self.descriptives()
+        self.reliability()
+        self.efa()
+        self.cfa()
+        self.validity()
+        self.fit()
+        self.sem()
+        self.ipma()
+        self.problems()
+        self.strategies()
+        self.plan()
+        self.indicator_system()
+        self.limitations()
+        self.model_figures()
+        self.conclusions()
+        self.abstract()
+        self.theory()
+        self.references()
+        self.v["table"] = {k: f"[[table:{k}]]" for k in self.tables.tables}
+        self.v["figure"] = {k: f"[[figure:{k}]]" for k in self.figures}
+        self.v["ref"] = {k: self.ref(k) for k in [*self.tables.tables, *self.figures]}
+        meta = _get(self.r, "meta") or {}
+        self.v["meta"] = {k: ts.integer(meta.get(k)) for k in ("n_raw", "n_excluded", "n_analyzed", "bootstrap", "seed")}
+        self.v["meta"]["n_kept"] = ts.integer(meta.get("n_kept") if ts.is_number(meta.get("n_kept")) else meta.get("n_analyzed"))
+        return ReportContext(self.lang, self.v["title"], self.v, dict(self.tables.tables), dict(self.figures))
+
+
+def build_context(results: dict, instrument: Instrument, lang: str = "zh") -> ReportContext:
+    """The report context for ``lang`` ('zh' or 'en') from a results dict and the instrument."""
+    if lang not in ("zh", "en"):
+        raise input_error("unknown report language", value=lang, allowed="zh, en")
+    return _Builder(results, instrument, lang).build()

@@ -1,0 +1,187 @@
+"""What every section of the report context shares: result look-ups, the language switch and the table/figure
+registration.
+
+A section builder (one mixin per part of the report, see the sibling modules) reads the plain ``results.json``
+dict through :func:`_get`, writes its strings into ``self.v`` and registers its tables and figures with
+:meth:`BuilderBase.add_table` / :meth:`BuilderBase.add_figure`. Findings that later sections reuse (paths,
+priorities, failed checks, …) are attributes of the builder, declared in :meth:`BuilderBase.__init__`.
+"""
+from __future__ import annotations
+
+from questionnaire.instrument import Instrument
+from reports import typeset as ts
+from reports.figures import FigureSpec
+from reports.tables import Cell, TableSet, make_table, missing_table
+
+# What the analysis' diagnostic codes mean, for the diagnostics table (zh, en); unknown codes print as they are.
+DIAGNOSTIC_NAMES = {
+    "chisq_small_expected": ("卡方检验的期望频数过小", "small expected counts in a χ² test"),
+    "chisq_degenerate": ("卡方检验无法进行", "χ² test not possible"),
+    "n_factors_disagree": ("因子数判断准则不一致", "factor-retention rules disagree"),
+    "n_factors_capped": ("因子数被截断", "number of factors capped"),
+    "heywood_case": ("Heywood 个案（负方差）", "Heywood case (negative variance)"),
+    "std_loading_above_one": ("标准化载荷大于 1", "standardized loading above 1"),
+    "negative_loading": ("负载荷", "negative loading"),
+    "not_converged": ("模型未收敛", "model did not converge"),
+    "one_factor_not_converged": ("单因子模型未收敛", "one-factor model did not converge"),
+    "efa_not_converged": ("因子分析未收敛", "EFA did not converge"),
+    "rotation_not_converged": ("因子旋转未收敛", "rotation did not converge"),
+    "sample_cov_not_pd": ("样本协方差矩阵非正定", "sample covariance not positive definite"),
+    "latent_cov_not_pd": ("潜变量协方差矩阵非正定", "latent covariance not positive definite"),
+    "latent_cor_near_one": ("潜变量相关接近 1", "latent correlation near 1"),
+    "information_singular": ("信息矩阵奇异，标准误不可靠", "singular information matrix"),
+    "singular_correlation": ("相关矩阵奇异", "singular correlation matrix"),
+    "collinear_items": ("题项共线", "collinear items"),
+    "bootstrap_failed": ("部分 Bootstrap 样本未收敛", "failed bootstrap samples"),
+    "bootstrap_inadmissible": ("部分 Bootstrap 解不可接受", "inadmissible bootstrap solutions"),
+    "low_kmo": ("KMO 偏低", "low KMO"),
+    "small_sample": ("样本量偏小", "small sample"),
+    "listwise_deletion": ("按列表删除缺失值", "listwise deletion"),
+    "mardia_listwise": ("Mardia 检验按列表删除", "Mardia test on complete cases"),
+    "mardia_singular": ("Mardia 检验无法计算", "Mardia test not possible"),
+    "common_method_bias": ("共同方法偏差", "common-method bias"),
+    "constant_item": ("题项无变异", "constant item"),
+    "duplicate_item": ("题项重复", "duplicate item"),
+    "two_item_construct": ("构念只有两个题项", "two-item construct"),
+    "reliability_undefined": ("信度无法计算", "reliability undefined"),
+    "htmt_negative_correlation": ("HTMT 中出现负相关", "negative correlation in HTMT"),
+    "membership_no_none": ("会员题没有“未开通”选项", "membership question has no 'none' option"),
+    "indicator_no_data": ("指标没有数据", "indicator has no data"),
+    "baseline_indicator_missing": ("上一期缺少该指标", "indicator missing in one wave"),
+    "baseline_construct_unmatched": ("两期构念不匹配", "construct not in both waves"),
+    "baseline_instrument_mismatch": ("两期问卷不一致", "different instruments in the two waves"),
+    "baseline_scale_mismatch": ("两期量表不一致", "different scales in the two waves"),
+    "baseline_degenerate": ("对比检验无法进行", "comparison not possible"),
+    "baseline_no_constructs": ("两期没有共同构念", "no construct in both waves"),
+}
+
+
+def _get(d, *keys):
+    """``d[k1][k2]…`` or None when any level is missing or not a mapping."""
+    for k in keys:
+        if not isinstance(d, dict) or k not in d:
+            return None
+        d = d[k]
+    return d
+
+
+def _number(x):
+    """``x`` as a float when it is a number or a numeric string ("1.0"), else None."""
+    try:
+        return float(x)
+    except (TypeError, ValueError):
+        return None
+
+
+def _plain(x) -> str:
+    """Respondent-supplied text on one line, with the template markers ``[[...]]`` defused."""
+    if x is None:
+        return ""
+    return " ".join(str(x).split()).replace("[[", "[\u200b[").replace("]]", "]\u200b]")
+
+
+class _Lang:
+    def __init__(self, lang: str):
+        self.lang = lang
+
+    def __call__(self, zh: str, en: str) -> str:
+        return zh if self.lang == "zh" else en
+
+
+class BuilderBase:
+    """The state shared by the section builders and the helpers they use to look up, name and register."""
+
+    def __init__(self, results: dict, instrument: Instrument, lang: str):
+        self.r = results if isinstance(results, dict) else {}
+        self.inst = instrument
+        self.lang = lang
+        self.t = _Lang(lang)
+        self.tables = TableSet()
+        self.figures: dict[str, FigureSpec] = {}
+        self.v: dict = {"lang": lang}
+        # findings shared between sections, filled as the sections are built
+        self.n = None
+        self.harman = None
+        self.kmo = None
+        self.alpha_range = None
+        self.cfa_fit = self.sem_fit = None
+        self.paths: list[dict] = []
+        self.r2: dict = {}
+        self.priorities: list[dict] = []
+        self.indicator_values: dict[str, str] = {}
+        self.construct_means: dict[str, float] = {}
+        self.supported: list[str] = []
+        self.rejected: list[str] = []
+        self.sig_mediation: list[str] = []
+        self.rel_failures: list[str] = []
+        self.validity_failures: list[str] = []
+        self.fit_failures: list[str] = []
+        self.low_loadings: list[str] = []
+
+    # ------------------------------------------------------------------ helpers
+    def na(self, reason_zh: str, reason_en: str) -> str:
+        return ts.not_computed(self.t(reason_zh, reason_en), self.lang)
+
+    def missing_reason(self, key: str) -> str:
+        return self.t(f"results.json 中没有 {key} 部分", f"results.json has no '{key}' section")
+
+    def cr(self, cid: str):
+        v = _get(self.r, "reliability", cid, "cr")
+        return v if ts.is_number(v) else _get(self.r, "validity", "cr", cid)
+
+    def ave(self, cid: str):
+        v = _get(self.r, "reliability", cid, "ave")
+        return v if ts.is_number(v) else _get(self.r, "validity", "ave", cid)
+
+    def name(self, cid: str) -> str:
+        if cid is None:
+            return ts.DASH
+        try:
+            return self.inst.construct(cid).name.get(self.lang)
+        except StopIteration:
+            return str(cid)
+
+    def name_id(self, cid: str) -> str:
+        return f"{self.name(cid)}（{cid}）" if self.lang == "zh" else f"{self.name(cid)} ({cid})"
+
+    def add_table(self, key: str, caption: str, header: list[str], rows: list[list[Cell]],
+                  notes: list[str] | None = None, missing: str | None = None) -> str:
+        if missing is not None or not rows:
+            reason = missing or self.t("没有可列出的结果", "no rows to show")
+            return self.tables.add(missing_table(key, caption, ts.not_computed(reason, self.lang)))
+        return self.tables.add(make_table(key, caption, header, rows, notes))
+
+    def add_figure(self, key: str, kind: str, caption: str, data: dict | None, missing: str | None = None) -> str:
+        if missing is not None or data is None:
+            reason = missing or self.t("没有可绘制的结果", "nothing to draw")
+            self.figures[key] = FigureSpec(key, kind, caption, {}, ts.not_computed(reason, self.lang))
+        else:
+            self.figures[key] = FigureSpec(key, kind, caption, data)
+        return f"[[figure:{key}]]"
+
+    def ref(self, key: str) -> str:
+        return f"[[ref:{key}]]"
+
+    @property
+    def constructs(self) -> list[str]:
+        return [c.id for c in self.inst.constructs]
+
+    @property
+    def drivers(self) -> list[str]:
+        declared = [c.id for c in self.inst.constructs if c.role == "driver"]
+        if declared:
+            return declared
+        endogenous = {reg.lhs for reg in self.inst.structural}
+        return [c for c in self.constructs if c not in endogenous]
+
+    @property
+    def outcome(self) -> str | None:
+        return self.inst.outcome or (self.inst.structural[-1].lhs if self.inst.structural else None)
+
+    def question_label(self, question_id: str, code) -> str:
+        q = next((q for q in self.inst.questions if q.id == question_id), None)
+        if q is None:
+            return str(code)
+        option = next((o for o in q.options if str(o.code) == str(code) or
+                       (ts.is_number(_number(code)) and o.code == _number(code))), None)
+        return option.label.get(self.lang) if option else str(code)

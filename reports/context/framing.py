@@ -1,0 +1,251 @@
+"""The parts that frame the analysis: abstract, chapter 1's research framework, chapter 2's constructs,
+hypotheses and model figures, chapter 7's conclusions and limitations, and the reference list.
+"""
+from __future__ import annotations
+
+from reports import typeset as ts
+from reports.context.base import DIAGNOSTIC_NAMES, BuilderBase, _get, _plain
+from reports.tables import cell, text_cell
+
+
+class FramingSections(BuilderBase):
+    """Abstract, chapters 1, 2 and 7, references."""
+
+    # ------------------------------------------------------------------ chapter 7
+    def limitations(self) -> None:
+        t = self.t
+        items = [t("本研究为横截面调查，只能揭示变量间的相关与路径关系，无法确证因果关系，也无法反映忠诚度随时间的变化。",
+                   "The survey is cross-sectional: it shows associations and paths, not causation, and not change over time.")]
+        n = self.n
+        free = None
+        cfa_loadings = _get(self.r, "cfa", "loadings")
+        if isinstance(cfa_loadings, list) and ts.is_number(n):
+            free = len(self.inst.item_ids)
+            items.append(t(f"有效样本量为{ts.integer(n)}，约为观测变量数（{free}）的{ts.num(n / free, 1)}倍"
+                           + ("，满足结构方程模型的一般样本量要求，但对分组比较而言仍然有限。" if n / free >= 10 else "，低于每个观测变量10个样本的经验标准，估计的稳定性有限。"),
+                           f"The analysed sample of {ts.integer(n)} is {ts.num(n / free, 1)} times the number of observed items ({free})"
+                           + ("; adequate for the model, but small for group comparisons." if n / free >= 10 else
+                              ", below the rule of thumb of ten cases per item; estimates may be unstable.")))
+        mardia = _get(self.r, "normality", "mardia_kurtosis_pvalue")
+        mardia = mardia if ts.is_number(mardia) else _get(self.r, "normality", "p_kurt")
+        if ts.is_number(mardia) and mardia < 0.05:
+            items.append(t("Mardia 多元峰度检验显著，数据不服从多元正态分布，极大似然估计的标准误可能偏小（可用稳健估计或 Bootstrap 校正）。",
+                           "Mardia's multivariate kurtosis is significant: the data are not multivariate normal and ML standard "
+                           "errors may be too small (robust estimation or the bootstrap helps)."))
+        if ts.is_number(self.harman):
+            items.append(t(f"数据均来自同一份自陈问卷，Harman 检验第一因子解释{ts.percent(self.harman)}的方差，共同方法偏差无法完全排除。",
+                           f"All measures come from one self-report questionnaire; the first Harman factor explains "
+                           f"{ts.percent(self.harman)} of the variance, so common-method bias cannot be ruled out."))
+        records = [w for w in (_get(self.r, "warnings") or []) if isinstance(w, dict) and w.get("message")]
+        if records:
+            meanings = list(dict.fromkeys(DIAGNOSTIC_NAMES.get(w.get("code"), (_plain(w.get("code")),) * 2)[0 if self.lang == "zh" else 1]
+                                          for w in records))
+            items.append(t(f"分析过程中产生了{len(records)}条诊断提示（{self.ref('diagnostics')}）："
+                           f"{'；'.join(meanings)}。涉及的结果应结合这些提示谨慎解释。",
+                           f"The analysis raised {len(records)} diagnostic(s) ({self.ref('diagnostics')}): "
+                           f"{'; '.join(meanings)}; the results they concern must be read with care."))
+        items.append(t("样本来自便利抽样的线上问卷，对全体电商顾客的代表性有限。",
+                       "The sample is a convenience sample from an online survey; it may not represent all e-commerce customers."))
+        self.v["limitations"] = {"points": items, "future": [
+            t("开展多期追踪调查，检验策略实施前后忠诚度的变化及其因果机制。",
+              "Run repeated waves to follow loyalty over time and test causal mechanisms."),
+            t("结合平台交易数据等客观行为指标，与问卷的态度指标相互印证。",
+              "Combine survey attitudes with objective behavioural data such as transactions."),
+            t("按平台、会员类型等进行多群组比较，检验模型在不同顾客群体间的差异。",
+              "Compare groups (platform, membership) with multi-group models."),
+            t("引入转换成本、社交互动、直播电商等新的影响因素。",
+              "Add new drivers such as switching costs, social interaction and live-stream commerce.")]}
+
+    def framework(self) -> None:
+        """Chapter 1's research framework: the study's steps from the literature to the conclusions."""
+        t = self.t
+        meta = _get(self.r, "meta") or {}
+        kept = meta.get("n_kept") if ts.is_number(meta.get("n_kept")) else meta.get("n_analyzed")
+        boot = _get(self.r, "sem", "bootstrap", "B") or meta.get("bootstrap")
+        sample = (t(f"回收{ts.integer(meta.get('n_raw'))}份，有效{ts.integer(kept)}份", f"{ts.integer(meta.get('n_raw'))} returned, {ts.integer(kept)} valid")
+                  if ts.is_number(kept) else t("样本量未知", "sample size unknown"))
+        steps = [
+            (t("第二章", "Ch. 2"), t("文献研究", "Literature review"), t("忠诚度理论、影响因素 → 研究模型与假设", "theory and drivers → model and hypotheses")),
+            (t("第三章", "Ch. 3"), t("问卷设计与调查", "Questionnaire survey"),
+             t(f"{len(self.constructs)}个构念、{len(self.inst.item_ids)}个题项；{sample}",
+               f"{len(self.constructs)} constructs, {len(self.inst.item_ids)} items; {sample}")),
+            (t("第三章", "Ch. 3"), t("数据清洗与描述统计", "Cleaning and descriptives"), t("剔除无效问卷、样本特征、NPS 与重复购买率", "exclusions, sample profile, NPS, repeat purchase")),
+            (t("第三章", "Ch. 3"), t("信度与效度检验", "Reliability and validity"), t("Cronbach's α、EFA、CFA、CR/AVE、HTMT", "Cronbach's α, EFA, CFA, CR/AVE, HTMT")),
+            (t("第三章", "Ch. 3"), t("结构方程模型与假设检验", "SEM and hypothesis tests"),
+             t(f"路径系数、R²、Bootstrap 中介检验（{ts.integer(boot)}次）" if ts.is_number(boot) else "路径系数、R²、Bootstrap 中介检验",
+               f"paths, R², bootstrap mediation ({ts.integer(boot)} samples)" if ts.is_number(boot) else "paths, R², bootstrap mediation")),
+            (t("第四章", "Ch. 4"), t("重要性–绩效分析与培养策略", "IPMA and strategies"), t("按改进优先级提出四类策略", "four strategy areas ordered by priority")),
+            (t("第五、六章", "Ch. 5–6"), t("实施保障与效果评估", "Implementation and evaluation"), t("分阶段计划、资源保障、评估指标体系", "phased plan, resources, indicator system")),
+            (t("第七章", "Ch. 7"), t("结论与展望", "Conclusions"), t("研究结论、不足与展望", "findings, limitations, outlook"))]
+        self.add_figure("framework", "framework", t("研究框架与技术路线", "Research framework"),
+                        {"steps": [{"stage": a, "label": b, "detail": c} for a, b, c in steps]})
+
+    def model_figures(self) -> None:
+        t = self.t
+        self.framework()
+        cons = [c for c in self.constructs if any(c == r.lhs or c in r.rhs for r in self.inst.structural)]
+        if not self.inst.structural:
+            reason = t("工具中没有结构模型（structural）", "the instrument has no structural model")
+            self.add_figure("research_model", "research_model", t("研究模型", "Research model"), None, missing=reason)
+            self.add_figure("path_diagram", "path_diagram", t("结构模型路径图", "Path diagram"), None, missing=reason)
+            return
+        hyp = {h.path: h.label for h in self.inst.hypotheses}
+        nodes = [{"id": c, "label": self.name(c)} for c in cons]
+        edges = [{"from": x, "to": reg.lhs, "label": hyp.get((x, reg.lhs), "")} for reg in self.inst.structural for x in reg.rhs]
+        self.add_figure("research_model", "research_model", t("研究模型", "Research model"), {"nodes": nodes, "edges": edges})
+        est = {(p.get("rhs"), p.get("lhs")): p for p in self.paths}
+        if not est:
+            self.add_figure("path_diagram", "path_diagram", t("结构模型路径图", "Path diagram"), None,
+                            missing=self.missing_reason("sem.paths"))
+            return
+        pnodes = [{"id": c, "label": self.name(c),
+                   "note": f"R² = {ts.bounded(self.r2[c])}" if ts.is_number(self.r2.get(c)) else ""} for c in cons]
+        pedges = []
+        for e in edges:
+            p = est.get((e["from"], e["to"]), {})
+            pedges.append({"from": e["from"], "to": e["to"], "label": ts.coef(p.get("std_all"), p.get("pvalue"), 2),
+                           "significant": ts.is_number(p.get("pvalue")) and p["pvalue"] < 0.05})
+        self.add_figure("path_diagram", "path_diagram", t("结构模型路径图（标准化系数）", "Path diagram (standardized coefficients)"),
+                        {"nodes": pnodes, "edges": pedges,
+                         "legend": ts.stars_legend(self.lang) + t(" 虚线：不显著。", " Dashed: not significant.")})
+
+    def conclusions(self) -> None:
+        t = self.t
+        items = []
+        top = self.priorities[0] if self.priorities else None
+        strongest = max((p for p in self.paths if ts.is_number(p.get("std_all")) and p.get("lhs") == self.outcome),
+                        key=lambda p: p["std_all"], default=None)
+        if self.supported or self.rejected:
+            items.append(t(f"在{len(self.supported) + len(self.rejected)}个假设中，{len(self.supported)}个得到支持"
+                           + (f"（{'、'.join(self.supported)}）" if self.supported else "")
+                           + (f"，{'、'.join(self.rejected)}未得到支持。" if self.rejected else "。"),
+                           f"Of {len(self.supported) + len(self.rejected)} hypotheses, {len(self.supported)} are supported"
+                           + (f" ({', '.join(self.supported)})" if self.supported else "")
+                           + (f"; {', '.join(self.rejected)} are not." if self.rejected else ".")))
+        if strongest is not None:
+            items.append(t(f"对{self.name(self.outcome)}直接影响最大的是{self.name(strongest.get('rhs'))}（β = {ts.bounded(strongest['std_all'])}），"
+                           + (f"模型解释了{self.name(self.outcome)} {ts.percent(100 * self.r2[self.outcome])}的方差。" if ts.is_number(self.r2.get(self.outcome)) else ""),
+                           f"The strongest direct influence on {self.name(self.outcome)} is {self.name(strongest.get('rhs'))} "
+                           f"(β = {ts.bounded(strongest['std_all'])})"
+                           + (f"; the model explains {ts.percent(100 * self.r2[self.outcome])} of its variance." if ts.is_number(self.r2.get(self.outcome)) else ".")))
+        if self.sig_mediation:
+            items.append(t(f"中介效应显著的路径：{'；'.join(self.sig_mediation)}，说明各驱动因素部分通过顾客满意度作用于忠诚度。",
+                           f"Significant indirect paths: {'; '.join(self.sig_mediation)}: the drivers act on loyalty partly through satisfaction."))
+        if top is not None:
+            items.append(t(f"重要性–绩效分析表明，应优先改进{self.name(top['construct'])}（重要性{ts.num(top['importance'], 3)}，绩效{ts.num(top['performance'], 1)}）。",
+                           f"The importance–performance analysis puts {self.name(top['construct'])} first "
+                           f"(importance {ts.num(top['importance'], 3)}, performance {ts.num(top['performance'], 1)})."))
+        if self.indicator_values:
+            items.append(t("忠诚度总体水平：" + "，".join(f"{k}为{v}" for k, v in (("NPS", self.indicator_values.get("nps")),
+                                                                           ("重复购买率", self.indicator_values.get("repeat_purchase")),
+                                                                           ("付费会员比例", self.indicator_values.get("membership"))) if v) + "。",
+                           "Overall loyalty: " + ", ".join(f"{k} {v}" for k, v in (("NPS", self.indicator_values.get("nps")),
+                                                                                   ("repeat-purchase rate", self.indicator_values.get("repeat_purchase")),
+                                                                                   ("paid-membership share", self.indicator_values.get("membership"))) if v) + "."))
+        if not items:
+            items.append(self.na("缺少模型结果，无法得出结论", "without model results there is nothing to conclude"))
+        self.conclusion_items = items
+        self.v["conclusions"] = {"points": items}
+
+    def abstract(self) -> None:
+        t = self.t
+        meta = _get(self.r, "meta") or {}
+        parts = []
+        kept = meta.get("n_kept") if ts.is_number(meta.get("n_kept")) else meta.get("n_analyzed")
+        if ts.is_number(kept):
+            parts.append(t(f"本文以{len(self.constructs)}个构念、{len(self.inst.item_ids)}个题项的问卷调查了电商平台顾客，获得有效样本{ts.integer(kept)}份",
+                           f"A questionnaire with {len(self.inst.item_ids)} items on {len(self.constructs)} constructs was answered by "
+                           f"{ts.integer(kept)} e-commerce customers (valid responses)"))
+        if self.alpha_range:
+            parts.append(t(f"各量表的 Cronbach's α 介于{ts.bounded(self.alpha_range[0])}与{ts.bounded(self.alpha_range[1])}之间",
+                           f"Cronbach's α ranges from {ts.bounded(self.alpha_range[0])} to {ts.bounded(self.alpha_range[1])}"))
+        if self.cfa_fit:
+            f = self.cfa_fit
+            parts.append(t(f"验证性因子分析拟合良好（CFI = {ts.bounded(f.get('cfi'))}，RMSEA = {ts.bounded(f.get('rmsea'))}，SRMR = {ts.bounded(f.get('srmr'))}）"
+                           if not self.fit_failures else
+                           f"验证性因子分析的拟合指标为 CFI = {ts.bounded(f.get('cfi'))}，RMSEA = {ts.bounded(f.get('rmsea'))}，SRMR = {ts.bounded(f.get('srmr'))}",
+                           f"the CFA fits {'well ' if not self.fit_failures else ''}(CFI = {ts.bounded(f.get('cfi'))}, "
+                           f"RMSEA = {ts.bounded(f.get('rmsea'))}, SRMR = {ts.bounded(f.get('srmr'))})"))
+        sep = "；" if self.lang == "zh" else "; "
+        body = sep.join(parts) + t("。", ".") if parts else ""
+        self.v["abstract"] = {
+            "background": t("在电商市场竞争日益激烈、获客成本不断上升的背景下，培养顾客忠诚度已成为电商企业持续发展的关键。",
+                            "With fierce competition and rising acquisition costs in e-commerce, customer loyalty has become key to a platform's growth."),
+            "method": t("本文基于客户关系管理理论、期望确认理论与感知价值理论，构建了产品质量、服务质量、价格感知、品牌形象、购物体验经由顾客满意度影响顾客忠诚度的研究模型，"
+                        "运用信度与效度检验、验证性因子分析、结构方程模型和 Bootstrap 中介检验进行实证分析，并以重要性–绩效分析确定改进优先级。",
+                        "Drawing on customer relationship management, expectation–confirmation and perceived-value theory, the study models how "
+                        "product quality, service quality, perceived price, brand image and shopping experience shape loyalty through satisfaction, "
+                        "tests it with reliability and validity checks, CFA, structural equation modelling and bootstrap mediation, and ranks "
+                        "improvement priorities with an importance–performance map."),
+            "numbers": body,
+            "findings": " ".join(self.conclusion_items) if self.lang == "en" else "".join(self.conclusion_items),
+            "strategies": t("据此，本文从" + "、".join(s["heading"].split(" ", 1)[1] for s in self.strategy_sections)
+                            + "四个方面提出客户忠诚度培养策略，并给出分阶段实施计划与效果评估指标体系。",
+                            "On this basis the thesis proposes strategies to " + "; ".join(s["heading"].split(" ", 1)[1].lower() for s in self.strategy_sections)
+                            + ", with a phased implementation plan and an indicator system for evaluation."),
+            "keywords": t("电商企业；客户忠诚度；培养策略；结构方程模型；重要性–绩效分析",
+                          "e-commerce; customer loyalty; loyalty strategy; structural equation modelling; importance–performance analysis")}
+
+    def theory(self) -> None:
+        t = self.t
+        rows = []
+        for c in self.inst.constructs:
+            rows.append([text_cell(self.name_id(c.id)), text_cell(c.definition.get(self.lang) if c.definition else ts.DASH),
+                         cell(ts.integer(len(c.items)), len(c.items)), text_cell(c.source or ts.DASH)])
+        self.add_table("constructs", t("研究变量的定义与量表来源", "Constructs, definitions and scale sources"),
+                       [t("构念", "Construct"), t("定义", "Definition"), t("题项数", "Items"), t("量表来源", "Source")], rows)
+        hrows = []
+        for h in self.inst.hypotheses:
+            path = " → ".join(self.name(x) for x in h.path)
+            kind = t("中介", "indirect") if h.is_indirect else t("直接", "direct")
+            claim = (t(f"{self.name(h.path[0])}通过{'、'.join(self.name(x) for x in h.path[1:-1])}正向影响{self.name(h.path[-1])}",
+                       f"{self.name(h.path[0])} raises {self.name(h.path[-1])} through {', '.join(self.name(x) for x in h.path[1:-1])}")
+                     if h.is_indirect else
+                     t(f"{self.name(h.path[0])}对{self.name(h.path[-1])}有{'正' if h.sign == '+' else '负'}向影响",
+                       f"{self.name(h.path[0])} has a {'positive' if h.sign == '+' else 'negative'} effect on {self.name(h.path[-1])}"))
+            hrows.append([text_cell(h.label), text_cell(path), text_cell(kind), text_cell(claim)])
+        self.add_table("hypotheses", t("研究假设", "Hypotheses"),
+                       [t("编号", "Label"), t("路径", "Path"), t("类型", "Type"), t("假设内容", "Statement")], hrows,
+                       missing=None if hrows else t("工具中没有假设", "the instrument states no hypothesis"))
+        drivers = [{"name": self.name(c), "definition": self.inst.construct(c).definition.get(self.lang)
+                    if self.inst.construct(c).definition else ts.DASH, "source": self.inst.construct(c).source or ts.DASH}
+                   for c in self.drivers]
+        self.v["theory"] = {"drivers": drivers,
+                            "model": t(f"据此构建的研究模型见{self.ref('research_model')}，研究假设见{self.ref('hypotheses')}，"
+                                       f"各变量的定义与量表来源见{self.ref('constructs')}。",
+                                       f"The research model is shown in {self.ref('research_model')}, the hypotheses in "
+                                       f"{self.ref('hypotheses')} and the constructs with their sources in {self.ref('constructs')}."),
+                            "structural": self.inst.structural_syntax()}
+
+    def references(self) -> None:
+        self.v["references"] = list(REFERENCES)
+
+
+REFERENCES = (
+    "Anderson, J. C., & Gerbing, D. W. (1988). Structural equation modeling in practice: A review and recommended two-step approach. Psychological Bulletin, 103(3), 411–423.",
+    "Bagozzi, R. P., & Yi, Y. (1988). On the evaluation of structural equation models. Journal of the Academy of Marketing Science, 16(1), 74–94.",
+    "Bartlett, M. S. (1954). A note on the multiplying factors for various χ² approximations. Journal of the Royal Statistical Society B, 16(2), 296–298.",
+    "Bhattacherjee, A. (2001). Understanding information systems continuance: An expectation-confirmation model. MIS Quarterly, 25(3), 351–370.",
+    "Cohen, J. (1988). Statistical power analysis for the behavioral sciences (2nd ed.). Erlbaum.",
+    "Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests. Psychometrika, 16(3), 297–334.",
+    "Dick, A. S., & Basu, K. (1994). Customer loyalty: Toward an integrated conceptual framework. Journal of the Academy of Marketing Science, 22(2), 99–113.",
+    "Efron, B., & Tibshirani, R. J. (1993). An introduction to the bootstrap. Chapman & Hall.",
+    "Fornell, C., & Larcker, D. F. (1981). Evaluating structural equation models with unobservable variables and measurement error. Journal of Marketing Research, 18(1), 39–50.",
+    "Fornell, C., Johnson, M. D., Anderson, E. W., Cha, J., & Bryant, B. E. (1996). The American Customer Satisfaction Index: Nature, purpose, and findings. Journal of Marketing, 60(4), 7–18.",
+    "Harman, H. H. (1976). Modern factor analysis (3rd ed.). University of Chicago Press.",
+    "Henseler, J., Ringle, C. M., & Sarstedt, M. (2015). A new criterion for assessing discriminant validity in variance-based structural equation modeling. Journal of the Academy of Marketing Science, 43(1), 115–135.",
+    "Horn, J. L. (1965). A rationale and test for the number of factors in factor analysis. Psychometrika, 30(2), 179–185.",
+    "Hu, L., & Bentler, P. M. (1999). Cutoff criteria for fit indexes in covariance structure analysis. Structural Equation Modeling, 6(1), 1–55.",
+    "Kaiser, H. F. (1974). An index of factorial simplicity. Psychometrika, 39(1), 31–36.",
+    "Kline, R. B. (2016). Principles and practice of structural equation modeling (4th ed.). Guilford Press.",
+    "McDonald, R. P. (1999). Test theory: A unified treatment. Erlbaum.",
+    "Oliver, R. L. (1999). Whence consumer loyalty? Journal of Marketing, 63(Special Issue), 33–44.",
+    "Parasuraman, A., Zeithaml, V. A., & Malhotra, A. (2005). E-S-QUAL: A multiple-item scale for assessing electronic service quality. Journal of Service Research, 7(3), 213–233.",
+    "Podsakoff, P. M., MacKenzie, S. B., Lee, J.-Y., & Podsakoff, N. P. (2003). Common method biases in behavioral research. Journal of Applied Psychology, 88(5), 879–903.",
+    "Preacher, K. J., & Hayes, A. F. (2008). Asymptotic and resampling strategies for assessing and comparing indirect effects in multiple mediator models. Behavior Research Methods, 40(3), 879–891.",
+    "Reichheld, F. F. (2003). The one number you need to grow. Harvard Business Review, 81(12), 46–54.",
+    "Ringle, C. M., & Sarstedt, M. (2016). Gain more insight from your PLS-SEM results: The importance-performance map analysis. Industrial Management & Data Systems, 116(9), 1865–1886.",
+    "Rosseel, Y. (2012). lavaan: An R package for structural equation modeling. Journal of Statistical Software, 48(2), 1–36.",
+    "Zeithaml, V. A. (1988). Consumer perceptions of price, quality, and value. Journal of Marketing, 52(3), 2–22.",
+    "Zeithaml, V. A., Berry, L. L., & Parasuraman, A. (1996). The behavioral consequences of service quality. Journal of Marketing, 60(2), 31–46.",
+)
