@@ -31,7 +31,7 @@ class SampleSections(BuilderBase):
             f"constructs ({ts.join([self.name_id(c) for c in self.constructs], 'en')}), adapted from published "
             f"scales, with {len(self.inst.attention_checks)} attention-check item(s); the full questionnaire is in "
             f"the appendix.")
-        if ts.is_number(n_raw) and ts.is_number(n):
+        if ts.is_number(n_raw) and ts.is_number(n) and ts.is_number(n_excl):
             s["sample"] = t(
                 f"共回收问卷{ts.integer(n_raw)}份，按预先设定的规则剔除{ts.integer(n_excl)}份"
                 f"（{ts.share(n_excl / n_raw if n_raw else None)}），最终有效样本为{ts.integer(kept)}份。",
@@ -45,14 +45,11 @@ class SampleSections(BuilderBase):
         excl = _get(self.r, "exclusions")
         rule_names = {"attention_check": t("注意力检测题作答错误", "failed the attention check"),
                       "speeder": t("作答时间过短", "completed too fast"),
-                      "straightliner": t("所有题项选择同一选项", "straight-lining"),
-                      "duplicate": t("重复提交", "duplicate submission"),
                       "duplicate_answers": t("重复提交（答案完全相同）", "duplicate answers"),
                       "duplicate_id": t("编号重复", "duplicate respondent id"),
                       "straight_lining": t("所有题项选择同一选项", "straight-lining"),
-                      "too_many_missing": t("缺失过多", "too many missing answers"),
-                      "missing": t("缺失过多", "too many missing answers"),
-                      "out_of_range": t("取值超出范围", "out-of-range answers")}
+                      "long_string": t("连续相同选项过长", "long string of identical answers"),
+                      "too_many_missing": t("缺失过多", "too many missing answers")}
         if isinstance(excl, list):
             counts: dict[str, int] = {}
             for e in excl:

@@ -114,3 +114,9 @@ def test_fit_thresholds_are_typeset_apa_in_both_forms(instrument, synthetic, thr
     rows = {r[0].text: r for r in build_context(res, instrument, lang).tables["fit"].rows}
     assert rows["CFI"][1].text == expected_cfi
     assert rows["χ²/df"][1].text == expected_chisq_df
+
+
+def test_missing_exclusion_count_reads_not_computed(instrument, results):
+    broken = {**results, "meta": {**results["meta"], "n_excluded": None}}
+    context = build_context(broken, instrument, "en")
+    assert "sample sizes (meta) are missing" in str(context.values)
