@@ -43,7 +43,8 @@ PERSONAL_HEADERS = {
     "ip": re.compile(r"(?<![a-z])ip(?![a-z])|ip ?address|ip地址|来源ip|来自ip"),
     "phone": re.compile(r"phone|mobile|(?<![a-z])tel(?![a-z])|手机|电话|联系方式"),
     "email": re.compile(r"e-?mail|邮箱|电子邮件"),
-    "name": re.compile(r"(?<![a-z])(full |first |last |user ?|sur)?name(?![a-z])|姓名|名字|称呼"),
+    "name": re.compile(r"(?<![a-z])(full |first |last |user ?|sur|nick ?)?name(?![a-z])|姓名|名字|称呼|昵称|用户名"
+                       r"|联系人|收货人|收件人|填写人"),
     "wechat": re.compile(r"wechat|weixin|微信"),
     "qq": re.compile(r"(?<![a-z])qq(?![a-z])"),
     "id_card": re.compile(r"身份证|id ?card|passport|护照"),
@@ -55,6 +56,7 @@ PERSONAL_VALUES = {
     "phone": re.compile(r"(?:\+?86[-\s]?)?1[3-9]\d{9}|\+\d{1,3}[-\s]?\d[\d\s-]{6,14}\d"),
     "email": re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}"),
     "id_card": re.compile(r"\d{17}[\dXx]"),
+    "wechat": re.compile(r"wxid_[A-Za-z0-9_-]{4,}"),
 }
 #: personal data found inside free-text answers and replaced by ``[removed]``
 PERSONAL_IN_TEXT = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}|(?<!\d)\d{17}[\dXx](?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)")

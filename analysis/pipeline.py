@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from importlib import metadata, resources
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
@@ -91,7 +92,7 @@ def _run_stages(instrument: Instrument, options: RunOptions, progress: Progress 
         cleaned = cleaning.clean_responses(survey, instrument, _cleaning_options(options))
         run.keep("cleaning", cleaned)
         run.sections["exclusions"] = cleaned.exclusions
-        run.sections["input"] = survey
+        run.sections["input"] = {**survey.to_dict(), "file": data_path.name}  # where the file lies is not a result
         run.sections["privacy"] = {"dropped_personal_columns": list(survey.dropped_personal_columns),
                                    "masked_cells": survey.masked_cells}
     analysed = cleaned.analysed
@@ -197,8 +198,15 @@ def _psychometrics(run: _Run, complete: pd.DataFrame) -> None:
 
 
 def _validity(run: _Run, complete: pd.DataFrame, cfa) -> None:
-    """Validity from the CFA; CR, AVE and the standardized loadings also join the reliability table."""
-    result = validity.assess_validity(complete, run.instrument.measurement, cfa.std_loadings, cfa.latent_cor)
+    """Validity from the CFA; CR, AVE and the standardized loadings also join the reliability table.
+
+    The CFA gives its latent correlations JSON-safe (``None`` where inadmissible, e.g. a factor with zero
+    variance); validity takes numbers, so ``None`` goes in as NaN.
+    """
+    latent_cor = pd.DataFrame(cfa.latent_cor).T.astype(float)
+    std_loadings = {c: {i: np.nan if v is None else v for i, v in items.items()}
+                    for c, items in cfa.std_loadings.items()}
+    result = validity.assess_validity(complete, run.instrument.measurement, std_loadings, latent_cor)
     run.warnings.extend(result.diagnostics)
     run.sections["validity"] = {**result.to_dict(), "latent_cor": cfa.latent_cor}
     merged = {}

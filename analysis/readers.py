@@ -14,9 +14,12 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import multiprocessing
 import warnings
 import zipfile
 import zlib
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -169,12 +172,16 @@ def read_table(path: str | Path, *, sheet: str | None = None) -> RawTable:
         problems.add("unreadable", f"cannot open the file ({err.strerror or err})")
         problems.raise_if_any()
     suffix = path.suffix.lower()
-    if magic.startswith(b"PK\x03\x04") or (suffix in XLSX_SUFFIXES and magic):
-        table = _read_xlsx(path, file, sheet, problems)
+    if magic.startswith(b"\xd0\xcf\x11\xe0") and suffix in XLSX_SUFFIXES:
+        problems.add("unreadable", "is a password-protected workbook (or an old .xls file renamed); remove the "
+                     "password or save it again as .xlsx", allowed="an .xlsx file without a password, or CSV")
+        table = None
     elif magic.startswith(b"\xd0\xcf\x11\xe0"):
         problems.add("unreadable", "is an old Excel 97–2003 (.xls) file; save it as .xlsx or CSV",
                      allowed=_allowed_types())
         table = None
+    elif magic.startswith(b"PK\x03\x04") or (suffix in XLSX_SUFFIXES and magic):
+        table = _read_xlsx(path, file, sheet, problems)
     elif suffix in SPSS_SUFFIXES or suffix in STATA_SUFFIXES:
         table = _read_stat(path, file, suffix, problems)
     elif suffix in CSV_SUFFIXES or (suffix in XLSX_SUFFIXES and not magic):
@@ -330,14 +337,19 @@ def _check_field_counts(lines: list[str], header: list[str], delimiter: str, pro
 
 # --- XLSX --------------------------------------------------------------------------------------------------
 
+#: what a damaged workbook raises while it is opened or read: zip and deflate errors, XML parse errors
+#: (SyntaxError), parts missing or malformed, a compression method zipfile does not know (NotImplementedError)
+_BROKEN_ARCHIVE = (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, OSError, EOFError, zlib.error, ValueError,
+                   SyntaxError, TypeError, IndexError, NotImplementedError, RuntimeError)
+
+
 def _read_xlsx(path: Path, file: str, sheet: str | None, problems: ProblemCollector) -> RawTable | None:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, EOFError, zlib.error, ValueError,
-            SyntaxError, TypeError) as err:
+    except (InvalidFileException, *_BROKEN_ARCHIVE) as err:
         problems.add("unreadable", f"is not a readable XLSX workbook ({err.__class__.__name__}: {err})",
                      allowed="an .xlsx file saved by Excel, WPS or LibreOffice")
         return None
@@ -347,8 +359,7 @@ def _read_xlsx(path: Path, file: str, sheet: str | None, problems: ProblemCollec
             return None
         worksheet = book[sheet] if sheet is not None else book.worksheets[0]
         rows = list(worksheet.iter_rows(min_row=1, values_only=True))
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error, ValueError, SyntaxError,
-            TypeError, IndexError) as err:
+    except _BROKEN_ARCHIVE as err:
         problems.add("unreadable", f"is not a readable XLSX workbook ({err.__class__.__name__}: {err})",
                      allowed="an .xlsx file saved by Excel, WPS or LibreOffice")
         return None
@@ -370,23 +381,45 @@ def _read_xlsx(path: Path, file: str, sheet: str | None, problems: ProblemCollec
 # --- SPSS / Stata ------------------------------------------------------------------------------------------
 
 def _read_stat(path: Path, file: str, suffix: str, problems: ProblemCollector) -> RawTable | None:
+    """An SPSS/Stata file, read by pyreadstat in a child process: ReadStat (C) can crash the process on a
+    damaged file (a segmentation fault), which then ends only the child and becomes an ``unreadable`` problem."""
     import pyreadstat
 
     kind = "sav" if suffix in SPSS_SUFFIXES else "dta"
-    reader = pyreadstat.read_sav if kind == "sav" else pyreadstat.read_dta
+    name = "an SPSS .sav" if kind == "sav" else "a Stata .dta"
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
     try:
-        frame, meta = reader(str(path), apply_value_formats=False)
+        with ProcessPoolExecutor(1, mp_context=context) as pool:
+            frame, column_labels, variable_value_labels = pool.submit(_stat_file, str(path), kind).result()
+    except BrokenProcessPool:
+        problems.add("unreadable", f"is not {name} file that can be read (the reader crashed: the file is damaged)",
+                     allowed=f"{name} file")
+        return None
     except (pyreadstat.ReadstatError, pyreadstat.PyreadstatError, OSError, UnicodeError, ValueError) as err:
-        name = "an SPSS .sav" if kind == "sav" else "a Stata .dta"
         problems.add("unreadable", f"is not {name} file that can be read ({err})", allowed=f"{name} file")
         return None
     headers = tuple(str(c) for c in frame.columns)
-    labels = tuple(meta.column_labels) if meta.column_labels else None
-    value_labels = {j: dict(meta.variable_value_labels[name]) for j, name in enumerate(headers)
-                    if name in meta.variable_value_labels}
+    labels = tuple(column_labels) if column_labels else None
+    value_labels = {j: dict(variable_value_labels[name]) for j, name in enumerate(headers)
+                    if name in variable_value_labels}
     frame.columns = range(frame.shape[1])
     rows = np.arange(frame.shape[0], dtype=np.int64) + 1
     return _finish(file, kind, headers, frame, rows, problems, header_texts=labels, value_labels=value_labels)
+
+
+def _stat_file(path: str, kind: str) -> tuple[pd.DataFrame, list | None, dict]:
+    """(In the child process.) The table, the variable labels and the value labels of a .sav/.dta file.
+    A crash is reported by the parent as one message, so the child prints no fault traceback of its own."""
+    import faulthandler
+
+    import pyreadstat
+
+    faulthandler.disable()
+
+    reader = pyreadstat.read_sav if kind == "sav" else pyreadstat.read_dta
+    frame, meta = reader(path, apply_value_formats=False)
+    return frame, meta.column_labels, meta.variable_value_labels
 
 
 # --- shared ------------------------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """Load and check an instrument YAML file, reporting every problem at once with its place in the file."""
 from __future__ import annotations
 
+import datetime as dt
+import math
 import re
 from pathlib import Path
 
@@ -40,11 +42,19 @@ def load_instrument(path: str | Path) -> Instrument:
     """Read an instrument file (Contract 1) and check it; raise one :class:`InputError` listing every problem."""
     path = Path(path)
     try:
-        raw_text = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: instrument file not found") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError(f"{path}: cannot read the instrument file ({err.__class__.__name__}: {err})") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder, not an instrument file") from None
+    except OSError as err:
+        raise InputError(f"{path}: cannot read the instrument file ({err.strerror or err})") from None
+    try:
+        raw_text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[:err.start].count(b"\n") + 1
+        raise InputError(f"{path}: line {line}: the instrument file is not UTF-8 text (byte 0x{data[err.start]:02x}); "
+                         f"allowed: YAML saved as UTF-8") from None
     try:
         document = yaml.safe_load(raw_text)
     except yaml.YAMLError as err:
@@ -52,7 +62,26 @@ def load_instrument(path: str | Path) -> Instrument:
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         reason = getattr(err, "problem", None) or str(err).splitlines()[0]
         raise InputError(f"{path}: {where}YAML syntax error: {reason}") from None
-    return parse_instrument(document, str(path))
+    except RecursionError:
+        raise InputError(f"{path}: YAML syntax error: lists or mappings nested too deeply") from None
+    return parse_instrument(_plain(document), str(path))
+
+
+def _plain(value: object) -> object:
+    """The YAML document as JSON-safe data (it is copied into results.json): dates and times as ISO text,
+    sets as lists, any other non-JSON scalar (``!!binary``) as its text."""
+    if isinstance(value, dict):
+        return {k if isinstance(k, (str, int, float, bool)) or k is None else str(k): _plain(v)
+                for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted((_plain(v) for v in value), key=str)
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return str(value)
 
 
 def parse_instrument(document: object, file: str = "<instrument>") -> Instrument:
@@ -132,7 +161,8 @@ class _Reader:
         value = self._field(mapping, key, place, required=required)
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or (integer and int(value) != value):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                or (isinstance(value, float) and not math.isfinite(value)) or (integer and int(value) != value):
             kind = "an integer" if integer else "a number"
             self.problems.add(f"{place}.{key}" if place else key, f"must be {kind}, got {value!r}")
             return None
@@ -256,7 +286,7 @@ class _Reader:
             if expected is not None and scale is not None and not scale.min <= expected <= scale.max:
                 self.problems.add(f"{place}.expected", f"{expected} is outside the scale {scale.min}–{scale.max}")
             after = raw.get("after")
-            if after is not None and after not in item_ids:
+            if after is not None and (not isinstance(after, str) or after not in item_ids):
                 self.problems.add(f"{place}.after", f"names no item: {after!r}")
             checks.append(AttentionCheck(aid, self._text(raw.get("text"), f"{place}.text") or Text({}),
                                          expected or 0, after, self._aliases(raw, place)))

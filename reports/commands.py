@@ -9,7 +9,7 @@ import yaml
 from questionnaire.errors import InputError
 from questionnaire.instrument import Instrument, bundled_instrument_path
 from questionnaire.loader import load_instrument
-from reports.outputs import atomic_output_dir
+from reports.outputs import atomic_output_dir, check_output_dir
 
 DEFAULT_OUT = "loyalty-output"
 
@@ -23,6 +23,7 @@ def command_simulate(args: argparse.Namespace) -> int:
     from analysis.simulate import DEMO_SEED, simulate_study
 
     instrument = _instrument(args.instrument)
+    check_output_dir(args.out)
     population = None
     if args.population:
         try:
@@ -56,6 +57,7 @@ def command_run(args: argparse.Namespace) -> int:
     from reports.progress import progress_reporter
 
     instrument = _instrument(args.instrument)
+    out = check_output_dir(args.out or DEFAULT_OUT)
     previous = read_results_json(args.baseline) if args.baseline else None
     options = RunOptions(data=args.data, sheet=args.sheet, bootstrap=args.bootstrap, seed=args.seed,
                          workers=max(1, args.workers), min_duration=args.min_duration,
@@ -67,7 +69,6 @@ def command_run(args: argparse.Namespace) -> int:
         comparison = compare_waves(previous, results)
         results["baseline"] = to_plain(comparison)
         results["warnings"] += [d.to_dict() for d in comparison.diagnostics]
-    out = Path(args.out or DEFAULT_OUT)
     with atomic_output_dir(out) as staging:
         write_results_json(results, staging / "results.json")
         write_exclusions_csv(study.sections["cleaning"], staging / "exclusions.csv")
@@ -75,8 +76,7 @@ def command_run(args: argparse.Namespace) -> int:
         if model:
             (staging / "model.lav").write_text(model + "\n", encoding="utf-8")
         written = _render(results, instrument, staging, args.lang, args.formats)
-    _print_summary(results, out.resolve(), ["results.json", "exclusions.csv", *(["model.lav"] if model else []),
-                                            *written])
+    _print_summary(results, out, ["results.json", "exclusions.csv", *(["model.lav"] if model else []), *written])
     return 0
 
 
@@ -86,11 +86,12 @@ def command_validate(args: argparse.Namespace) -> int:
     from analysis.validation import ValidationError, write_validation_csv
 
     instrument = _instrument(args.instrument)
+    out = check_output_dir(args.out or ".")
     try:
         survey = read_survey(args.data, instrument, sheet=args.sheet)
     except ValidationError as err:
-        target = Path(args.out or ".") / "validation.csv"
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target = out / "validation.csv"
+        out.mkdir(parents=True, exist_ok=True)
         write_validation_csv(err, target)
         raise InputError(f"{err}\n(all {len(err.table)} problem(s) written to {target.resolve()})") from None
     print(f"{args.data}: {survey.n_respondents} respondents, every answer valid "
@@ -108,10 +109,10 @@ def command_report(args: argparse.Namespace) -> int:
     instrument = parse_instrument(results.get("instrument"), f"{args.results} (instrument section)")
     if args.templates is not None and not Path(args.templates).is_dir():
         raise InputError(f"{args.templates}: --templates must be a folder of templates")
-    out = Path(args.out) if args.out else Path(args.results).parent
+    out = check_output_dir(args.out or Path(args.results).parent)
     with atomic_output_dir(out) as staging:
         written = _render(results, instrument, staging, args.lang, args.formats, args.chapter, args.templates)
-    print(f"report written to {out.resolve()}: {', '.join(written)}")
+    print(f"report written to {out}: {', '.join(written)}")
     return 0
 
 
