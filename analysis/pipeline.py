@@ -19,7 +19,7 @@ from threadpoolctl import threadpool_limits
 
 from analysis import cleaning, common_method, descriptives, efa, factorability, indicators, ipma, missing
 from analysis import normality, readers, reliability, sem, validation, validity
-from analysis.diagnostics import Diagnostic
+from analysis.diagnostics import Diagnostic, warn
 from analysis.results import StudyResults, to_plain
 from questionnaire.instrument import Instrument
 
@@ -101,26 +101,44 @@ def _run_stages(instrument: Instrument, options: RunOptions, progress: Progress 
         summary = missing.summarise_missing(items)
         run.keep("missing", summary)
     complete = items.dropna()
+    _check_listwise_loss(run, len(items), len(complete))
     run.warnings.extend(validation.require_sample_size(complete, instrument, file=str(data_path)))
     with run.stage("descriptives"):
         _describe(run, analysed, items)
     with run.stage("psychometrics"):
         _psychometrics(run, complete)
-    with run.stage("cfa"):
-        cfa = sem.fit_cfa(complete, instrument.measurement)
-        run.keep("cfa", cfa)
-        _validity(run, complete, cfa)
-        if len(instrument.measurement) > 1:
-            run.keep("common_method_cfa", common_method.one_factor_cfa_comparison(complete, instrument.measurement, cfa))
-    if instrument.has_structural_model:
-        with run.stage("sem"):
-            _structural(run, complete, analysed)
-    else:
+    measurement = _model_measurement(run, complete)
+    if measurement is not None:
+        with run.stage("cfa"):
+            cfa = sem.fit_cfa(complete, measurement)
+            run.keep("cfa", cfa)
+            _validity(run, complete, cfa, measurement)
+            if len(measurement) > 1:
+                run.keep("common_method_cfa", common_method.one_factor_cfa_comparison(complete, measurement, cfa))
+    if not instrument.has_structural_model:
         run.skipped["sem"] = "the instrument has no structural model (measurement study)"
         run.skipped["ipma"] = "IPMA needs a structural model"
+    elif measurement is None:
+        run.skipped["sem"] = run.skipped["ipma"] = run.skipped["cfa"]
+    else:
+        with run.stage("sem"):
+            _structural(run, complete, analysed, measurement)
     run.sections["meta"] = _meta(run, survey, cleaned, complete, data_path)
     run.sections["warnings"] = [w.to_dict() for w in _unique(run.warnings)]
     return StudyResults({"meta": run.sections.pop("meta"), **run.sections}, run.skipped)
+
+
+LISTWISE_LOSS_WARNING = 0.10
+
+
+def _check_listwise_loss(run: _Run, n_kept: int, n_complete: int) -> None:
+    """Warn when listwise deletion drops more than 10% of the kept respondents: the model-based
+    steps then rest on a subsample that may differ from the sample (missing not at random)."""
+    lost = n_kept - n_complete
+    if n_kept and lost / n_kept > LISTWISE_LOSS_WARNING:
+        run.warnings.append(warn("listwise_loss", f"listwise deletion drops {lost} of {n_kept} respondents "
+                                                  f"({100 * lost / n_kept:.0f}%) from the reliability, EFA, CFA and SEM; "
+                                                  "their answers are incomplete"))
 
 
 def _cleaning_options(options: RunOptions) -> cleaning.CleaningOptions:
@@ -197,7 +215,23 @@ def _psychometrics(run: _Run, complete: pd.DataFrame) -> None:
     run.keep("common_method", common_method.harman_test(complete))
 
 
-def _validity(run: _Run, complete: pd.DataFrame, cfa) -> None:
+def _model_measurement(run: _Run, complete: pd.DataFrame) -> dict[str, list[str]] | None:
+    """The measurement model for CFA/SEM: items without variance are left out (their covariance row is
+    zero, so the sample covariance is singular and ML is undefined), each with a warning; None, with the
+    reason in ``skipped``, when a construct is left without items."""
+    constant = [item for item in complete.columns if complete[item].nunique() <= 1]
+    for item in constant:
+        run.warnings.append(warn("constant_item_left_out", f"item {item} has the same answer for all "
+                                                           f"{len(complete)} respondents; it is left out of the CFA and SEM"))
+    measurement = {c: [i for i in items if i not in constant] for c, items in run.instrument.measurement.items()}
+    empty = [c for c, items in measurement.items() if not items]
+    if empty:
+        run.skipped["cfa"] = f"construct(s) {', '.join(empty)} have no item with variance"
+        return None
+    return measurement
+
+
+def _validity(run: _Run, complete: pd.DataFrame, cfa, measurement: dict[str, list[str]]) -> None:
     """Validity from the CFA; CR, AVE and the standardized loadings also join the reliability table.
 
     The CFA gives its latent correlations JSON-safe (``None`` where inadmissible, e.g. a factor with zero
@@ -206,7 +240,7 @@ def _validity(run: _Run, complete: pd.DataFrame, cfa) -> None:
     latent_cor = pd.DataFrame(cfa.latent_cor).T.astype(float)
     std_loadings = {c: {i: np.nan if v is None else v for i, v in items.items()}
                     for c, items in cfa.std_loadings.items()}
-    result = validity.assess_validity(complete, run.instrument.measurement, std_loadings, latent_cor)
+    result = validity.assess_validity(complete, measurement, std_loadings, latent_cor)
     run.warnings.extend(result.diagnostics)
     run.sections["validity"] = {**result.to_dict(), "latent_cor": cfa.latent_cor}
     merged = {}
@@ -219,7 +253,7 @@ def _validity(run: _Run, complete: pd.DataFrame, cfa) -> None:
     run.sections["reliability"] = merged
 
 
-def _structural(run: _Run, complete: pd.DataFrame, analysed: pd.DataFrame) -> None:
+def _structural(run: _Run, complete: pd.DataFrame, analysed: pd.DataFrame, measurement: dict[str, list[str]]) -> None:
     instrument = run.instrument
     options = run.options
     hypotheses = {h.label: str(h) for h in instrument.hypotheses}
@@ -229,7 +263,7 @@ def _structural(run: _Run, complete: pd.DataFrame, analysed: pd.DataFrame) -> No
         if run.progress:
             run.progress("bootstrap", done, total)
 
-    fitted = sem.fit_sem(complete, instrument.measurement, instrument.structural_syntax(), hypotheses,
+    fitted = sem.fit_sem(complete, measurement, instrument.structural_syntax(), hypotheses,
                          bootstrap=options.bootstrap, seed=options.seed, workers=options.workers,
                          progress=report, signs=signs)
     run.keep("sem", fitted)

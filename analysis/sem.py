@@ -255,7 +255,10 @@ def fit_sem(data: pd.DataFrame, measurement: dict[str, list[str]], structural: s
 
     draws: BootstrapDraws | None = None
     boot_summary: dict = {"B": 0, "succeeded": 0, "failed": 0, "inadmissible": 0, "seed": seed}
-    if bootstrap > 0 and chains:
+    if bootstrap > 0 and chains and not fit.converged:
+        diagnostics.append(warn("bootstrap_skipped", "the model did not converge on the full sample, so no "
+                                                     "bootstrap was run; intervals are delta-method (Sobel)"))
+    elif bootstrap > 0 and chains:
         draws = bootstrap_draws(fit, data, B=bootstrap, seed=seed, workers=workers, progress=progress)
         boot_summary = draws.to_dict()
         if draws.failed:

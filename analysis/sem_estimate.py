@@ -478,7 +478,9 @@ def estimate_theta(model: CompiledModel, sample_cov: np.ndarray, start: np.ndarr
         alt = quasi_newton(model, sample_cov, start, logdet_s)
         polished = newton_scoring(model, sample_cov, alt.theta, logdet_s)
         best = min((opt, alt, polished), key=lambda o: o.fmin if math.isfinite(o.fmin) else math.inf)
-        opt = Optimum(best.theta, best.fmin, polished.converged and best is polished, opt.iterations +
+        # the polished optimum counts as converged when nothing else found a lower F beyond rounding
+        polished_is_best = math.isfinite(polished.fmin) and polished.fmin <= best.fmin + 1e-12 * max(1.0, abs(best.fmin))
+        opt = Optimum(best.theta, best.fmin, polished.converged and polished_is_best, opt.iterations +
                       alt.iterations + polished.iterations)
     return opt
 

@@ -166,7 +166,12 @@ def rmr(sample_cov: np.ndarray, implied: np.ndarray) -> float:
 
 
 def gfi(sample_cov: np.ndarray, implied: np.ndarray) -> float:
-    """GFI = 1 − tr[(Σ̂⁻¹(S − Σ̂))²] / tr[(Σ̂⁻¹S)²] (Jöreskog & Sörbom; lavaan ``gfi`` for ML)."""
+    """GFI = 1 − tr[(Σ̂⁻¹(S − Σ̂))²] / tr[(Σ̂⁻¹S)²] (Jöreskog & Sörbom; lavaan ``gfi`` for ML).
+
+    NaN when Σ̂ is singular (then GFI is undefined; the estimator reports the inadmissible solution).
+    """
+    if np.linalg.slogdet(implied)[0] <= 0:
+        return float("nan")
     p_inv = np.linalg.inv(implied)
     e = p_inv @ (sample_cov - implied)
     o = p_inv @ sample_cov
@@ -186,14 +191,17 @@ def pgfi(gfi_value: float, nel: int, df: int) -> float:
 def loglik(sample_cov: np.ndarray, implied: np.ndarray, n: int) -> tuple[float, float]:
     """(logL of the model, logL of the saturated model): −N/2 [p log 2π + log|Σ| + tr(SΣ⁻¹)].
 
-    R: ``fitMeasures(fit, c("logl", "unrestricted.logl"))``.
+    R: ``fitMeasures(fit, c("logl", "unrestricted.logl"))``. Each is NaN when its matrix is not
+    positive definite (the likelihood is undefined there).
     """
     p = sample_cov.shape[0]
-    _, logdet_s = np.linalg.slogdet(sample_cov)
-    _, logdet = np.linalg.slogdet(implied)
-    tr = np.trace(np.linalg.solve(implied, sample_cov))
     c = p * math.log(2 * math.pi)
-    return -n / 2 * (c + logdet + tr), -n / 2 * (c + logdet_s + p)
+    sign_s, logdet_s = np.linalg.slogdet(sample_cov)
+    sign, logdet = np.linalg.slogdet(implied)
+    saturated = -n / 2 * (c + logdet_s + p) if sign_s > 0 else float("nan")
+    if sign <= 0:
+        return float("nan"), saturated
+    return -n / 2 * (c + logdet + np.trace(np.linalg.solve(implied, sample_cov))), saturated
 
 
 def fit_indices(fit: ModelFit) -> FitIndices:

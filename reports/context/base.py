@@ -53,6 +53,20 @@ DIAGNOSTIC_NAMES = {
     "baseline_scale_mismatch": ("两期量表不一致", "different scales in the two waves"),
     "baseline_degenerate": ("对比检验无法进行", "comparison not possible"),
     "baseline_no_constructs": ("两期没有共同构念", "no construct in both waves"),
+    "bootstrap_skipped": ("未进行 Bootstrap（模型未收敛）", "bootstrap skipped (model did not converge)"),
+    "constant_item_left_out": ("无变异题项未纳入 CFA/SEM", "item without variance left out of CFA/SEM"),
+    "desc_constant_item": ("题项无变异", "item without variance"),
+    "desc_no_data": ("题项无有效作答", "item without answers"),
+    "desc_off_scale": ("作答超出量表范围", "answers outside the scale"),
+    "desc_single_item_construct": ("单题项构念", "single-item construct"),
+    "efa_undefined": ("无法进行探索性因子分析", "EFA not possible"),
+    "factorability_undefined": ("无法计算 KMO/Bartlett", "KMO/Bartlett not possible"),
+    "harman_undefined": ("无法进行 Harman 检验", "Harman's test not possible"),
+    "htmt_single_item": ("单题项构念的 HTMT 无定义", "HTMT undefined for a single-item construct"),
+    "htmt_undefined_correlation": ("HTMT 中相关系数无定义", "undefined correlation in HTMT"),
+    "listwise_loss": ("成列删除损失较多样本", "listwise deletion loses many respondents"),
+    "validity_single_item": ("单题项构念的 CR/AVE 无定义", "CR/AVE undefined for a single-item construct"),
+    "validity_loading_ge_1": ("标准化载荷不小于 1，CR/AVE 不可解释", "standardized loading ≥ 1: CR/AVE not interpretable"),
 }
 
 

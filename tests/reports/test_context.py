@@ -120,3 +120,17 @@ def test_missing_exclusion_count_reads_not_computed(instrument, results):
     broken = {**results, "meta": {**results["meta"], "n_excluded": None}}
     context = build_context(broken, instrument, "en")
     assert "sample sizes (meta) are missing" in str(context.values)
+
+
+def test_every_warning_code_has_a_meaning_in_both_languages():
+    """Each ``warn("code", ...)`` in analysis/ is explained in the report's diagnostics table."""
+    import re
+    from pathlib import Path
+
+    from reports.context.base import DIAGNOSTIC_NAMES
+
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (Path(__file__).parents[2] / "analysis").glob("*.py"))
+    codes = set(re.findall(r'\bwarn\(\s*"([a-z0-9_]+)"', source))
+    assert len(codes) > 40
+    assert sorted(codes - set(DIAGNOSTIC_NAMES)) == []
+    assert all(zh and en for zh, en in DIAGNOSTIC_NAMES.values())
