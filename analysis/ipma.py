@@ -39,6 +39,8 @@ def importance_performance(total_effects: dict[str, float], total_effects_std: d
                            performance: dict[str, float]) -> list[IpmaEntry]:
     """Place each driver in the importance–performance map and rank the priorities.
 
+    Drivers are the exogenous constructs with an effect on the outcome; mediators (e.g. satisfaction)
+    are outcomes of the drivers, not levers a manager pulls, and are left to the path analysis.
     Importance is the unstandardized total effect on the outcome (direct + all indirect), which with
     marker-variable scaling and one scale for all constructs equals SmartPLS's importance on rescaled
     scores; the standardized total effect is kept beside it. Quadrants split at the mean importance and

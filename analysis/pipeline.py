@@ -271,7 +271,8 @@ def _structural(run: _Run, complete: pd.DataFrame, analysed: pd.DataFrame, measu
     performance = {c.id: ipma.construct_performance(
         descriptives.construct_mean_score(analysed, c.item_ids), c.scale.min, c.scale.max)
         for c in instrument.constructs}
-    into_outcome = [e for e in fitted.effects if e.target == outcome]
+    endogenous = {r.lhs for r in instrument.structural}
+    into_outcome = [e for e in fitted.effects if e.target == outcome and e.source not in endogenous]
     run.sections["ipma"] = ipma.importance_performance({e.source: e.total for e in into_outcome},
                                                        {e.source: e.total_std for e in into_outcome}, performance)
 

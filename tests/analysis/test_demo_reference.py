@@ -153,3 +153,17 @@ def test_indirect_effects_and_bootstrap_intervals_match_lavaan(results, lavaan_r
         assert effect["ci_lower"] == pytest.approx(percentile[name]["ci.lower"], abs=0.4 * boot_se)
         assert effect["ci_upper"] == pytest.approx(percentile[name]["ci.upper"], abs=0.4 * boot_se)
     assert results["sem"]["bootstrap"]["B"] == 2000
+
+
+def test_ipma_importance_is_lavaans_total_effect_of_each_driver(results, lavaan_ref):
+    """importance = c + a·b from lavaan's estimates; the mediator CS is not a driver."""
+    est = {(r["lhs"], r["rhs"]): r["est"] for r in lavaan_ref["parameters"] if r["op"] == "~"}
+    entries = {e["construct"]: e for e in results["ipma"]}
+    assert set(entries) == {"PQ", "SQ", "PR", "BI", "EX"}
+    for driver, entry in entries.items():
+        total = est[("LY", driver)] + est[("CS", driver)] * est[("LY", "CS")]
+        assert entry["importance"] == pytest.approx(total, abs=TOL)
+    means = pd.read_csv(FIX / "demo_items.csv")
+    pq_score = means[["PQ1", "PQ2", "PQ3", "PQ4"]].mean(axis=1).mean()
+    assert entries["PQ"]["performance"] == pytest.approx(100 * (pq_score - 1) / 4, abs=0.5)
+    assert sorted(e["priority"] for e in entries.values()) == [1, 2, 3, 4, 5]
