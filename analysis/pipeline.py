@@ -125,7 +125,7 @@ def _run_stages(instrument: Instrument, options: RunOptions, progress: Progress 
             _structural(run, complete, analysed, measurement)
     run.sections["meta"] = _meta(run, survey, cleaned, complete, data_path)
     run.sections["warnings"] = [w.to_dict() for w in _unique(run.warnings)]
-    return StudyResults({"meta": run.sections.pop("meta"), **run.sections}, run.skipped)
+    return StudyResults({"meta": run.sections.pop("meta"), **run.sections}, run.skipped, complete)
 
 
 LISTWISE_LOSS_WARNING = 0.10

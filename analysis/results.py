@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 #: sections of results.json in the order they are written
 SECTIONS = ("meta", "instrument", "input", "privacy", "exclusions", "cleaning", "missing", "sample", "descriptives",
@@ -36,11 +37,14 @@ def to_plain(value):
 
 @dataclass(frozen=True)
 class StudyResults:
-    """Every section of one run; absent sections (e.g. ``sem`` in a measurement-only study) are ``None``
-    and listed in ``skipped`` with the reason."""
+    """Every section of one run; absent sections (e.g. ``sem`` in a measurement-only study) are left out
+    and listed in ``skipped`` with the reason. ``model_data`` holds the rows the model-based steps
+    analysed (respondent id and recoded items, listwise complete); it is written beside, not into,
+    results.json."""
 
     sections: dict = field(default_factory=dict)
     skipped: dict = field(default_factory=dict)
+    model_data: pd.DataFrame | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict:
         out = {name: to_plain(self.sections[name]) for name in SECTIONS if name in self.sections}

@@ -290,10 +290,12 @@ def reproducible_syntax(spec, chains: list[tuple[str, ...]], bootstrap: int, see
         return f"b_{lhs}_{rhs}"
 
     if bootstrap > 0:
-        lines = [f"# lavaan model; R: fit <- lavaan::sem(model, data = data, se = \"bootstrap\", bootstrap = {bootstrap})",
+        lines = ["# lavaan model; R: model <- paste(readLines(\"model.lav\"), collapse = \"\\n\"); data <- read.csv(\"model_data.csv\")",
+                 f"# fit <- lavaan::sem(model, data = data, se = \"bootstrap\", bootstrap = {bootstrap})",
                  f"# then parameterEstimates(fit, boot.ci.type = \"perc\") (ML, complete cases; our seed was {seed})"]
     else:
-        lines = ["# lavaan model; R: fit <- lavaan::sem(model, data = data) (ML, complete cases)"]
+        lines = ["# lavaan model; R: model <- paste(readLines(\"model.lav\"), collapse = \"\\n\"); data <- read.csv(\"model_data.csv\")",
+                 "# fit <- lavaan::sem(model, data = data) (ML, complete cases)"]
     body = spec.to_lavaan().splitlines()[1:]
     structural = {p.lhs: [q.rhs for q in spec.regressions() if q.lhs == p.lhs] for p in spec.regressions()}
     for line in body:

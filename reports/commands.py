@@ -74,10 +74,21 @@ def command_run(args: argparse.Namespace) -> int:
         write_exclusions_csv(study.sections["cleaning"], staging / "exclusions.csv")
         model = (results.get("sem") or results.get("cfa") or {}).get("model")
         if model:
-            (staging / "model.lav").write_text(model + "\n", encoding="utf-8")
+            (staging / "model.lav").write_text(model, encoding="utf-8")
+            write_model_data(study.model_data, instrument, staging / "model_data.csv")
         written = _render(results, instrument, staging, args.lang, args.formats)
-    _print_summary(results, out, ["results.json", "exclusions.csv", *(["model.lav"] if model else []), *written])
+    _print_summary(results, out, ["results.json", "exclusions.csv", *(["model.lav", "model_data.csv"] if model else []),
+                                  *written])
     return 0
+
+
+def write_model_data(items, instrument: Instrument, path: Path) -> None:
+    """The rows the CFA/SEM analysed (respondent id + recoded items), so that in R
+    ``lavaan::sem(readLines("model.lav"), data = read.csv("model_data.csv"))`` reproduces the model."""
+    from analysis.validation import neutralise_formulas
+
+    frame = items.rename_axis(instrument.id_column or "respondent").reset_index()
+    neutralise_formulas(frame).to_csv(path, index=False, encoding="utf-8", float_format="%g")
 
 
 def command_validate(args: argparse.Namespace) -> int:

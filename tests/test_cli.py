@@ -5,9 +5,11 @@ import json
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 import yaml
 
+from analysis.sem import fit_model
 from questionnaire.instrument import bundled_instrument_path
 from reports.cli import build_parser, main
 
@@ -81,6 +83,10 @@ def test_demo_run_writes_every_output_and_says_where(tmp_path, capsys, monkeypat
     assert "\nPQ =~ 1*PQ1 + PQ2 + PQ3 + PQ4\n" in model
     assert "CS ~ b_CS_PQ*PQ + b_CS_SQ*SQ + b_CS_PR*PR + b_CS_BI*BI + b_CS_EX*EX" in model
     assert "bootstrap = 100" in model
+    model_data = pd.read_csv(out / "model_data.csv")
+    assert len(model_data) == results["meta"]["n_analyzed"] and model_data["PQ1"].dtype.kind == "i"
+    refit = fit_model(model_data, model)
+    assert refit.chisq == pytest.approx(results["sem"]["fit"]["chisq"], rel=1e-9)
     assert str(results["meta"]["n_analyzed"]) in (out / "report.md").read_text(encoding="utf-8")
     assert not (out / "report.docx").exists()
 
