@@ -26,34 +26,24 @@ def _formats(value: str) -> tuple[str, ...]:
     return chosen
 
 
-def _positive_int(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"{value!r} must be 0 or more")
-    return number
+def _number(convert, what: str, low: float, high: float | None = None, unit: str = ""):
+    """An argparse type: ``convert(value)`` within [low, high], else a one-line usage error."""
+    def parse(value: str):
+        try:
+            number = convert(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{value!r} is not {what}") from None
+        if high is not None and not low <= number <= high:
+            raise argparse.ArgumentTypeError(f"{value!r} must be between {low} and {high}")
+        if number < low:
+            raise argparse.ArgumentTypeError(f"{value!r} must be {low} or more{unit}")
+        return number
+    return parse
 
 
-def _seconds(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds") from None
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"{value!r} must be 0 or more seconds")
-    return number
-
-
-def _fraction(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
-    if not 0 <= number <= 1:
-        raise argparse.ArgumentTypeError(f"{value!r} must be between 0 and 1")
-    return number
+_positive_int = _number(int, "a whole number", 0)
+_seconds = _number(float, "a number of seconds", 0, unit=" seconds")
+_fraction = _number(float, "a number", 0, 1)
 
 
 def build_parser() -> argparse.ArgumentParser:
