@@ -19,9 +19,20 @@ def construct_performance(scores: pd.Series, scale_min: float, scale_max: float)
     return float(100 * (values.mean() - scale_min) / (scale_max - scale_min))
 
 
+def rescaled_effect(total_effect: float, driver_range: float, outcome_range: float) -> float:
+    """A total effect in 0–100 performance units: b · range(driver) / range(outcome).
+
+    With marker-variable scaling a latent's unit is one point of its marker item, so ``b`` is the
+    outcome's change in its scale points per scale point of the driver; on scores rescaled to 0–100
+    (100/range per point) it becomes b · range(driver)/range(outcome) (Ringle & Sarstedt 2016). When
+    every construct shares one scale this is ``b`` itself.
+    """
+    return float(total_effect * driver_range / outcome_range)
+
+
 @dataclass(frozen=True)
 class IpmaEntry:
-    """One driver: ``importance`` = unstandardized total effect on the outcome, ``performance`` on 0–100."""
+    """One driver: ``importance`` = total effect on the outcome in 0–100 units, ``performance`` on 0–100."""
 
     construct: str
     importance: float
@@ -41,9 +52,8 @@ def importance_performance(total_effects: dict[str, float], total_effects_std: d
 
     Drivers are the exogenous constructs with an effect on the outcome; mediators (e.g. satisfaction)
     are outcomes of the drivers, not levers a manager pulls, and are left to the path analysis.
-    Importance is the unstandardized total effect on the outcome (direct + all indirect), which with
-    marker-variable scaling and one scale for all constructs equals SmartPLS's importance on rescaled
-    scores; the standardized total effect is kept beside it. Quadrants split at the mean importance and
+    Importance is the total effect on the outcome (direct + all indirect) on rescaled scores
+    (:func:`rescaled_effect`), SmartPLS's importance; the standardized total effect is kept beside it. Quadrants split at the mean importance and
     mean performance of the drivers (Martilla & James 1977). Priority 1 is the driver with the largest
     importance × (100 − performance): high importance and low performance come first.
     """

@@ -273,8 +273,13 @@ def _structural(run: _Run, complete: pd.DataFrame, analysed: pd.DataFrame, measu
         for c in instrument.constructs}
     endogenous = {r.lhs for r in instrument.structural}
     into_outcome = [e for e in fitted.effects if e.target == outcome and e.source not in endogenous]
-    run.sections["ipma"] = ipma.importance_performance({e.source: e.total for e in into_outcome},
-                                                       {e.source: e.total_std for e in into_outcome}, performance)
+    if not into_outcome:
+        run.skipped["ipma"] = f"no driver (exogenous construct) has an effect on the outcome {outcome}"
+        return
+    width = {c.id: c.scale.max - c.scale.min for c in instrument.constructs}
+    run.sections["ipma"] = ipma.importance_performance(
+        {e.source: ipma.rescaled_effect(e.total, width[e.source], width[outcome]) for e in into_outcome},
+        {e.source: e.total_std for e in into_outcome}, performance)
 
 
 def _meta(run: _Run, survey, cleaned, complete: pd.DataFrame, data_path: Path) -> dict:

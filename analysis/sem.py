@@ -270,6 +270,12 @@ def fit_sem(data: pd.DataFrame, measurement: dict[str, list[str]], structural: s
                                     f"{draws.inadmissible} of {bootstrap} bootstrap resamples gave an inadmissible "
                                     f"solution (negative variance or non-positive-definite latent covariance); {what}"))
 
+    needed = math.ceil(2 / (1 - level))  # a draw beyond each (1 − level)/2 tail
+    if draws is not None and len(draws.usable(drop_inadmissible)) < needed:
+        diagnostics.append(warn("bootstrap_too_few", f"{len(draws.usable(drop_inadmissible))} usable bootstrap "
+                                                     f"resamples cannot give a {level:.0%} percentile interval (at least "
+                                                     f"{needed} are needed); intervals are delta-method (Sobel)"))
+        draws = None
     indirect = _indirect_results(fit, data, chains, draws, level, bca, drop_inadmissible, chain_hyp, expected)
     effects = (effect_decomposition(fit) if draws is None else
                effect_decomposition(fit, draws.usable(drop_inadmissible), level, draws.requested))

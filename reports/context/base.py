@@ -53,6 +53,7 @@ DIAGNOSTIC_NAMES = {
     "baseline_scale_mismatch": ("两期量表不一致", "different scales in the two waves"),
     "baseline_degenerate": ("对比检验无法进行", "comparison not possible"),
     "baseline_no_constructs": ("两期没有共同构念", "no construct in both waves"),
+    "bootstrap_too_few": ("Bootstrap 次数过少，改用 Sobel 区间", "too few bootstrap resamples: Sobel intervals"),
     "bootstrap_skipped": ("未进行 Bootstrap（模型未收敛）", "bootstrap skipped (model did not converge)"),
     "constant_item_left_out": ("无变异题项未纳入 CFA/SEM", "item without variance left out of CFA/SEM"),
     "desc_constant_item": ("题项无变异", "item without variance"),

@@ -149,7 +149,8 @@ class DescriptiveSections(BuilderBase):
                 has_ci = ts.is_number(lo) and ts.is_number(hi)
                 if not has_ci and ts.is_number(sd):
                     lo, hi = m - sd, m + sd
-                if ts.is_number(lo) and ts.is_number(hi):
+                on_main_scale = self.inst.construct(c).scale.points == self.inst.scale.points
+                if ts.is_number(lo) and ts.is_number(hi) and on_main_scale:  # one axis: the instrument's scale
                     fig_rows.append({"label": self.name(c), "mean": m, "lower": lo, "upper": hi, "text": ts.num(m),
                                      "ci": has_ci})
         header = [t("构念", "Construct"), "n", "M", "SD", "95% CI"]
@@ -179,6 +180,8 @@ class DescriptiveSections(BuilderBase):
         groups = []
         if isinstance(items, dict):
             for c in self.inst.constructs:
+                if c.scale.points != self.inst.scale.points:  # the legend shows the instrument's scale labels
+                    continue
                 its = []
                 for it in c.items:
                     shares = _get(items, it.id, "shares")

@@ -119,7 +119,8 @@ class FramingSections(BuilderBase):
             items.append(t(f"在{len(self.supported) + len(self.rejected)}个假设中，{len(self.supported)}个得到支持"
                            + (f"（{'、'.join(self.supported)}）" if self.supported else "")
                            + (f"，{'、'.join(self.rejected)}未得到支持。" if self.rejected else "。"),
-                           f"Of {len(self.supported) + len(self.rejected)} hypotheses, {len(self.supported)} are supported"
+                           f"Of {len(self.supported) + len(self.rejected)} hypothes{'is' if len(self.supported) + len(self.rejected) == 1 else 'es'}, "
+                           f"{len(self.supported)} {'is' if len(self.supported) == 1 else 'are'} supported"
                            + (f" ({', '.join(self.supported)})" if self.supported else "")
                            + (f"; {', '.join(self.rejected)} are not." if self.rejected else ".")))
         if strongest is not None:
@@ -129,8 +130,9 @@ class FramingSections(BuilderBase):
                            f"(β = {ts.bounded(strongest['std_all'])})"
                            + (f"; the model explains {ts.percent(100 * self.r2[self.outcome])} of its variance." if ts.is_number(self.r2.get(self.outcome)) else ".")))
         if self.sig_mediation:
-            items.append(t(f"中介效应显著的路径：{'；'.join(self.sig_mediation)}，说明各驱动因素部分通过顾客满意度作用于忠诚度。",
-                           f"Significant indirect paths: {'; '.join(self.sig_mediation)}: the drivers act on loyalty partly through satisfaction."))
+            items.append(t(f"中介效应显著的路径：{'；'.join(self.sig_mediation)}，说明驱动因素部分通过中介变量作用于{self.name(self.outcome)}。",
+                           f"Significant indirect paths: {'; '.join(self.sig_mediation)}: the drivers act on "
+                           f"{self.name(self.outcome)} partly through the mediator."))
         if top is not None:
             items.append(t(f"重要性–绩效分析表明，应优先改进{self.name(top['construct'])}（重要性{ts.num(top['importance'], 3)}，绩效{ts.num(top['performance'], 1)}）。",
                            f"The importance–performance analysis puts {self.name(top['construct'])} first "
@@ -171,12 +173,7 @@ class FramingSections(BuilderBase):
         self.v["abstract"] = {
             "background": t("在电商市场竞争日益激烈、获客成本不断上升的背景下，培养顾客忠诚度已成为电商企业持续发展的关键。",
                             "With fierce competition and rising acquisition costs in e-commerce, customer loyalty has become key to a platform's growth."),
-            "method": t("本文基于客户关系管理理论、期望确认理论与感知价值理论，构建了产品质量、服务质量、价格感知、品牌形象、购物体验经由顾客满意度影响顾客忠诚度的研究模型，"
-                        "运用信度与效度检验、验证性因子分析、结构方程模型和 Bootstrap 中介检验进行实证分析，并以重要性–绩效分析确定改进优先级。",
-                        "Drawing on customer relationship management, expectation–confirmation and perceived-value theory, the study models how "
-                        "product quality, service quality, perceived price, brand image and shopping experience shape loyalty through satisfaction, "
-                        "tests it with reliability and validity checks, CFA, structural equation modelling and bootstrap mediation, and ranks "
-                        "improvement priorities with an importance–performance map."),
+            "method": self._method_sentence(),
             "numbers": body,
             "findings": " ".join(self.conclusion_items) if self.lang == "en" else "".join(self.conclusion_items),
             "strategies": t("据此，本文从" + "、".join(s["heading"].split(" ", 1)[1] for s in self.strategy_sections)
@@ -185,6 +182,29 @@ class FramingSections(BuilderBase):
                             + ", with a phased implementation plan and an indicator system for evaluation."),
             "keywords": t("电商企业；客户忠诚度；培养策略；结构方程模型；重要性–绩效分析",
                           "e-commerce; customer loyalty; loyalty strategy; structural equation modelling; importance–performance analysis")}
+
+    def _method_sentence(self) -> str:
+        """What was modelled and how, from the instrument and the sections that were computed."""
+        t, inst = self.t, self.inst
+        endogenous = [r.lhs for r in inst.structural]
+        drivers = [c.id for c in inst.constructs if c.id not in endogenous]
+        mediators = [c for c in dict.fromkeys(endogenous) if c != self.outcome]
+        names_zh = ts.join([self.name(c) for c in drivers], "zh")
+        names_en = ts.join([self.name(c) for c in drivers], "en")
+        if not inst.structural:
+            return t(f"本文以{names_zh}{len(drivers)}个构念的测量模型为对象，运用信度与效度检验、探索性与验证性因子分析进行实证分析。",
+                     f"The study examines the measurement of {names_en} with reliability and validity checks, exploratory "
+                     "and confirmatory factor analysis.")
+        via_zh = f"经由{'、'.join(self.name(m) for m in mediators)}" if mediators else ""
+        via_en = f" through {', '.join(self.name(m) for m in mediators)}" if mediators else ""
+        ipma_zh, ipma_en = ("，并以重要性–绩效分析确定改进优先级", ", and ranks improvement priorities with an "
+                            "importance–performance map") if self.priorities else ("", "")
+        return t(f"本文基于客户关系管理理论、期望确认理论与感知价值理论，构建了{names_zh}{via_zh}影响{self.name(self.outcome)}的研究模型，"
+                 f"运用信度与效度检验、验证性因子分析、结构方程模型" + ("和 Bootstrap 中介检验" if mediators else "")
+                 + f"进行实证分析{ipma_zh}。",
+                 "Drawing on customer relationship management, expectation–confirmation and perceived-value theory, the study "
+                 f"models how {names_en} shape {self.name(self.outcome)}{via_en}, tests it with reliability and validity checks, "
+                 "CFA, structural equation modelling" + (" and bootstrap mediation" if mediators else "") + f"{ipma_en}.")
 
     def theory(self) -> None:
         t = self.t
@@ -198,8 +218,10 @@ class FramingSections(BuilderBase):
         for h in self.inst.hypotheses:
             path = " → ".join(self.name(x) for x in h.path)
             kind = t("中介", "indirect") if h.is_indirect else t("直接", "direct")
-            claim = (t(f"{self.name(h.path[0])}通过{'、'.join(self.name(x) for x in h.path[1:-1])}正向影响{self.name(h.path[-1])}",
-                       f"{self.name(h.path[0])} raises {self.name(h.path[-1])} through {', '.join(self.name(x) for x in h.path[1:-1])}")
+            claim = (t(f"{self.name(h.path[0])}通过{'、'.join(self.name(x) for x in h.path[1:-1])}"
+                       f"{'正' if h.sign == '+' else '负'}向影响{self.name(h.path[-1])}",
+                       f"{self.name(h.path[0])} {'raises' if h.sign == '+' else 'lowers'} {self.name(h.path[-1])} "
+                       f"through {', '.join(self.name(x) for x in h.path[1:-1])}")
                      if h.is_indirect else
                      t(f"{self.name(h.path[0])}对{self.name(h.path[-1])}有{'正' if h.sign == '+' else '负'}向影响",
                        f"{self.name(h.path[0])} has a {'positive' if h.sign == '+' else 'negative'} effect on {self.name(h.path[-1])}"))

@@ -30,3 +30,11 @@ def test_drivers_without_performance_are_left_out():
     entries = importance_performance({"PQ": 0.3, "XX": 0.2}, {}, {"PQ": 60.0, "XX": float("nan")})
     assert [e.construct for e in entries] == ["PQ"] and math.isnan(entries[0].importance_std)
     assert importance_performance({}, {}, {}) == []
+
+
+def test_effects_are_rescaled_to_performance_units():
+    from analysis.ipma import rescaled_effect
+
+    assert rescaled_effect(0.3, 4, 4) == pytest.approx(0.3)
+    # a driver on 1–5 and an outcome on 1–7: one driver point is 25 units, one outcome point 16.7
+    assert rescaled_effect(0.3, 4, 6) == pytest.approx(0.2)

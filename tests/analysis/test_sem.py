@@ -133,3 +133,14 @@ def test_exported_syntax_reproduces_paths_and_indirect_effects():
     for effect in fitted.indirect:
         name = "ind_" + "_".join([effect.source, *effect.via, effect.target])
         assert defined[name] == pytest.approx(effect.est, abs=1e-6)
+
+
+def test_too_few_resamples_fall_back_to_the_delta_method():
+    data = pd.read_csv(FIXTURES / "demo_items.csv")
+    measurement = json.loads((FIXTURES / "demo_mapping.json").read_text())
+    with pytest.warns(StatisticalWarning, match="bootstrap_too_few"):
+        fitted = fit_sem(data, measurement, "CS ~ PQ + SQ\nLY ~ CS + PQ", bootstrap=5, seed=2)
+    effect = fitted.indirect[0]
+    assert effect.method == "delta method (Sobel), no bootstrap"
+    assert effect.ci_lower < effect.est < effect.ci_upper
+    assert fitted.bootstrap["B"] == 5

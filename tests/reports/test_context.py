@@ -134,3 +134,25 @@ def test_every_warning_code_has_a_meaning_in_both_languages():
     assert len(codes) > 40
     assert sorted(codes - set(DIAGNOSTIC_NAMES)) == []
     assert all(zh and en for zh, en in DIAGNOSTIC_NAMES.values())
+
+
+def test_abstract_method_follows_the_instrument(instrument, results):
+    """The method sentence names the instrument's own constructs; a measurement study gets no SEM claim."""
+    import dataclasses
+
+    sem_text = build_context(results, instrument, "en").values["abstract"]["method"]
+    assert "Perceived price, Brand image and Shopping experience shape Customer loyalty through Customer satisfaction" in sem_text
+    measurement_only = dataclasses.replace(instrument, structural=(), hypotheses=(), outcome=None)
+    text = build_context({k: v for k, v in results.items() if k not in ("sem", "ipma")}, measurement_only,
+                         "en").values["abstract"]["method"]
+    assert "structural equation" not in text and "Customer satisfaction and Customer loyalty" in text
+
+
+def test_negative_indirect_hypothesis_is_stated_as_lowering(instrument, results):
+    import dataclasses
+
+    from questionnaire.instrument import Hypothesis
+
+    negative = dataclasses.replace(instrument, hypotheses=(Hypothesis("H9", ("PR", "CS", "LY"), "-"),))
+    table = build_context(results, negative, "en").tables["hypotheses"]
+    assert "Perceived price lowers Customer loyalty through Customer satisfaction" in str(table.rows)
