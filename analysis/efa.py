@@ -389,15 +389,6 @@ def sort_loadings(loadings: pd.DataFrame) -> pd.DataFrame:
     return loadings.iloc[order]
 
 
-def blank_small_loadings(loadings: pd.DataFrame, cutoff: float = LOADING_CUTOFF) -> pd.DataFrame:
-    """The loading matrix with ``|loading| < cutoff`` replaced by NaN, for display.
-
-    SPSS *Options: Suppress small coefficients, absolute value below .40*;
-    R: ``print(f$loadings, cutoff = .40)``.
-    """
-    return loadings.where(loadings.abs() >= cutoff)
-
-
 def cross_loading_items(loadings: pd.DataFrame, cutoff: float = LOADING_CUTOFF) -> dict[str, list[int]]:
     """Items with |loading| >= ``cutoff`` on two or more factors -> those factors (1-based)."""
     out = {}

@@ -29,7 +29,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from analysis.diagnostics import Diagnostic, warn
-from analysis.sem_spec import ModelSpec, specify_model
+from analysis.sem_spec import ModelSpec
 from questionnaire.errors import input_error
 
 LAMBDA, BETA, PSI, THETA = range(4)
@@ -679,8 +679,3 @@ def estimate_from_moments(spec: ModelSpec, sample_cov: np.ndarray, n: int, start
     fmin = opt.fmin / 2.0 if not math.isnan(logdet_sample(sample_cov)) else float("nan")  # χ² needs |S| > 0
     return ModelFit(spec, model, n, sample_cov, opt.theta, vcov, opt.converged, opt.iterations,
                     fmin, parameters, tuple(diagnostics))
-
-
-def fit_syntax(data: pd.DataFrame, syntax: str) -> ModelFit:
-    """Parse lavaan syntax and fit it (R: ``lavaan::sem(syntax, data)``)."""
-    return estimate(specify_model(syntax), data)

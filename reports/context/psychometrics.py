@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+from analysis.efa import LOADING_CUTOFF
 from reports import typeset as ts
 from reports.context.base import BuilderBase, _get, _plain
 from reports.tables import cell, text_cell
@@ -160,16 +161,15 @@ class PsychometricSections(BuilderBase):
         header = [t("题项", "Item")] + [(factor_names[k] if factor_names and k < len(factor_names) else f"F{k + 1}")
                                        for k in range(n_f if isinstance(n_f, int) else 0)]
         lrows = []
-        for iid in self.inst.item_ids:
-            vals = loadings.get(iid)
+        for iid, vals in loadings.items():  # sorted by factor, then by loading size (analysis.efa.sort_loadings)
             if isinstance(vals, list) and len(vals) == len(header) - 1:
-                lrows.append([text_cell(iid)] + [cell(ts.bounded(v, 2) if ts.is_number(v) and abs(v) >= 0.30 else "",
+                lrows.append([text_cell(iid)] + [cell(ts.bounded(v, 2) if ts.is_number(v) and abs(v) >= LOADING_CUTOFF else "",
                                                       v) for v in vals])
         self.add_table("efa_loadings", t("探索性因子分析旋转后的因子载荷", "EFA: rotated loadings"), header, lrows,
                        notes=[t(f"注：提取方法 {efa.get('method') or ts.DASH}，旋转方法 {efa.get('rotation') or ts.DASH}；"
-                                f"绝对值小于 .30 的载荷未列出。",
+                                f"绝对值小于 {ts.bounded(LOADING_CUTOFF, 2)} 的载荷未列出。",
                                 f"Note. Extraction: {efa.get('method') or ts.DASH}; rotation: {efa.get('rotation') or ts.DASH}; "
-                                f"loadings below .30 in absolute value are omitted.")],
+                                f"loadings below {ts.bounded(LOADING_CUTOFF, 2)} in absolute value are omitted.")],
                        missing=None if lrows else self.missing_reason("efa.loadings"))
         cum = efa.get("variance_explained_cum")
         cum = cum[-1] if isinstance(cum, list) and cum else cum
