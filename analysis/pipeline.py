@@ -21,6 +21,7 @@ from analysis import cleaning, common_method, descriptives, efa, factorability, 
 from analysis import normality, readers, reliability, sem, validation, validity
 from analysis.diagnostics import Diagnostic, warn
 from analysis.results import StudyResults, to_plain
+from questionnaire.errors import input_error
 from questionnaire.instrument import Instrument
 
 Progress = Callable[[str, int, int], None]
@@ -100,6 +101,7 @@ def _run_stages(instrument: Instrument, options: RunOptions, progress: Progress 
     with run.stage("missing"):
         summary = missing.summarise_missing(items)
         run.keep("missing", summary)
+    _require_answers(items, data_path)
     complete = items.dropna()
     _check_listwise_loss(run, len(items), len(complete))
     run.warnings.extend(validation.require_sample_size(complete, instrument, file=str(data_path)))
@@ -129,6 +131,16 @@ def _run_stages(instrument: Instrument, options: RunOptions, progress: Progress 
 
 
 LISTWISE_LOSS_WARNING = 0.10
+
+
+def _require_answers(items: pd.DataFrame, data_path: Path) -> None:
+    """An item nobody answered would empty the listwise sample: name it instead."""
+    empty = [item for item in items.columns if len(items) and items[item].isna().all()]
+    if empty:
+        raise input_error(f"no kept respondent answered item {empty[0]}"
+                          + (f" (nor {', '.join(empty[1:])})" if len(empty) > 1 else ""),
+                          file=data_path.name, column=empty[0],
+                          allowed="answers in every item column, or the item removed from the instrument")
 
 
 def _check_listwise_loss(run: _Run, n_kept: int, n_complete: int) -> None:

@@ -250,7 +250,7 @@ def assess_validity(data: pd.DataFrame, measurement: Mapping[str, Sequence[str]]
             diags.append(warn("validity_single_item",
                               f"construct {c} has {len(lam)} indicator(s): CR and AVE are not defined (NaN)"))
         for item, v in lam.items():
-            if abs(v) >= 1:
+            if abs(v) >= 1 and len(lam) > 1:  # a single indicator's loading is 1 by construction
                 diags.append(warn("validity_loading_ge_1",
                                   f"standardized loading of {item} on {c} is {v:.3f} (|λ| ≥ 1, Heywood case); "
                                   f"CR and AVE of {c} are not interpretable"))

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from analysis.pipeline import demo_data_path
 from analysis.sem import fit_model
 from questionnaire.instrument import bundled_instrument_path
 from reports.cli import build_parser, main
@@ -143,3 +144,14 @@ def test_installed_script_runs_help():
     result = subprocess.run([sys.executable, "-m", "reports.cli", "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and "simulate" in result.stdout
     assert build_parser().prog == "loyalty"
+
+
+def test_an_item_nobody_answered_is_named(tmp_path, capsys):
+    responses = pd.read_csv(demo_data_path())
+    responses["PQ2"] = None
+    data = tmp_path / "responses.csv"
+    responses.to_csv(data, index=False)
+    assert main(["run", "--data", str(data), "--out", str(tmp_path / "out")]) == 2
+    assert ("responses.csv, column PQ2: no kept respondent answered item PQ2; allowed: answers in every item "
+            "column, or the item removed from the instrument") in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

@@ -95,8 +95,11 @@ def test_degenerate_constant_item_and_single_item_construct():
     with pytest.warns(StatisticalWarning):
         res = assess_validity(data, measurement, loadings, phi)
     codes = {d.code for d in res.diagnostics}
-    assert {"htmt_undefined_correlation", "htmt_single_item", "validity_single_item",
-            "validity_loading_ge_1"} <= codes
+    assert {"htmt_undefined_correlation", "htmt_single_item", "validity_single_item"} <= codes
+    assert "validity_loading_ge_1" not in codes  # a single indicator loads 1 by construction: no Heywood case
+    loadings["C"]["c1"] = 1.02
+    with pytest.warns(StatisticalWarning, match="validity_loading_ge_1"):
+        assess_validity(data, measurement, loadings, phi)
     assert math.isnan(res.htmt["A"]["C"]) and math.isnan(res.htmt2["B"]["C"]) and math.isnan(res.cr["B"])
     assert res.to_dict()["ave"]["B"] is None
     assert not math.isnan(res.fornell_larcker["C"]["C"])
