@@ -106,7 +106,9 @@ def default_population(instrument: Instrument) -> dict:
     """The bundled population model when it fits the instrument, else a generic one (λ = .75, r = .30, b = .30)."""
     population = DEFAULT_POPULATION
     if set(population["loadings"]) == set(instrument.item_ids):
-        return population
+        thresholds = {c.id: population["thresholds"][c.id] if len(population["thresholds"][c.id]) == len(c.scale.points) - 1
+                      else _even_thresholds(len(c.scale.points)) for c in instrument.constructs}
+        return {**population, "thresholds": thresholds}
     exogenous = _exogenous_constructs(instrument)
     return {
         "loadings": {item: 0.75 for item in instrument.item_ids},
@@ -314,6 +316,8 @@ def _contaminate(frame: pd.DataFrame, instrument: Instrument, population: dict, 
     items = instrument.item_ids
     checks = [c.id for c in instrument.attention_checks]
     scale = instrument.scale
+    low = {item: c.scale.min for c in instrument.constructs for item in c.item_ids} | {a: scale.min for a in checks}
+    high = {item: c.scale.max for c in instrument.constructs for item in c.item_ids} | {a: scale.max for a in checks}
     n = len(frame)
     planted: list[dict] = []
     kinds = _planted_kinds(instrument)
@@ -324,8 +328,8 @@ def _contaminate(frame: pd.DataFrame, instrument: Instrument, population: dict, 
     for kind in kinds:
         for _ in range(int(counts.get(kind, 0))):
             row = next(victims)
-            if kind == "straight_liner":
-                code = float(rng.integers(scale.min, scale.max + 1))
+            if kind == "straight_liner":  # one code that every item's scale offers
+                code = float(rng.integers(max(low.values()), min(high.values()) + 1))
                 frame.loc[row, items + checks] = code
                 if checks and code == instrument.attention_checks[0].expected:
                     code_note = "answers every item (including the check) with the same code"
@@ -333,7 +337,9 @@ def _contaminate(frame: pd.DataFrame, instrument: Instrument, population: dict, 
                     code_note = "answers every item with the same code"
                 detail = f"{code_note} {int(code)}"
             elif kind == "speeder":
-                frame.loc[row, items + checks] = rng.integers(scale.min, scale.max + 1, len(items + checks)).astype(float)
+                columns = items + checks
+                frame.loc[row, columns] = rng.integers([low[c] for c in columns],
+                                                       [high[c] + 1 for c in columns]).astype(float)
                 frame.loc[row, duration_col] = float(rng.integers(30, 91))
                 detail = f"random answers in {int(frame.loc[row, duration_col])} s"
             elif kind == "attention_failure":

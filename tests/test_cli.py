@@ -155,3 +155,18 @@ def test_an_item_nobody_answered_is_named(tmp_path, capsys):
     assert ("responses.csv, column PQ2: no kept respondent answered item PQ2; allowed: answers in every item "
             "column, or the item removed from the instrument") in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_construct_on_a_seven_point_scale_runs_to_the_report(tmp_path, capsys):
+    document = yaml.safe_load(bundled_instrument_path().read_text(encoding="utf-8"))
+    points = [str(i) for i in range(1, 8)]
+    document["constructs"][6]["scale"] = {"min": 1, "max": 7, "labels": {"zh": points, "en": points}}
+    instrument = tmp_path / "seven.yaml"
+    instrument.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    assert main(["simulate", "--instrument", str(instrument), "--n", "400", "--out", str(tmp_path)]) == 0
+    out = tmp_path / "out"
+    assert main(["run", "--instrument", str(instrument), "--data", str(tmp_path / "responses.csv"),
+                 "--out", str(out), "--bootstrap", "50", "--format", "md"]) == 0
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert results["descriptives"]["items"]["LY1"]["max"] == 7
+    assert len(results["ipma"]) == 5 and (out / "figures" / "likert.png").exists()

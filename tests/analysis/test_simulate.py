@@ -81,3 +81,20 @@ def test_truth_file_is_plain_yaml(instrument, tmp_path):
     truth = yaml.safe_load((tmp_path / "truth.yaml").read_text(encoding="utf-8"))
     assert truth["seed"] == 5 and truth["n_usable"] == 100
     assert truth["true_effects"]["direct"]["CS -> LY"] == 0.42
+
+
+def test_a_construct_on_its_own_scale_is_simulated_on_it(tmp_path):
+    document = yaml.safe_load(bundled_instrument_path().read_text(encoding="utf-8"))
+    points = [str(i) for i in range(1, 8)]
+    document["constructs"][6]["scale"] = {"min": 1, "max": 7, "labels": {"zh": points, "en": points}}
+    path = tmp_path / "seven.yaml"
+    path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    instrument = load_instrument(path)
+    study = simulate_study(instrument, n=600, seed=9)
+    loyalty = study.responses[["LY1", "LY2", "LY3", "LY4"]]
+    assert loyalty.max().max() == 7 and loyalty.min().min() == 1
+    assert study.responses["PQ1"].max() == 5
+    planted = study.planted()
+    straight = [r for r, kind in planted.items() if kind == "straight_liner"]
+    rows = study.responses.set_index("resp_id").loc[straight, instrument.item_ids]
+    assert (rows.nunique(axis=1) == 1).all() and rows.max().max() <= 5
