@@ -18,10 +18,11 @@ from scipy import stats
 from analysis.bootstrap import (BootstrapDraws, bias_corrected_ci, bootstrap_draws, jackknife_acceleration,
                                 jackknife_theta, percentile_ci)
 from analysis.diagnostics import Diagnostic, warn
+from analysis.numbers import json_float
 from analysis.sem_diagnostics import ModificationIndex, fit_diagnostics, modification_indices
 from analysis.sem_effects import (Effect, EffectSize, chain_values, cohen_f2, effect_decomposition,
                                   mediation_type, r_squared, specific_indirect_effects, structural_paths)
-from analysis.sem_estimate import ModelFit, ParameterEstimate, _clean, estimate
+from analysis.sem_estimate import ModelFit, ParameterEstimate, estimate
 from analysis.sem_fit import FitIndices, FitVerdict, fit_indices, fit_verdicts
 from analysis.sem_spec import measurement_syntax, specify_model
 from questionnaire.errors import input_error
@@ -36,7 +37,7 @@ def fit_model(data: pd.DataFrame, syntax: str) -> ModelFit:
 
 def _latent_cor_dict(fit: ModelFit) -> dict[str, dict[str, float | None]]:
     cor = fit.latent_cor()
-    return {a: {b: _clean(cor.loc[a, b]) for b in cor.columns} for a in cor.index}
+    return {a: {b: json_float(cor.loc[a, b]) for b in cor.columns} for a in cor.index}
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ class CfaResult:
             "loadings": [p.to_dict() for p in self.loadings],
             "residual_variances": [p.to_dict() for p in self.residual_variances],
             "latent_cor": self.latent_cor,
-            "std_loadings": {c: {i: _clean(v) for i, v in d.items()} for c, d in self.std_loadings.items()},
+            "std_loadings": {c: {i: json_float(v) for i, v in d.items()} for c, d in self.std_loadings.items()},
             "parameters": [p.to_dict() for p in self.parameters],
             "modification_indices": [m.to_dict() for m in self.modification_indices],
             "warnings": [d.to_dict() for d in self.diagnostics],
@@ -107,9 +108,9 @@ class PathResult:
     supported: bool | None
 
     def to_dict(self) -> dict:
-        return {"lhs": self.lhs, "rhs": self.rhs, "est": _clean(self.est), "se": _clean(self.se),
-                "z": _clean(self.z), "pvalue": _clean(self.pvalue), "std_all": _clean(self.std_all),
-                "std_se": _clean(self.std_se), "hypothesis": self.hypothesis,
+        return {"lhs": self.lhs, "rhs": self.rhs, "est": json_float(self.est), "se": json_float(self.se),
+                "z": json_float(self.z), "pvalue": json_float(self.pvalue), "std_all": json_float(self.std_all),
+                "std_se": json_float(self.std_se), "hypothesis": self.hypothesis,
                 "expected_sign": "+" if self.expected_sign > 0 else "-", "supported": self.supported}
 
 
@@ -138,13 +139,13 @@ class IndirectResult:
     supported: bool | None
 
     def to_dict(self) -> dict:
-        return {"from": self.source, "via": " -> ".join(self.via), "to": self.target, "est": _clean(self.est),
-                "se": _clean(self.se), "std_all": _clean(self.std_all), "ci_lower": _clean(self.ci_lower),
-                "ci_upper": _clean(self.ci_upper), "ci_lower_bc": _clean(self.ci_lower_bc),
-                "ci_upper_bc": _clean(self.ci_upper_bc),
-                "ci_lower_bca": None if self.ci_lower_bca is None else _clean(self.ci_lower_bca),
-                "ci_upper_bca": None if self.ci_upper_bca is None else _clean(self.ci_upper_bca),
-                "method": self.method, "direct": _clean(self.direct), "direct_pvalue": _clean(self.direct_pvalue),
+        return {"from": self.source, "via": " -> ".join(self.via), "to": self.target, "est": json_float(self.est),
+                "se": json_float(self.se), "std_all": json_float(self.std_all), "ci_lower": json_float(self.ci_lower),
+                "ci_upper": json_float(self.ci_upper), "ci_lower_bc": json_float(self.ci_lower_bc),
+                "ci_upper_bc": json_float(self.ci_upper_bc),
+                "ci_lower_bca": None if self.ci_lower_bca is None else json_float(self.ci_lower_bca),
+                "ci_upper_bca": None if self.ci_upper_bca is None else json_float(self.ci_upper_bca),
+                "method": self.method, "direct": json_float(self.direct), "direct_pvalue": json_float(self.direct_pvalue),
                 "mediation_type": self.mediation_type, "mediation": self.mediation,
                 "hypothesis": self.hypothesis, "supported": self.supported}
 
@@ -174,7 +175,7 @@ class SemResult:
             "converged": self.converged, "n": self.n, "model": self.model, "fit": self.fit.to_dict(),
             "fit_verdicts": [v.to_dict() for v in self.fit_verdicts],
             "paths": [p.to_dict() for p in self.paths],
-            "r2": {k: _clean(v) for k, v in self.r2.items()},
+            "r2": {k: json_float(v) for k, v in self.r2.items()},
             "f2": [e.to_dict() for e in self.f2],
             "effects": [e.to_dict() for e in self.effects],
             "indirect": [i.to_dict() for i in self.indirect],

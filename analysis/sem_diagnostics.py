@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from analysis.diagnostics import Diagnostic, warn
-from analysis.sem_estimate import CompiledModel, ModelFit, _clean
+from analysis.numbers import json_float
+from analysis.sem_estimate import CompiledModel, ModelFit
 
 LATENT_COR_LIMIT = 0.95
 ITEM_COR_LIMIT = 0.95
@@ -92,8 +93,8 @@ class ModificationIndex:
     sepc_all: float
 
     def to_dict(self) -> dict:
-        return {"lhs": self.lhs, "op": self.op, "rhs": self.rhs, "mi": _clean(self.mi),
-                "epc": _clean(self.epc), "sepc_all": _clean(self.sepc_all)}
+        return {"lhs": self.lhs, "op": self.op, "rhs": self.rhs, "mi": json_float(self.mi),
+                "epc": json_float(self.epc), "sepc_all": json_float(self.sepc_all)}
 
 
 def candidate_parameters(fit: ModelFit) -> list[tuple[str, str, str]]:

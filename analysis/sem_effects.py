@@ -14,7 +14,8 @@ import numpy as np
 from scipy import stats
 
 from analysis.bootstrap import bias_corrected_ci, percentile_ci
-from analysis.sem_estimate import CompiledModel, ModelFit, _clean, complex_step_jacobian, estimate_theta
+from analysis.numbers import json_float
+from analysis.sem_estimate import CompiledModel, ModelFit, complex_step_jacobian, estimate_theta
 from analysis.sem_spec import ModelSpec
 from questionnaire.errors import input_error
 
@@ -37,8 +38,8 @@ class EffectSize:
     method: str
 
     def to_dict(self) -> dict:
-        return {"lhs": self.lhs, "rhs": self.rhs, "r2_included": _clean(self.r2_included),
-                "r2_excluded": _clean(self.r2_excluded), "f2": _clean(self.f2), "method": self.method}
+        return {"lhs": self.lhs, "rhs": self.rhs, "r2_included": json_float(self.r2_included),
+                "r2_excluded": json_float(self.r2_excluded), "f2": json_float(self.f2), "method": self.method}
 
 
 F2_METHODS = {
@@ -164,13 +165,13 @@ class Effect:
     method: str
 
     def to_dict(self) -> dict:
-        return {"from": self.source, "to": self.target, "direct": _clean(self.direct),
-                "indirect": _clean(self.indirect), "total": _clean(self.total),
-                "direct_std": _clean(self.direct_std), "indirect_std": _clean(self.indirect_std),
-                "total_std": _clean(self.total_std), "direct_pvalue": _clean(self.direct_pvalue),
-                "total_se": _clean(self.total_se), "ci_lower": _clean(self.ci_lower),
-                "ci_upper": _clean(self.ci_upper), "ci_lower_bc": _clean(self.ci_lower_bc),
-                "ci_upper_bc": _clean(self.ci_upper_bc), "method": self.method}
+        return {"from": self.source, "to": self.target, "direct": json_float(self.direct),
+                "indirect": json_float(self.indirect), "total": json_float(self.total),
+                "direct_std": json_float(self.direct_std), "indirect_std": json_float(self.indirect_std),
+                "total_std": json_float(self.total_std), "direct_pvalue": json_float(self.direct_pvalue),
+                "total_se": json_float(self.total_se), "ci_lower": json_float(self.ci_lower),
+                "ci_upper": json_float(self.ci_upper), "ci_lower_bc": json_float(self.ci_lower_bc),
+                "ci_upper_bc": json_float(self.ci_upper_bc), "method": self.method}
 
 
 def total_effect_values(fit: ModelFit, theta: np.ndarray, pairs: list[tuple[int, int]]) -> np.ndarray:

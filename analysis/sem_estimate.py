@@ -29,15 +29,11 @@ import pandas as pd
 from scipy import optimize, stats
 
 from analysis.diagnostics import Diagnostic, warn
+from analysis.numbers import json_float
 from analysis.sem_spec import ModelSpec
 from questionnaire.errors import input_error
 
 LAMBDA, BETA, PSI, THETA = range(4)
-
-
-def _clean(x) -> float | None:
-    x = float(x)
-    return None if math.isnan(x) or math.isinf(x) else x
 
 
 @dataclass(frozen=True)
@@ -58,8 +54,8 @@ class ParameterEstimate:
 
     def to_dict(self) -> dict:
         return {"lhs": self.lhs, "op": self.op, "rhs": self.rhs, "label": self.label,
-                "est": _clean(self.est), "se": _clean(self.se), "z": _clean(self.z),
-                "pvalue": _clean(self.pvalue), "std_all": _clean(self.std_all), "std_se": _clean(self.std_se)}
+                "est": json_float(self.est), "se": json_float(self.se), "z": json_float(self.z),
+                "pvalue": json_float(self.pvalue), "std_all": json_float(self.std_all), "std_se": json_float(self.std_se)}
 
 
 class CompiledModel:
@@ -612,7 +608,7 @@ class ModelFit:
 
     def to_dict(self) -> dict:
         return {"converged": self.converged, "n": self.n, "npar": self.npar, "df": self.df,
-                "chisq": _clean(self.chisq), "parameters": [p.to_dict() for p in self.parameters],
+                "chisq": json_float(self.chisq), "parameters": [p.to_dict() for p in self.parameters],
                 "diagnostics": [d.to_dict() for d in self.diagnostics]}
 
 

@@ -16,7 +16,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy import optimize, stats
 
-from analysis.sem_estimate import ModelFit, _clean
+from analysis.numbers import json_float
+from analysis.sem_estimate import ModelFit
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class FitIndices:
     aic_amos: float
 
     def to_dict(self) -> dict:
-        return {k: (v if isinstance(v, int) else _clean(v)) for k, v in asdict(self).items()}
+        return {k: (v if isinstance(v, int) else json_float(v)) for k, v in asdict(self).items()}
 
 
 def chisq_pvalue(chisq: float, df: int) -> float:
@@ -269,7 +270,7 @@ class FitVerdict:
     source: str
 
     def to_dict(self) -> dict:
-        return {"index": self.index, "value": _clean(self.value),
+        return {"index": self.index, "value": json_float(self.value),
                 "threshold": {"op": self.op, "acceptable": self.acceptable, "good": self.good},
                 "verdict": self.verdict, "source": self.source}
 
