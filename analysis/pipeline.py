@@ -34,6 +34,7 @@ class RunOptions:
     data: Path | None = None
     sheet: str | None = None
     bootstrap: int = 2000
+    bca: bool = False
     seed: int = 1
     workers: int = 1
     min_duration: float | None = None
@@ -277,7 +278,7 @@ def _structural(run: _Run, complete: pd.DataFrame, analysed: pd.DataFrame, measu
 
     fitted = sem.fit_sem(complete, measurement, instrument.structural_syntax(), hypotheses,
                          bootstrap=options.bootstrap, seed=options.seed, workers=options.workers,
-                         progress=report, signs=signs)
+                         progress=report, signs=signs, bca=options.bca)
     run.keep("sem", fitted)
     outcome = instrument.outcome or instrument.structural[-1].lhs
     performance = {c.id: ipma.construct_performance(

@@ -7,7 +7,6 @@ the exported ``model`` (lavaan syntax) reproduces them in R:
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -188,19 +187,18 @@ class SemResult:
 
 def parse_hypothesis(text: str) -> tuple[str, ...]:
     """``"PQ -> CS"`` -> ("PQ", "CS"); ``"PQ -> CS -> LY"`` -> ("PQ", "CS", "LY")."""
-    parts = tuple(p.strip() for p in re.split(r"->|→", text))
+    parts = tuple(p.strip() for p in text.split("->"))
     if len(parts) < 2 or not all(parts):
         raise input_error("hypothesis: not a path", value=text, allowed="'A -> B' or 'A -> M -> B'")
     return parts
 
 
 def _expected_sign(label: str, signs: dict | None) -> int:
+    """+1 or −1 from ``signs[label]`` ('+' by default), the vocabulary of the instrument file."""
     value = (signs or {}).get(label, "+")
-    if value in ("+", "positive", 1, "1"):
-        return 1
-    if value in ("-", "negative", -1, "-1"):
-        return -1
-    raise input_error(f"hypothesis {label}: unknown sign", value=value, allowed="'+' / 'positive' or '-' / 'negative'")
+    if value not in ("+", "-"):
+        raise input_error(f"hypothesis {label}: unknown sign", value=value, allowed="'+' or '-'")
+    return 1 if value == "+" else -1
 
 
 def fit_sem(data: pd.DataFrame, measurement: dict[str, list[str]], structural: str,

@@ -62,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, help="output folder (default: ./loyalty-output)")
     run.add_argument("--bootstrap", type=_positive_int, default=2000, metavar="B",
                      help="bootstrap resamples for indirect effects (default 2000; 0 = none)")
+    run.add_argument("--bca", action="store_true",
+                     help="also give bias-corrected and accelerated (BCa) intervals (one refit per respondent)")
     run.add_argument("--seed", type=_positive_int, default=1, metavar="S", help="random seed (default 1)")
     run.add_argument("--workers", type=_positive_int, default=1, metavar="N",
                      help="processes for the bootstrap (default 1; results do not depend on it)")

@@ -59,7 +59,7 @@ def command_run(args: argparse.Namespace) -> int:
     instrument = _instrument(args.instrument)
     out = check_output_dir(args.out or DEFAULT_OUT)
     previous = read_results_json(args.baseline) if args.baseline else None
-    options = RunOptions(data=args.data, sheet=args.sheet, bootstrap=args.bootstrap, seed=args.seed,
+    options = RunOptions(data=args.data, sheet=args.sheet, bootstrap=args.bootstrap, bca=args.bca, seed=args.seed,
                          workers=max(1, args.workers), min_duration=args.min_duration,
                          max_missing=args.max_missing, no_clean=args.no_clean)
     with progress_reporter() as progress:

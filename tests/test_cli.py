@@ -170,3 +170,12 @@ def test_a_construct_on_a_seven_point_scale_runs_to_the_report(tmp_path, capsys)
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert results["descriptives"]["items"]["LY1"]["max"] == 7
     assert len(results["ipma"]) == 5 and (out / "figures" / "likert.png").exists()
+
+
+def test_bca_intervals_on_request(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["run", "--bootstrap", "200", "--bca", "--out", str(out), "--format", "md"]) == 0
+    indirect = json.loads((out / "results.json").read_text(encoding="utf-8"))["sem"]["indirect"]
+    assert len(indirect) == 5
+    for effect in indirect:
+        assert effect["ci_lower_bca"] < effect["est"] < effect["ci_upper_bca"]

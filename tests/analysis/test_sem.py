@@ -108,7 +108,7 @@ def test_fit_sem_bad_input_raises():
         fit_sem(data, PD, PD_STRUCTURAL, hypotheses={"H1": "ind60 -> dem60"}, signs={"H1": "up"}, bootstrap=0)
     with pytest.raises(InputError, match="not a path"):
         parse_hypothesis("ind60")
-    assert parse_hypothesis("A → M -> B") == ("A", "M", "B")
+    assert parse_hypothesis("A -> M -> B") == ("A", "M", "B")
 
 
 def test_fit_model_any_syntax():
