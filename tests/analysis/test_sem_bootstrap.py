@@ -83,13 +83,13 @@ def test_bad_arguments_raise(pd_case):
 
 
 def test_norm_inter_matches_boot_package():
-    # R: boot:::norm.inter((1:199)^1.5/100, c(.025, .975, .5, .0001, .3333))
-    x = (np.arange(1, 200) ** 1.5 / 100)[::-1].copy()
+    """Reference: tests/fixtures/boot_norm_inter.R (boot:::norm.inter); draws given in reverse order."""
+    ref = json.loads((FIXTURES / "boot_norm_inter.json").read_text())
+    x = np.array(ref["x"])[::-1].copy()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        got = norm_inter(x, np.array([.025, .975, .5, .0001, .3333]))
-    np.testing.assert_allclose(got, [0.111803398874989, 27.230268085349437, 10.0, 0.01, 5.442678829802544],
-                               rtol=1e-12)
+        got = norm_inter(x, np.array(ref["alpha"]))
+    np.testing.assert_allclose(got, ref["quantiles"], rtol=1e-12)
     assert np.isnan(norm_inter(np.array([np.nan]), np.array([0.5]))).all()
 
 
