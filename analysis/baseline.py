@@ -119,8 +119,8 @@ def hedges_g(d: float, n_before: int, n_after: int) -> float:
 # --------------------------------------------------------------------------- rates and NPS
 
 @dataclass(frozen=True)
-class ProportionDifference:
-    """Change of a proportion (after − before): pooled-SE z test, unpooled Wald CI."""
+class DifferenceTest:
+    """Change of a share or of the NPS between waves (after − before) with its z test and Wald CI."""
 
     before: float
     after: float
@@ -136,7 +136,7 @@ class ProportionDifference:
 
 
 def two_proportion_z_test(count_before: int, n_before: int, count_after: int, n_after: int,
-                          level: float = 0.95) -> ProportionDifference:
+                          level: float = 0.95) -> DifferenceTest:
     """Two-sample z test of proportions (pooled SE) with the Wald CI of the difference (unpooled SE).
 
     p̂ = (x₁ + x₂)/(n₁ + n₂), z = (p̂₂ − p̂₁) / sqrt(p̂(1−p̂)(1/n₁ + 1/n₂)), p = 2Φ(−|z|);
@@ -149,35 +149,18 @@ def two_proportion_z_test(count_before: int, n_before: int, count_after: int, n_
     _check_counts(count_before, n_before, "proportion before")
     _check_counts(count_after, n_after, "proportion after")
     if n_before == 0 or n_after == 0:
-        return ProportionDifference(*([_NAN] * 8))
+        return DifferenceTest(*([_NAN] * 8))
     p1, p2 = count_before / n_before, count_after / n_after
     diff = p2 - p1
     se = math.sqrt(p1 * (1 - p1) / n_before + p2 * (1 - p2) / n_after)
     pooled = (count_before + count_after) / (n_before + n_after)
     se0 = math.sqrt(pooled * (1 - pooled) * (1 / n_before + 1 / n_after))
     z = diff / se0 if se0 > 0 else _NAN
-    return ProportionDifference(p1, p2, diff, se, z, _two_sided_normal_p(z), diff - crit * se, diff + crit * se)
-
-
-@dataclass(frozen=True)
-class NpsDifference:
-    """Change of the Net Promoter Score (after − before), in NPS points."""
-
-    before: float
-    after: float
-    diff: float
-    se: float
-    z: float
-    pvalue: float
-    ci_lower: float
-    ci_upper: float
-
-    def to_dict(self) -> dict:
-        return _json_floats(self)
+    return DifferenceTest(p1, p2, diff, se, z, _two_sided_normal_p(z), diff - crit * se, diff + crit * se)
 
 
 def nps_difference(promoters_before: int, detractors_before: int, n_before: int, promoters_after: int,
-                   detractors_after: int, n_after: int, level: float = 0.95) -> NpsDifference:
+                   detractors_after: int, n_after: int, level: float = 0.95) -> DifferenceTest:
     """Difference of two independent Net Promoter Scores with a Wald z test and CI, in NPS points.
 
     NPS = 100(p_P − p_D) per wave (−100..100, so the difference lies in −200..200);
@@ -195,7 +178,7 @@ def nps_difference(promoters_before: int, detractors_before: int, n_before: int,
         _check_counts(p, n, f"{label} promoters")
         _check_counts(d, n - p, f"{label} detractors (with the promoters)")
     if n_before == 0 or n_after == 0:
-        return NpsDifference(*([_NAN] * 8))
+        return DifferenceTest(*([_NAN] * 8))
 
     def score_and_var(p: int, d: int, n: int) -> tuple[float, float]:
         pp, pd_ = p / n, d / n
@@ -205,7 +188,7 @@ def nps_difference(promoters_before: int, detractors_before: int, n_before: int,
     after, v2 = score_and_var(promoters_after, detractors_after, n_after)
     diff, se = after - before, math.sqrt(v1 + v2)
     z = diff / se if se > 0 else _NAN
-    return NpsDifference(before, after, diff, se, z, _two_sided_normal_p(z), diff - crit * se, diff + crit * se)
+    return DifferenceTest(before, after, diff, se, z, _two_sided_normal_p(z), diff - crit * se, diff + crit * se)
 
 
 # --------------------------------------------------------------------------- the comparison of two runs
@@ -237,7 +220,7 @@ class RateChange:
     indicator: str
     n_before: int
     n_after: int
-    test: ProportionDifference
+    test: DifferenceTest
 
     def to_dict(self) -> dict:
         return {"indicator": self.indicator, "n_before": self.n_before, "n_after": self.n_after,
@@ -252,7 +235,7 @@ class WaveComparison:
     level: float
     constructs: tuple[ConstructChange, ...] = ()
     rates: tuple[RateChange, ...] = ()
-    nps: NpsDifference | None = None
+    nps: DifferenceTest | None = None
     diagnostics: tuple[Diagnostic, ...] = ()
 
     def to_dict(self) -> dict:
@@ -358,7 +341,7 @@ def _compare_rates(previous: Mapping, current: Mapping, level: float,
     return tuple(changes)
 
 
-def _compare_nps(previous: Mapping, current: Mapping, level: float, diags: list[Diagnostic]) -> NpsDifference | None:
+def _compare_nps(previous: Mapping, current: Mapping, level: float, diags: list[Diagnostic]) -> DifferenceTest | None:
     if _missing_indicator(previous, current, "nps", diags):
         return None
     b, a = _overall(previous, "nps"), _overall(current, "nps")
