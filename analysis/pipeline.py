@@ -280,12 +280,12 @@ def _structural(run: _Run, complete: pd.DataFrame, analysed: pd.DataFrame, measu
                          bootstrap=options.bootstrap, seed=options.seed, workers=options.workers,
                          progress=report, signs=signs, bca=options.bca)
     run.keep("sem", fitted)
-    outcome = instrument.outcome or instrument.structural[-1].lhs
+    outcome = instrument.outcome_construct
     performance = {c.id: ipma.construct_performance(
         descriptives.construct_mean_score(analysed, c.item_ids), c.scale.min, c.scale.max)
         for c in instrument.constructs}
-    endogenous = {r.lhs for r in instrument.structural}
-    into_outcome = [e for e in fitted.effects if e.target == outcome and e.source not in endogenous]
+    drivers = set(instrument.exogenous)
+    into_outcome = [e for e in fitted.effects if e.target == outcome and e.source in drivers]
     if not into_outcome:
         run.skipped["ipma"] = f"no driver (exogenous construct) has an effect on the outcome {outcome}"
         return

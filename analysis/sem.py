@@ -58,17 +58,21 @@ class CfaResult:
     result: ModelFit
 
     def to_dict(self) -> dict:
-        return {
-            "converged": self.converged, "n": self.n, "model": self.model, "fit": self.fit.to_dict(),
-            "fit_verdicts": [v.to_dict() for v in self.fit_verdicts],
+        return _model_dict(self, {
             "loadings": [p.to_dict() for p in self.loadings],
             "residual_variances": [p.to_dict() for p in self.residual_variances],
             "latent_cor": self.latent_cor,
             "std_loadings": {c: {i: json_float(v) for i, v in d.items()} for c, d in self.std_loadings.items()},
-            "parameters": [p.to_dict() for p in self.parameters],
-            "modification_indices": [m.to_dict() for m in self.modification_indices],
-            "warnings": [d.to_dict() for d in self.diagnostics],
-        }
+        })
+
+
+def _model_dict(result: CfaResult | SemResult, specific: dict) -> dict:
+    """``to_dict`` of a fitted model: what every model reports around what is ``specific`` to it."""
+    return {"converged": result.converged, "n": result.n, "model": result.model, "fit": result.fit.to_dict(),
+            "fit_verdicts": [v.to_dict() for v in result.fit_verdicts], **specific,
+            "parameters": [p.to_dict() for p in result.parameters],
+            "modification_indices": [m.to_dict() for m in result.modification_indices],
+            "warnings": [d.to_dict() for d in result.diagnostics]}
 
 
 def fit_cfa(data: pd.DataFrame, measurement: dict[str, list[str]]) -> CfaResult:
@@ -170,19 +174,14 @@ class SemResult:
     result: ModelFit
 
     def to_dict(self) -> dict:
-        return {
-            "converged": self.converged, "n": self.n, "model": self.model, "fit": self.fit.to_dict(),
-            "fit_verdicts": [v.to_dict() for v in self.fit_verdicts],
+        return _model_dict(self, {
             "paths": [p.to_dict() for p in self.paths],
             "r2": {k: json_float(v) for k, v in self.r2.items()},
             "f2": [e.to_dict() for e in self.f2],
             "effects": [e.to_dict() for e in self.effects],
             "indirect": [i.to_dict() for i in self.indirect],
             "bootstrap": self.bootstrap,
-            "parameters": [p.to_dict() for p in self.parameters],
-            "modification_indices": [m.to_dict() for m in self.modification_indices],
-            "warnings": [d.to_dict() for d in self.diagnostics],
-        }
+        })
 
 
 def parse_hypothesis(text: str) -> tuple[str, ...]:

@@ -109,7 +109,7 @@ def default_population(instrument: Instrument) -> dict:
         thresholds = {c.id: population["thresholds"][c.id] if len(population["thresholds"][c.id]) == len(c.scale.points) - 1
                       else _even_thresholds(len(c.scale.points)) for c in instrument.constructs}
         return {**population, "thresholds": thresholds}
-    exogenous = _exogenous_constructs(instrument)
+    exogenous = instrument.exogenous
     return {
         "loadings": {item: 0.75 for item in instrument.item_ids},
         "exogenous_cor": {a: {b: 0.30 for b in exogenous[i + 1:]} for i, a in enumerate(exogenous)},
@@ -123,11 +123,6 @@ def default_population(instrument: Instrument) -> dict:
 def _even_thresholds(points: int) -> list[float]:
     """Cut points giving a mildly agreeing (mean above the midpoint) distribution over ``points`` codes."""
     return [float(x) for x in stats.norm.ppf(np.linspace(0, 1, points + 1)[1:-1]) - 0.4]
-
-
-def _exogenous_constructs(instrument: Instrument) -> list[str]:
-    endogenous = {r.lhs for r in instrument.structural}
-    return [c.id for c in instrument.constructs if c.id not in endogenous]
 
 
 def _path_matrix(instrument: Instrument, population: dict) -> np.ndarray:
@@ -150,7 +145,7 @@ def latent_covariance(instrument: Instrument, population: dict) -> pd.DataFrame:
     """
     ids = [c.id for c in instrument.constructs]
     index = {c: i for i, c in enumerate(ids)}
-    exogenous = [index[c] for c in _exogenous_constructs(instrument)]
+    exogenous = [index[c] for c in instrument.exogenous]
     psi = np.zeros((len(ids), len(ids)))
     psi[np.ix_(exogenous, exogenous)] = np.eye(len(exogenous))
     for a, row in population["exogenous_cor"].items():

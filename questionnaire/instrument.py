@@ -164,6 +164,17 @@ class Instrument:
     def has_structural_model(self) -> bool:
         return bool(self.structural)
 
+    @property
+    def exogenous(self) -> list[str]:
+        """Constructs that no structural equation predicts: the drivers."""
+        endogenous = {r.lhs for r in self.structural}
+        return [c.id for c in self.constructs if c.id not in endogenous]
+
+    @property
+    def outcome_construct(self) -> str | None:
+        """``outcome`` when given, else the left side of the last structural equation."""
+        return self.outcome or (self.structural[-1].lhs if self.structural else None)
+
     def construct(self, construct_id: str) -> Construct:
         return next(c for c in self.constructs if c.id == construct_id)
 

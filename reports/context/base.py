@@ -186,12 +186,11 @@ class BuilderBase:
         declared = [c.id for c in self.inst.constructs if c.role == "driver"]
         if declared:
             return declared
-        endogenous = {reg.lhs for reg in self.inst.structural}
-        return [c for c in self.constructs if c not in endogenous]
+        return self.inst.exogenous
 
     @property
     def outcome(self) -> str | None:
-        return self.inst.outcome or (self.inst.structural[-1].lhs if self.inst.structural else None)
+        return self.inst.outcome_construct
 
     def question_label(self, question_id: str, code) -> str:
         q = next((q for q in self.inst.questions if q.id == question_id), None)

@@ -186,9 +186,8 @@ class FramingSections(BuilderBase):
     def _method_sentence(self) -> str:
         """What was modelled and how, from the instrument and the sections that were computed."""
         t, inst = self.t, self.inst
-        endogenous = [r.lhs for r in inst.structural]
-        drivers = [c.id for c in inst.constructs if c.id not in endogenous]
-        mediators = [c for c in dict.fromkeys(endogenous) if c != self.outcome]
+        drivers = inst.exogenous
+        mediators = [c for c in dict.fromkeys(r.lhs for r in inst.structural) if c != self.outcome]
         names_zh = ts.join([self.name(c) for c in drivers], "zh")
         names_en = ts.join([self.name(c) for c in drivers], "en")
         if not inst.structural:
