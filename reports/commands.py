@@ -83,8 +83,8 @@ def command_run(args: argparse.Namespace) -> int:
 
 
 def write_model_data(items, instrument: Instrument, path: Path) -> None:
-    """The rows the CFA/SEM analysed (respondent id + recoded items), so that in R
-    ``lavaan::sem(readLines("model.lav"), data = read.csv("model_data.csv"))`` reproduces the model."""
+    """The rows the CFA/SEM analysed (respondent id + recoded items), the ``data`` that model.lav's header
+    tells R users to read."""
     from analysis.validation import neutralise_formulas
 
     frame = items.rename_axis(instrument.id_column or "respondent").reset_index()
@@ -118,8 +118,6 @@ def command_report(args: argparse.Namespace) -> int:
 
     results = read_results_json(args.results)
     instrument = parse_instrument(results.get("instrument"), f"{args.results} (instrument section)")
-    if args.templates is not None and not Path(args.templates).is_dir():
-        raise InputError(f"{args.templates}: --templates must be a folder of templates")
     out = check_output_dir(args.out or Path(args.results).parent)
     with atomic_output_dir(out) as staging:
         written = _render(results, instrument, staging, args.lang, args.formats, args.chapter, args.templates)
