@@ -2,17 +2,19 @@
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from analysis.numbers import json_float
+from questionnaire.errors import InputError
+
 #: sections of results.json in the order they are written
 SECTIONS = ("meta", "instrument", "input", "privacy", "exclusions", "cleaning", "missing", "sample", "descriptives",
-            "indicators", "text_answers", "normality", "reliability", "factorability", "efa", "common_method", "common_method_cfa", "cfa",
-            "validity", "sem", "ipma", "baseline", "warnings")
+            "indicators", "text_answers", "normality", "reliability", "factorability", "efa", "common_method",
+            "common_method_cfa", "cfa", "validity", "sem", "ipma", "baseline", "warnings")
 
 
 def to_plain(value):
@@ -30,8 +32,7 @@ def to_plain(value):
     if isinstance(value, (int, np.integer)):
         return int(value)
     if isinstance(value, (float, np.floating)):
-        number = float(value)
-        return number if math.isfinite(number) else None
+        return json_float(value)
     return value
 
 
@@ -61,8 +62,6 @@ def write_results_json(results: dict, path: Path) -> None:
 
 def read_results_json(path: Path) -> dict:
     """Read a results.json written by :func:`write_results_json`."""
-    from questionnaire.errors import InputError
-
     try:
         results = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
