@@ -17,8 +17,10 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from analysis import cleaning, common_method, descriptives, efa, factorability, indicators, ipma, missing
-from analysis import normality, readers, reliability, sem, validation, validity
+from analysis import ipma, sem
+from analysis.describe import descriptives, indicators, normality
+from analysis.ingest import cleaning, missing, readers, validation
+from analysis.psychometrics import common_method, efa, factorability, reliability, validity
 from analysis.diagnostics import Diagnostic, warn
 from analysis.results import StudyResults, to_plain
 from questionnaire.errors import input_error

@@ -2,7 +2,7 @@
 
 Model: 7 constructs, 26 five-point items, n = 500 (PQ, SQ, PR, BI, EX -> CS; all six -> LY), simulated
 here with a fixed seed (``--data FILE`` uses a CSV with the same item names instead).
-Ours: ``analysis.bootstrap.bootstrap_draws`` (every parameter refitted per resample, as lavaan does).
+Ours: ``analysis.sem.bootstrap.bootstrap_draws`` (every parameter refitted per resample, as lavaan does).
 lavaan: ``sem(model, data, se = "bootstrap", bootstrap = B)`` timed with ``system.time`` in Rscript.
 
     /tmp/venv/bin/python benchmarks/bootstrap.py [--B 2000] [--workers 2] [--data FILE] [--no-r]
@@ -24,9 +24,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.bootstrap import bootstrap_draws
-from analysis.sem import fit_model
-from analysis.sem_spec import measurement_syntax
+from analysis.sem.bootstrap import bootstrap_draws
+from analysis.sem.models import fit_model
+from analysis.sem.specification import measurement_syntax
 
 MEASUREMENT = {"PQ": ["PQ1", "PQ2", "PQ3", "PQ4"], "SQ": ["SQ1", "SQ2", "SQ3", "SQ4"], "PR": ["PR1", "PR2", "PR3"],
                "BI": ["BI1", "BI2", "BI3", "BI4"], "EX": ["EX1", "EX2", "EX3", "EX4"], "CS": ["CS1", "CS2", "CS3"],

@@ -7,6 +7,8 @@ a PoliticalDemocracy-shaped study (benchmarks/golden/pd_like.*). Each runs in bo
 
     python benchmarks/golden_outputs.py [--ref REV] [--keep DIR]
 
+With --keep DIR the reference tree and its outputs stay in DIR and are reused by the next call with
+the same DIR (pass the same --ref).
 Prints one line per study and file and exits 1 if any differs.
 """
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -32,11 +35,16 @@ COMPARED = ("results.json", "exclusions.csv", "model.lav", "report.md")
 
 
 def run_study(tree: Path, workdir: Path, args: list[str], lang: str) -> Path:
+    """Run one study with the code in ``tree``; outputs kept from an earlier run with --keep are reused."""
+    if (workdir / "out" / "results.json").exists() and tree != ROOT:
+        return workdir / "out"
     workdir.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, PYTHONPATH=str(tree))
     command = [sys.executable, "-c", "import sys; from reports.cli import main; sys.exit(main())",
                "run", *args, *COMMON, "--lang", lang, "--out", "out"]
-    subprocess.run(command, cwd=workdir, env=env, check=True, stdout=subprocess.DEVNULL)
+    done = subprocess.run(command, cwd=workdir, env=env, capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"{tree}: {workdir.name} failed:\n{done.stderr}")
     return workdir / "out"
 
 
@@ -58,17 +66,19 @@ def main() -> int:
     if not reference.exists():
         subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(reference), options.ref],
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    after_root = Path(tempfile.mkdtemp(prefix="golden-after-"))
     differing = 0
     try:
         for study, args in STUDIES.items():
             for lang in ("zh", "en"):
                 before = run_study(reference, scratch / "before" / f"{study}-{lang}", args, lang)
-                after = run_study(ROOT, scratch / "after" / f"{study}-{lang}", args, lang)
+                after = run_study(ROOT, after_root / f"{study}-{lang}", args, lang)
                 for name in COMPARED:
                     same = comparable_bytes(before / name) == comparable_bytes(after / name)
                     differing += not same
                     print(f"{study:8s} {lang} {name:15s} {'identical' if same else 'DIFFERS'}")
     finally:
+        shutil.rmtree(after_root, ignore_errors=True)
         if not options.keep:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(reference)], check=False)
     print(f"{differing} file(s) differ from {options.ref}")

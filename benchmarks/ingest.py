@@ -68,8 +68,8 @@ def write_csv(path: Path, rows: int, seed: int = 1) -> None:
 
 
 def measure(path: Path) -> None:
-    from analysis.cleaning import clean_responses
-    from analysis.readers import read_survey
+    from analysis.ingest.cleaning import clean_responses
+    from analysis.ingest.readers import read_survey
 
     instrument = benchmark_instrument()
     start = time.perf_counter()

@@ -50,8 +50,8 @@ def write_simulated_study(study, folder: Path) -> None:
 
 def command_run(args: argparse.Namespace) -> int:
     """Analyse the data, then write results.json, exclusions.csv, model.lav and the report, atomically."""
-    from analysis.baseline import compare_waves
-    from analysis.cleaning import write_exclusions_csv
+    from analysis.describe.waves import compare_waves
+    from analysis.ingest.cleaning import write_exclusions_csv
     from analysis.pipeline import RunOptions, run_study
     from analysis.results import read_results_json, to_plain, write_results_json
     from reports.progress import progress_reporter
@@ -85,7 +85,7 @@ def command_run(args: argparse.Namespace) -> int:
 def write_model_data(items, instrument: Instrument, path: Path) -> None:
     """The rows the CFA/SEM analysed (respondent id + recoded items), the ``data`` that model.lav's header
     tells R users to read."""
-    from analysis.validation import neutralise_formulas
+    from analysis.ingest.validation import neutralise_formulas
 
     frame = items.rename_axis(instrument.id_column or "respondent").reset_index()
     neutralise_formulas(frame).to_csv(path, index=False, encoding="utf-8", float_format="%g")
@@ -93,8 +93,8 @@ def write_model_data(items, instrument: Instrument, path: Path) -> None:
 
 def command_validate(args: argparse.Namespace) -> int:
     """Read and check the data; on problems write validation.csv (all of them) and exit 2."""
-    from analysis.readers import read_survey
-    from analysis.validation import ValidationError, write_validation_csv
+    from analysis.ingest.readers import read_survey
+    from analysis.ingest.validation import ValidationError, write_validation_csv
 
     instrument = _instrument(args.instrument)
     out = check_output_dir(args.out or ".")

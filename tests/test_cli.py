@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from analysis.pipeline import demo_data_path
-from analysis.sem import fit_model
+from analysis.sem.models import fit_model
 from questionnaire.instrument import bundled_instrument_path
 from reports.cli import build_parser, main
 

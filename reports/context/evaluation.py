@@ -56,7 +56,7 @@ class EvaluationSections(BuilderBase):
                                       "evaluation": evaluation}
 
     def baseline(self) -> str:
-        """Chapter 6.2: the before/after tables from ``results.baseline`` (analysis.baseline.WaveComparison)."""
+        """Chapter 6.2: the before/after tables from ``results.baseline`` (analysis.describe.waves.WaveComparison)."""
         t = self.t
         b = _get(self.r, "baseline")
         constructs = [c for c in (_get(b, "constructs") or []) if isinstance(c, dict)]

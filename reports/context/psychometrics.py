@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from analysis.efa import LOADING_CUTOFF
+from analysis.psychometrics.efa import LOADING_CUTOFF
 from reports import typeset as ts
 from reports.context.base import BuilderBase, _get, _plain
 from reports.tables import cell, text_cell
@@ -161,7 +161,7 @@ class PsychometricSections(BuilderBase):
         header = [t("题项", "Item")] + [(factor_names[k] if factor_names and k < len(factor_names) else f"F{k + 1}")
                                        for k in range(n_f if isinstance(n_f, int) else 0)]
         lrows = []
-        for iid, vals in loadings.items():  # sorted by factor, then by loading size (analysis.efa.sort_loadings)
+        for iid, vals in loadings.items():  # sorted by factor, then by loading size (analysis.psychometrics.efa.sort_loadings)
             if isinstance(vals, list) and len(vals) == len(header) - 1:
                 lrows.append([text_cell(iid)] + [cell(ts.bounded(v, 2) if ts.is_number(v) and abs(v) >= LOADING_CUTOFF else "",
                                                       v) for v in vals])

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.cleaning import clean_responses
-from analysis.readers import read_survey
-from analysis.sem import fit_sem
+from analysis.ingest.cleaning import clean_responses
+from analysis.ingest.readers import read_survey
+from analysis.sem.models import fit_sem
 from analysis.simulate import DEFAULT_POPULATION, simulate_study, true_effects
 from questionnaire.instrument import bundled_instrument_path
 from questionnaire.loader import load_instrument

@@ -207,7 +207,7 @@ def results(instrument):
 @pytest.fixture(scope="session")
 def two_waves(instrument, results, tmp_path_factory):
     """A second simulated wave run through the pipeline, with ``baseline`` = the demo run compared to it."""
-    from analysis.baseline import compare_waves
+    from analysis.describe.waves import compare_waves
     from analysis.results import to_plain
     from analysis.simulate import simulate_study
     from reports.commands import write_simulated_study

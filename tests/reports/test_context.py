@@ -129,7 +129,7 @@ def test_every_warning_code_has_a_meaning_in_both_languages():
 
     from reports.context.base import DIAGNOSTIC_NAMES
 
-    source = "\n".join(p.read_text(encoding="utf-8") for p in (Path(__file__).parents[2] / "analysis").glob("*.py"))
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (Path(__file__).parents[2] / "analysis").rglob("*.py"))
     codes = set(re.findall(r'\bwarn\(\s*"([a-z0-9_]+)"', source))
     assert len(codes) > 40
     assert sorted(codes - set(DIAGNOSTIC_NAMES)) == []

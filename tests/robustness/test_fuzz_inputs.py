@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from robustness_support import CORPUS, CORPUS_INSTRUMENT
 
-from analysis.readers import SurveyData, read_survey
+from analysis.ingest.readers import SurveyData, read_survey
 from analysis.results import to_plain
 from questionnaire.errors import InputError
 from questionnaire.instrument import Instrument, bundled_instrument_path

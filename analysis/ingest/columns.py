@@ -1,0 +1,495 @@
+"""Match a file's headers to the instrument and turn its cells into answer codes, numbers and seconds.
+
+Headers are matched, in this order, by
+
+1. the instrument id (``PQ1``, ``resp_id``, ``membership_2``; case ignored) or one of its ``aliases``;
+2. the normalised text: numbering such as ``7、``, ``Q7.``, ``第7题`` and all punctuation, brackets and
+   spaces removed, full-width characters folded (``7、(商品质量可靠)`` → ``商品质量可靠``), compared with the
+   item or question text in every language and with the aliases;
+3. containment: the normalised header contains the normalised text of exactly one item or question
+   (Qualtrics ``请评价 - 商品质量可靠``; texts shorter than 4 characters are not used).
+
+Platform exports name the respondent id and the completion time in their own words; besides the
+instrument's ``id_column``/``duration_column`` the headers in :data:`ID_HEADERS` and :data:`DURATION_HEADERS`
+are recognised. Headers that match nothing are extra columns, kept aside; those holding personal data
+(:data:`PERSONAL_HEADERS`, :data:`PERSONAL_VALUES`) are dropped.
+
+Cells: answer codes may be numbers or scale/option labels in any language of the instrument
+(``非常同意``, ``Strongly agree``); SPSS/Stata value labels that name scale points or options are
+honoured (codes 0–4 labelled ``Strongly disagree`` … become 1–5). Completion times ``256``, ``256秒``,
+``4分16秒``, ``4m16s``, ``00:04:16``, ``4:16`` become seconds. Conversion works on the distinct values
+of a column (``pandas.factorize``), so its cost does not grow with the number of rows beyond one pass.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analysis.ingest.validation import ProblemCollector, format_value
+from questionnaire.instrument import Instrument, Question, Scale
+
+DURATION_COLUMN = "duration_s"
+ID_HEADERS = ("序号", "编号", "答卷编号", "答卷序号", "用户id", "respondent", "respondent id", "respondentid",
+              "response id", "responseid", "id")
+DURATION_HEADERS = ("所用时间", "答题时间", "答题时长", "填写时长", "作答时长", "用时", "耗时", "duration",
+                    "duration (in seconds)", "duration (seconds)", "completion time", "time taken")
+#: personal data recognised by the header of an extra column (IP, phone, e-mail, name, WeChat/QQ id, ...)
+PERSONAL_HEADERS = {
+    "ip": re.compile(r"(?<![a-z])ip(?![a-z])|ip ?address|ip地址|来源ip|来自ip"),
+    "phone": re.compile(r"phone|mobile|(?<![a-z])tel(?![a-z])|手机|电话|联系方式"),
+    "email": re.compile(r"e-?mail|邮箱|电子邮件"),
+    "name": re.compile(r"(?<![a-z])(full |first |last |user ?|sur|nick ?)?name(?![a-z])|姓名|名字|称呼|昵称|用户名"
+                       r"|联系人|收货人|收件人|填写人"),
+    "wechat": re.compile(r"wechat|weixin|微信"),
+    "qq": re.compile(r"(?<![a-z])qq(?![a-z])"),
+    "id_card": re.compile(r"身份证|id ?card|passport|护照"),
+    "address": re.compile(r"(?<!ip)地址|(?<![a-z])address"),
+}
+#: personal data recognised by the content of a column: more than half of the (sampled) values match
+PERSONAL_VALUES = {
+    "ip": re.compile(r"\d{1,3}(?:\.\d{1,3}){3}(?:\s*[(（].*[)）])?"),
+    "phone": re.compile(r"(?:\+?86[-\s]?)?1[3-9]\d{9}|\+\d{1,3}[-\s]?\d[\d\s-]{6,14}\d"),
+    "email": re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}"),
+    "id_card": re.compile(r"\d{17}[\dXx]"),
+    "wechat": re.compile(r"wxid_[A-Za-z0-9_-]{4,}"),
+}
+#: personal data found inside free-text answers and replaced by ``[removed]``
+PERSONAL_IN_TEXT = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}|(?<!\d)\d{17}[\dXx](?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)")
+REMOVED = "[removed]"
+_CONTENT_SAMPLE = 1000
+_MIN_CONTAINED = 4
+_NUMBERING = re.compile(r"^\s*(?:第\s*)?(?:q\s*)?\d+(?:[._-]\d+)*\s*(?:题|[、.．:：)）\]】_-])?\s*", re.IGNORECASE)
+_PUNCTUATION = re.compile(r"[\W_]+")
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)")
+_CLOCK = re.compile(r"(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)")
+_UNITS = re.compile(r"(?:(\d+(?:\.\d+)?)\s*(?:小时|时|h|hr|hours?))?\s*(?:(\d+(?:\.\d+)?)\s*(?:分钟|分|m|min|minutes?))?"
+                    r"\s*(?:(\d+(?:\.\d+)?)\s*(?:秒钟|秒|s|sec|seconds?))?", re.IGNORECASE)
+_TRUE = {"1", "是", "选中", "yes", "true", "y", "√", "✓"}
+_FALSE = {"0", "否", "未选中", "no", "false", "n"}
+
+
+def normalise_text(text: object) -> str:
+    """Header or label reduced for comparison: NFKC, case folded, leading numbering, punctuation and spaces removed."""
+    folded = unicodedata.normalize("NFKC", str(text)).casefold()
+    return _PUNCTUATION.sub("", _NUMBERING.sub("", folded, count=1))
+
+
+def normalise_label(text: object) -> str:
+    """An answer label reduced for comparison: NFKC, case folded, punctuation and spaces removed."""
+    return _PUNCTUATION.sub("", unicodedata.normalize("NFKC", str(text)).casefold())
+
+
+def _folded(text: object) -> str:
+    return unicodedata.normalize("NFKC", str(text)).strip().casefold()
+
+
+@dataclass(frozen=True)
+class PersonalColumn:
+    """A column dropped because it holds personal data: its ``header``, the ``kind`` and how it was detected."""
+
+    header: str
+    kind: str
+    detected_by: str
+
+    def to_dict(self) -> dict:
+        return {"header": self.header, "kind": self.kind, "detected_by": self.detected_by}
+
+
+@dataclass(frozen=True)
+class Target:
+    """An instrument column: its ``id``, ``kind`` (id/duration/item/check/question/option) and match keys."""
+
+    id: str
+    kind: str
+    exact: tuple[str, ...]
+    texts: tuple[str, ...]
+
+
+def column_targets(instrument: Instrument) -> list[Target]:
+    """Every column the instrument can name, with the keys that match it (see the module docstring)."""
+    def keys(ident, aliases=(), texts=()):
+        exact = tuple(dict.fromkeys(_folded(k) for k in (ident, *aliases)))
+        normal = tuple(dict.fromkeys(n for n in (normalise_text(k) for k in (*aliases, *texts)) if n))
+        return exact, normal
+
+    targets = [Target("id", "id", *keys(instrument.id_column or "resp_id", ID_HEADERS)),
+               Target(DURATION_COLUMN, "duration", *keys(instrument.duration_column or DURATION_COLUMN,
+                                                          DURATION_HEADERS))]
+    for item in instrument.items:
+        targets.append(Target(item.id, "item", *keys(item.id, item.aliases, item.text.by_lang.values())))
+    for check in instrument.attention_checks:
+        targets.append(Target(check.id, "check", *keys(check.id, check.aliases, check.text.by_lang.values())))
+    for question in instrument.questions:
+        if question.type == "multiple":
+            targets += [Target(column, "option", *keys(column)) for column in question.option_columns()]
+        else:
+            targets.append(Target(question.id, "question",
+                                  *keys(question.id, question.aliases, question.text.by_lang.values())))
+    return targets
+
+
+@dataclass(frozen=True)
+class ColumnMatch:
+    """Which file column (by position) holds which instrument column; ``extra`` lists the unmatched positions."""
+
+    columns: dict[str, int]
+    extra: tuple[int, ...]
+    targets: dict[str, Target]
+
+
+def match_columns(headers: tuple[str, ...], header_texts: tuple[str | None, ...] | None, instrument: Instrument,
+                  problems: ProblemCollector) -> ColumnMatch:
+    """Match ``headers`` (and ``header_texts``, a second description per column) to the instrument.
+
+    Problems recorded: ``duplicate_header``, ``duplicate_column`` (two headers naming one column) and
+    ``missing_column`` (an item with no column).
+    """
+    targets = column_targets(instrument)
+    by_id = {t.id: t for t in targets}
+    exact = {key: t.id for t in reversed(targets) for key in t.exact}
+    texts = {key: t.id for t in reversed(targets) for key in t.texts}
+    _duplicate_headers(headers, problems)
+    names = [[h] + ([header_texts[j]] if header_texts and j < len(header_texts) and header_texts[j] else [])
+             for j, h in enumerate(headers)]
+    found: dict[str, list[int]] = {}
+    pending = []
+    for j, candidates in enumerate(names):
+        hit = next((exact[_folded(c)] for c in candidates if _folded(c) in exact), None)
+        hit = hit or next((texts[normalise_text(c)] for c in candidates if normalise_text(c) in texts), None)
+        if hit:
+            found.setdefault(hit, []).append(j)
+        else:
+            pending.append(j)
+    free = [t for t in targets if t.id not in found and t.kind in ("item", "check", "question")]
+    extra = []
+    for j in pending:
+        hit = _contained(names[j], free)
+        if hit:
+            found.setdefault(hit, []).append(j)
+        else:
+            extra.append(j)
+    columns = {}
+    for target_id, positions in found.items():
+        columns[target_id] = positions[0]
+        if len(positions) > 1 and len({headers[p] for p in positions}) > 1:
+            listed = " and ".join(f"{headers[p]!r} (column {p + 1})" for p in positions)
+            problems.add("duplicate_column", f"headers {listed} {'both' if len(positions) == 2 else 'all'} name "
+                         f"{target_id}", row=1, column=headers[positions[1]], allowed=f"one column for {target_id}")
+    for item in instrument.items:
+        if item.id not in columns:
+            looked = ", ".join(repr(a) for a in item.aliases)
+            problems.add("missing_column", f"no column for item {item.id}: looked for the header {item.id!r}"
+                         + (f", its aliases {looked}" if looked else "")
+                         + f" and the item text {item.text.get(instrument.languages[0])!r}",
+                         column=item.id, allowed="one column per item")
+    return ColumnMatch(columns, tuple(extra), by_id)
+
+
+def _duplicate_headers(headers: tuple[str, ...], problems: ProblemCollector) -> None:
+    seen: dict[str, list[int]] = {}
+    for j, header in enumerate(headers):
+        if header.strip():
+            seen.setdefault(header.strip(), []).append(j)
+    for header, positions in seen.items():
+        if len(positions) > 1:
+            places = ", ".join(str(p + 1) for p in positions)
+            problems.add("duplicate_header", f"header {header!r} appears {len(positions)} times (columns {places})",
+                         row=1, column=header, allowed="each header once")
+
+
+def _contained(candidates: list[str], free: list[Target]) -> str | None:
+    """The one target whose longest text is contained in a candidate header (ties: no match)."""
+    for candidate in candidates:
+        header = normalise_text(candidate)
+        hits = {}
+        for target in free:
+            length = max((len(t) for t in target.texts if len(t) >= _MIN_CONTAINED and t in header), default=0)
+            if length:
+                hits[target.id] = length
+        if hits:
+            best = max(hits.values())
+            winners = [t for t, length in hits.items() if length == best]
+            if len(winners) == 1:
+                return winners[0]
+    return None
+
+
+# --- cell conversion ---------------------------------------------------------------------------------------
+
+def _is_numeric(values: pd.Series) -> bool:
+    return values.dtype.kind in "iuf"
+
+
+def _by_unique(values: pd.Series, convert) -> tuple[np.ndarray, np.ndarray]:
+    """Apply ``convert`` (value → float, NaN when it cannot) to the distinct values; return the converted
+    column and the mask of cells that were present but could not be converted."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    mapped = np.array([convert(u) for u in uniques], dtype=float)
+    present = codes >= 0
+    out = np.full(len(values), np.nan)
+    out[present] = mapped[codes[present]]
+    return out, present & np.isnan(out)
+
+
+def _number(value: object) -> float:
+    if isinstance(value, (bool, np.bool_)):
+        return np.nan
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return float(value)
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    return float(text) if _NUMBER.fullmatch(text) else np.nan
+
+
+def label_lookup(labels: dict[float, list[str]]) -> dict[str, float]:
+    """Normalised label (:func:`normalise_label`) → code, for labels in every language."""
+    return {normalise_label(label): float(code) for code, texts in labels.items() for label in texts
+            if normalise_label(label)}
+
+
+def codes_from_cells(values: pd.Series, lookup: dict[str, float],
+                     value_labels: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Answer codes of one column: numbers as they are, labels through ``lookup``; with SPSS/Stata
+    ``value_labels`` a stored code whose label is in ``lookup`` becomes that code. Returns (codes, unreadable mask)."""
+    recode = _recode_from_value_labels(value_labels or {}, lookup)
+
+    def convert(value):
+        number = _number(value)
+        if not np.isnan(number):
+            return recode(number)
+        return lookup.get(normalise_label(value), np.nan)
+
+    if _is_numeric(values) and not value_labels:
+        return values.to_numpy(dtype=float, na_value=np.nan), np.zeros(len(values), dtype=bool)
+    return _by_unique(values, convert)
+
+
+def _recode_from_value_labels(value_labels: dict, lookup: dict[str, float]):
+    """Stored code → answer code, from the value labels that name an answer. When all such labels agree on
+    one shift (codes 0–4 labelled as the points 1–5) every stored code is shifted; otherwise only the
+    labelled codes are recoded."""
+    pairs = {float(c): lookup[normalise_label(label)] for c, label in value_labels.items()
+             if isinstance(c, (int, float)) and normalise_label(label) in lookup}
+    shifts = {target - stored for stored, target in pairs.items()}
+    if len(shifts) == 1:
+        shift = shifts.pop()
+        return lambda number: number + shift
+    return lambda number: pairs.get(number, number)
+
+
+def seconds_from_cells(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Completion times in seconds: ``256``, ``256秒``, ``4分16秒``, ``1h2m``, ``00:04:16``, ``4:16``, Excel times."""
+    if _is_numeric(values):
+        return values.to_numpy(dtype=float, na_value=np.nan), np.zeros(len(values), dtype=bool)
+    return _by_unique(values, _seconds)
+
+
+def _seconds(value: object) -> float:
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds()
+    if isinstance(value, dt.time):
+        return value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6
+    number = _number(value)
+    if not np.isnan(number):
+        return number
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    clock = _CLOCK.fullmatch(text)
+    if clock:
+        hours, minutes, secs = clock.groups()
+        return int(hours or 0) * 3600 + int(minutes) * 60 + float(secs)
+    units = _UNITS.fullmatch(text)
+    if units and any(units.groups()):
+        hours, minutes, secs = (float(g) if g else 0.0 for g in units.groups())
+        return hours * 3600 + minutes * 60 + secs
+    return np.nan
+
+
+def _scale_allowed(scale: Scale, lang: str) -> str:
+    labels = scale.labels.get(lang) or next(iter(scale.labels.values()), ())
+    span = f"{scale.min}–{scale.max}"
+    return f"{span} ({labels[0]} … {labels[-1]})" if labels else span
+
+
+def _options_allowed(question: Question, lang: str) -> str:
+    return ", ".join(f"{o.code} {o.label.get(lang)}" for o in question.options)
+
+
+@dataclass(frozen=True, eq=False)
+class Answers:
+    """The converted table (see :class:`analysis.ingest.readers.SurveyData` for the meaning of each part)."""
+
+    responses: pd.DataFrame
+    row_numbers: pd.Series
+    column_map: dict[str, str]
+    extra: pd.DataFrame
+    dropped_personal: tuple[PersonalColumn, ...]
+    absent: tuple[str, ...]
+    masked_cells: int
+
+
+def convert_answers(frame: pd.DataFrame, headers: tuple[str, ...], rows: np.ndarray, value_labels: dict[int, dict],
+                    match: ColumnMatch, instrument: Instrument, problems: ProblemCollector) -> Answers:
+    """Turn the matched columns into codes/numbers/seconds, recording every bad cell in ``problems``."""
+    lang = instrument.languages[0]
+    dropped: list[PersonalColumn] = []
+    ids = _respondent_ids(frame, headers, rows, match, dropped)
+    columns: dict[str, np.ndarray] = {}
+    scale_of = {item.id: c.scale for c in instrument.constructs for item in c.items}
+    scale_of.update({check.id: instrument.scale for check in instrument.attention_checks})
+
+    def bad_cells(code, mask, position, allowed, problem):
+        if mask.any():
+            problems.add_cells(code, rows=rows[mask], respondents=ids[mask], column=headers[position],
+                               values=frame[position].to_numpy(dtype=object)[mask], allowed=allowed, problem=problem)
+
+    def codes_column(target_id, position, lookup, valid, allowed):
+        codes, unreadable = codes_from_cells(frame[position], lookup, value_labels.get(position))
+        bad_cells("not_a_code", unreadable, position, allowed, "is not an answer code or label")
+        outside = ~np.isnan(codes) & ~valid(codes)
+        bad_cells("out_of_range", outside, position, allowed, "is not allowed")
+        columns[target_id] = codes
+
+    for target_id, scale in scale_of.items():
+        if target_id in match.columns:
+            lookup = label_lookup({code: [labels[i] for labels in scale.labels.values()]
+                                   for i, code in enumerate(scale.points)})
+            codes_column(target_id, match.columns[target_id], lookup,
+                         lambda c, s=scale: (c >= s.min) & (c <= s.max) & (c == np.round(c)),
+                         _scale_allowed(scale, lang))
+    masked = 0
+    for question in instrument.questions:
+        if question.type == "multiple":
+            for column in question.option_columns():
+                if column in match.columns:
+                    codes_column(column, match.columns[column], label_lookup({1: _TRUE, 0: _FALSE}),
+                                 lambda c: (c == 0) | (c == 1), "0 (not chosen) or 1 (chosen)")
+        elif question.id in match.columns and question.type == "text":
+            position = match.columns[question.id]
+            kind = _personal_by_content(frame[position])
+            if kind:
+                dropped.append(PersonalColumn(headers[position], kind, "content"))
+            else:
+                columns[question.id], count = _mask_personal(frame[position])
+                masked += count
+        elif question.id in match.columns:
+            _question_column(question, match.columns[question.id], lang, codes_column)
+    if DURATION_COLUMN in match.columns:
+        position = match.columns[DURATION_COLUMN]
+        seconds, unreadable = seconds_from_cells(frame[position])
+        allowed = "seconds such as 256, 256秒, 4分16秒 or 00:04:16"
+        bad_cells("bad_duration", unreadable | (seconds < 0), position, allowed, "is not a completion time")
+        columns[DURATION_COLUMN] = seconds
+    order = [t for t in match.targets if t in columns and t != DURATION_COLUMN] + \
+        ([DURATION_COLUMN] if DURATION_COLUMN in columns else [])
+    index = pd.Index(ids, name="respondent", dtype="str")
+    responses = pd.DataFrame({t: columns[t] for t in order}, index=index)
+    items = [i for i in instrument.item_ids if i in responses]
+    if items and len(responses) and responses[items].isna().all().all():
+        problems.add("no_answers", "not one answer in any item column", allowed="answer codes in the item columns")
+    extra, extra_masked = _extra_columns(frame, headers, match.extra, index, dropped)
+    gone = {d.header for d in dropped}
+    column_map = {headers[p]: t if t != "id" else instrument.id_column or "resp_id"
+                  for t, p in match.columns.items() if headers[p] not in gone}
+    names = {"id": instrument.id_column or "resp_id", DURATION_COLUMN: instrument.duration_column or DURATION_COLUMN}
+    absent = tuple(names.get(t.id, t.id) for t in match.targets.values()
+                   if t.id not in match.columns and t.kind != "item")
+    return Answers(responses, pd.Series(rows, index=index, name="row"), column_map, extra, tuple(dropped),
+                   absent, masked + extra_masked)
+
+
+def _question_column(question: Question, position: int, lang: str, codes_column) -> None:
+    """Convert a single-choice, numeric or NPS column through ``codes_column`` (codes or labels, range checked)."""
+    if question.type == "single":
+        lookup = label_lookup({o.code: list(o.label.by_lang.values()) for o in question.options})
+        allowed_codes = np.array([o.code for o in question.options], dtype=float)
+        codes_column(question.id, position, lookup, lambda c: np.isin(c, allowed_codes),
+                     _options_allowed(question, lang))
+    else:
+        low, high = (question.min, question.max) if question.type == "numeric" else (0, 10)
+        whole = question.type == "nps"
+        span = f"{'whole numbers ' if whole else 'numbers '}" + (
+            f"{low:g}–{high:g}" if low is not None and high is not None
+            else f"≥ {low:g}" if low is not None else f"≤ {high:g}" if high is not None else "")
+        codes_column(question.id, position, {}, lambda c: (c >= (-np.inf if low is None else low))
+                     & (c <= (np.inf if high is None else high)) & ((not whole) | (c == np.round(c))), span.strip())
+
+
+def _respondent_ids(frame, headers, rows, match: ColumnMatch, dropped: list[PersonalColumn]) -> np.ndarray:
+    """Ids as text (``1001`` rather than ``1001.0``); ``row R`` where the id is missing or the file has none
+    (or where the id column holds personal data, which is then dropped)."""
+    def by_row(mask=slice(None)) -> np.ndarray:
+        return ("row " + pd.Series(rows[mask]).astype(str)).to_numpy(dtype=object)
+
+    if "id" not in match.columns:
+        return by_row()
+    values = frame[match.columns["id"]]
+    kind = _personal_by_content(values)
+    if kind:
+        dropped.append(PersonalColumn(headers[match.columns["id"]], kind, "content"))
+        return by_row()
+    if _is_numeric(values):
+        numbers = pd.Series(values.to_numpy(dtype=float, na_value=np.nan))
+        whole = np.isfinite(numbers) & (numbers.abs() < 2 ** 53) & (numbers == numbers.round())
+        text = numbers.where(whole, 0).astype(np.int64).astype(str).to_numpy(dtype=object, copy=True)
+        text[~whole] = numbers[~whole].map(format_value).to_numpy(dtype=object)
+        missing = numbers.isna().to_numpy()
+    else:
+        text = values.to_numpy(dtype=object, na_value=None, copy=True)
+        present = values.notna().to_numpy()
+        text[present] = pd.Series(text[present]).astype(str).str.strip().to_numpy(dtype=object)
+        missing = ~present | (text == "")
+    if missing.any():
+        text[missing] = by_row(missing)
+    return text
+
+
+def personal_kind_of_header(header: str) -> str | None:
+    """The kind of personal data a header announces (:data:`PERSONAL_HEADERS`), or None."""
+    folded = _folded(header)
+    return next((kind for kind, pattern in PERSONAL_HEADERS.items() if pattern.search(folded)), None)
+
+
+def _personal_by_content(values: pd.Series) -> str | None:
+    """The kind of personal data that more than half of a sample of the non-empty values are, or None."""
+    present = values.dropna()
+    if present.empty:
+        return None
+    if len(present) > _CONTENT_SAMPLE:
+        present = present.iloc[np.linspace(0, len(present) - 1, _CONTENT_SAMPLE).astype(np.int64)]
+    text = present.astype(str).str.strip()
+    for kind, pattern in PERSONAL_VALUES.items():
+        if text.str.fullmatch(pattern).mean() > 0.5:
+            return kind
+    return None
+
+
+def _mask_personal(values: pd.Series) -> tuple[np.ndarray, int]:
+    """Free text with e-mail addresses, ID-card and phone numbers replaced by ``[removed]``; count of cells changed."""
+    text = values.astype("string")
+    masked = text.str.replace(PERSONAL_IN_TEXT, REMOVED, regex=True)
+    changed = int((masked != text).fillna(False).sum())
+    return masked.to_numpy(dtype=object, na_value=np.nan), changed
+
+
+def _extra_columns(frame, headers, positions, index, dropped: list[PersonalColumn]) -> tuple[pd.DataFrame, int]:
+    """The unmatched columns under their headers, minus personal data (by header, then by content), with
+    personal data inside text masked; and the count of masked cells."""
+    kept, masked = {}, 0
+    for position in positions:
+        header = headers[position] or f"column {position + 1}"
+        kind = personal_kind_of_header(header)
+        how = "header"
+        if kind is None:
+            kind, how = _personal_by_content(frame[position]), "content"
+        if kind:
+            dropped.append(PersonalColumn(header, kind, how))
+        elif header not in kept and _is_numeric(frame[position]):
+            kept[header] = frame[position].to_numpy()
+        elif header not in kept:
+            kept[header], count = _mask_personal(frame[position])
+            masked += count
+    return pd.DataFrame(kept, index=index), masked

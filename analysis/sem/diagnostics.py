@@ -1,0 +1,167 @@
+"""Trouble in a CB-SEM fit, reported as :class:`Diagnostic` records (never raised), and modification indices.
+
+Checks: non-convergence (found while estimating), negative variances (Heywood cases; variances
+are never bounded at 0, so they show), standardized loadings above 1, a non-positive-definite
+latent or sample covariance matrix, latent correlations near 1, collinear items.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from analysis.diagnostics import Diagnostic, warn
+from analysis.numbers import json_float
+from analysis.sem.estimation import CompiledModel, ModelFit
+
+LATENT_COR_LIMIT = 0.95
+ITEM_COR_LIMIT = 0.95
+
+
+def negative_variances(fit: ModelFit) -> list[Diagnostic]:
+    """Heywood cases: a residual or latent variance estimated below 0 (lavaan warns likewise)."""
+    out = []
+    for p in fit.parameters:
+        if p.op == "~~" and p.lhs == p.rhs and p.est < 0:
+            kind = "latent (disturbance) variance" if p.lhs in fit.spec.latent else "residual variance"
+            out.append(warn("heywood_case", f"negative {kind} of {p.lhs}: {p.est:.4f} (Heywood case); "
+                                            "the solution is inadmissible — check the item and the model"))
+    return out
+
+
+def std_loadings_above_one(fit: ModelFit) -> list[Diagnostic]:
+    """|standardized loading| > 1, the standardized face of a Heywood case."""
+    return [warn("std_loading_above_one", f"standardized loading of {p.rhs} on {p.lhs} is {p.std_all:.3f} (> 1)")
+            for p in fit.parameters if p.op == "=~" and abs(p.std_all) > 1]
+
+
+def latent_covariance_problems(fit: ModelFit, limit: float = LATENT_COR_LIMIT) -> list[Diagnostic]:
+    """A non-positive-definite latent covariance matrix and latent correlations with |r| ≥ ``limit``."""
+    out = []
+    veta = fit.latent_cov().to_numpy()
+    if np.linalg.eigvalsh(veta)[0] <= 0:
+        out.append(warn("latent_cov_not_pd", "the model-implied covariance matrix of the latent variables is not "
+                                             "positive definite (a correlation at or beyond ±1, or a negative "
+                                             "variance)"))
+    cor = fit.latent_cor()
+    names = list(cor.index)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            r = cor.loc[a, b]
+            if np.isfinite(r) and abs(r) >= limit:
+                out.append(warn("latent_cor_near_one", f"latent correlation {a}–{b} is {r:.3f} (|r| ≥ {limit}): "
+                                                       "the two constructs are hardly distinguishable"))
+    return out
+
+
+def sample_covariance_problems(fit: ModelFit, limit: float = ITEM_COR_LIMIT) -> list[Diagnostic]:
+    """A non-positive-definite sample covariance matrix and item pairs with |r| ≥ ``limit``."""
+    out = []
+    s = fit.sample_cov
+    eig = np.linalg.eigvalsh(s)
+    if eig[0] <= 1e-10 * max(eig[-1], 1e-300):
+        out.append(warn("sample_cov_not_pd", "the sample covariance matrix of the items is not positive definite "
+                                             "(an item is constant or a linear combination of others); "
+                                             "χ² and the fit indices are not available"))
+    sd = np.sqrt(np.diag(s))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = s / np.outer(sd, sd)
+    names = fit.observed
+    for i in range(len(names)):
+        for j in range(i + 1, len(names)):
+            if np.isfinite(r[i, j]) and abs(r[i, j]) >= limit:
+                out.append(warn("collinear_items", f"items {names[i]} and {names[j]} correlate {r[i, j]:.3f} "
+                                                   f"(|r| ≥ {limit}): nearly redundant"))
+    return out
+
+
+def fit_diagnostics(fit: ModelFit) -> list[Diagnostic]:
+    """Every check above, after those raised while estimating (non-convergence, singular information)."""
+    return [*fit.diagnostics, *negative_variances(fit), *std_loadings_above_one(fit),
+            *latent_covariance_problems(fit), *sample_covariance_problems(fit)]
+
+
+@dataclass(frozen=True)
+class ModificationIndex:
+    """One row of ``lavaan::modindices()``: χ² drop expected from freeing lhs op rhs, and its EPC."""
+
+    lhs: str
+    op: str
+    rhs: str
+    mi: float
+    epc: float
+    sepc_all: float
+
+    def to_dict(self) -> dict:
+        return {"lhs": self.lhs, "op": self.op, "rhs": self.rhs, "mi": json_float(self.mi),
+                "epc": json_float(self.epc), "sepc_all": json_float(self.sepc_all)}
+
+
+def candidate_parameters(fit: ModelFit) -> list[tuple[str, str, str]]:
+    """Fixed-at-zero parameters lavaan's ``modindices()`` tests (``lav_partable_full``) not in the model.
+
+    Measurement: cross-loadings (latent =~ item) and residual covariances of items. Structural:
+    latent covariances (disturbance covariances of endogenous latents) and regressions y ~ x
+    between any two latents that take part in the structural model.
+    """
+    spec = fit.spec
+    present = {(p.lhs, p.op, p.rhs) for p in spec.parameters}
+    present |= {(p.rhs, p.op, p.lhs) for p in spec.parameters if p.op == "~~"}
+    obs, lat = spec.observed, spec.latent
+    structural = [v for v in lat if any(v in (p.lhs, p.rhs) for p in spec.regressions())]
+    out = [(lv, "=~", ov) for lv in lat for ov in obs]
+    out += [(obs[i], "~~", obs[j]) for i in range(len(obs)) for j in range(i + 1, len(obs))]
+    out += [(lat[i], "~~", lat[j]) for i in range(len(lat)) for j in range(i + 1, len(lat))]
+    out += [(y, "~", x) for y in structural for x in structural if x != y]
+    return [c for c in out if c not in present]
+
+
+def modification_indices(fit: ModelFit, top: int | None = 10) -> list[ModificationIndex]:
+    """Score-test modification indices of the measurement and structural candidates, largest first
+    (Sörbom 1989; candidates as :func:`candidate_parameters`).
+
+    With I the unit expected information of the model extended by the candidates (θ̂ and 0),
+    g = ½ ∂F_ML/∂θ at that point:  V_j = I_jj − I_j1 I_11⁻¹ I_1j,  MI_j = N g_j² / V_j,
+    EPC_j = −g_j / V_j;  sepc.all scales EPC as std.all. Candidates with V_j < ε^⅓ (not identified
+    when freed, e.g. a reversed path in a saturated structural model) are left out, as lavaan does.
+    R: ``lavaan::modindices(fit, sort. = TRUE)``.
+    """
+    candidates = candidate_parameters(fit)
+    if not candidates or fit.model.q == 0:
+        return []
+    extended = CompiledModel(fit.spec.with_free(candidates))
+    q = fit.model.q
+    theta = np.concatenate([fit.theta, np.zeros(len(candidates))])
+    d = extended.gradient_information(theta, fit.sample_cov)
+    if d is None or not np.all(np.isfinite(fit.vcov)):
+        return []
+    grad, info = 0.5 * d[0], d[1]
+    i11_inv = np.linalg.inv(info[:q, :q])
+    i12 = info[:q, q:]
+    v = np.diag(info[q:, q:]) - np.einsum("ij,ik,kj->j", i12, i11_inv, i12)
+    g = grad[q:]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mi = fit.n * g ** 2 / v
+        epc = -g / v
+    _, _, psi, th = fit.model.matrices(fit.theta)
+    v_ok = v >= np.finfo(float).eps ** (1 / 3)
+    sd_lv = np.sqrt(np.diag(fit.model.latent_cov(fit.theta)))
+    sd_ov = np.sqrt(np.diag(fit.implied))
+    ov = {x: i for i, x in enumerate(fit.observed)}
+    lv = {x: i for i, x in enumerate(fit.spec.latent)}
+    rows = []
+    for (lhs, op, rhs), m, e, identified in zip(candidates, mi, epc, v_ok):
+        if not identified:
+            continue
+        with np.errstate(invalid="ignore"):
+            if op == "=~":
+                scale = sd_lv[lv[lhs]] / sd_ov[ov[rhs]]
+            elif op == "~":
+                scale = sd_lv[lv[rhs]] / sd_lv[lv[lhs]]
+            elif lhs in lv:  # cov.std: correlation of the (disturbance) terms
+                scale = 1.0 / np.sqrt(psi[lv[lhs], lv[lhs]] * psi[lv[rhs], lv[rhs]])
+            else:
+                scale = 1.0 / np.sqrt(th[ov[lhs], ov[lhs]] * th[ov[rhs], ov[rhs]])
+        rows.append(ModificationIndex(lhs, op, rhs, float(m), float(e), float(e * scale)))
+    rows.sort(key=lambda r: -r.mi if np.isfinite(r.mi) else np.inf)
+    return rows if top is None else rows[:top]

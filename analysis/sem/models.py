@@ -1,0 +1,356 @@
+"""Public entry points of the CB-SEM analysis: :func:`fit_cfa`, :func:`fit_sem`, :func:`fit_model`.
+
+Every number equals lavaan 0.6 (``cfa()`` / ``sem()``, ML, expected information, complete cases);
+the exported ``model`` (lavaan syntax) reproduces them in R:
+``fit <- lavaan::sem(model, data = data); fitMeasures(fit); standardizedSolution(fit)``.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from analysis.sem.bootstrap import (BootstrapDraws, bias_corrected_ci, bootstrap_draws, jackknife_acceleration,
+                                jackknife_theta, percentile_ci)
+from analysis.diagnostics import Diagnostic, warn
+from analysis.numbers import json_float
+from analysis.sem.diagnostics import ModificationIndex, fit_diagnostics, modification_indices
+from analysis.sem.effects import (Effect, EffectSize, chain_values, cohen_f2, effect_decomposition,
+                                  mediation_type, r_squared, specific_indirect_effects, structural_paths)
+from analysis.sem.estimation import ModelFit, ParameterEstimate, estimate
+from analysis.sem.fit_indices import FitIndices, FitVerdict, fit_indices, fit_verdicts
+from analysis.sem.specification import measurement_syntax, specify_model
+from questionnaire.errors import input_error
+
+ALPHA = 0.05
+
+
+def fit_model(data: pd.DataFrame, syntax: str) -> ModelFit:
+    """Fit any model in the supported lavaan syntax by ML; R: ``lavaan::sem(syntax, data)``."""
+    return estimate(specify_model(syntax), data)
+
+
+def _latent_cor_dict(fit: ModelFit) -> dict[str, dict[str, float | None]]:
+    cor = fit.latent_cor()
+    return {a: {b: json_float(cor.loc[a, b]) for b in cor.columns} for a in cor.index}
+
+
+@dataclass(frozen=True)
+class CfaResult:
+    """Confirmatory factor analysis of the measurement model (R: ``lavaan::cfa(model, data)``)."""
+
+    converged: bool
+    n: int
+    model: str
+    fit: FitIndices
+    fit_verdicts: tuple[FitVerdict, ...]
+    loadings: tuple[ParameterEstimate, ...]
+    residual_variances: tuple[ParameterEstimate, ...]
+    latent_cor: dict[str, dict[str, float | None]]
+    std_loadings: dict[str, dict[str, float]]
+    parameters: tuple[ParameterEstimate, ...]
+    modification_indices: tuple[ModificationIndex, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    result: ModelFit
+
+    def to_dict(self) -> dict:
+        return _model_dict(self, {
+            "loadings": [p.to_dict() for p in self.loadings],
+            "residual_variances": [p.to_dict() for p in self.residual_variances],
+            "latent_cor": self.latent_cor,
+            "std_loadings": {c: {i: json_float(v) for i, v in d.items()} for c, d in self.std_loadings.items()},
+        })
+
+
+def _model_dict(result: CfaResult | SemResult, specific: dict) -> dict:
+    """``to_dict`` of a fitted model: what every model reports around what is ``specific`` to it."""
+    return {"converged": result.converged, "n": result.n, "model": result.model, "fit": result.fit.to_dict(),
+            "fit_verdicts": [v.to_dict() for v in result.fit_verdicts], **specific,
+            "parameters": [p.to_dict() for p in result.parameters],
+            "modification_indices": [m.to_dict() for m in result.modification_indices],
+            "warnings": [d.to_dict() for d in result.diagnostics]}
+
+
+def fit_cfa(data: pd.DataFrame, measurement: dict[str, list[str]]) -> CfaResult:
+    """CFA with marker-variable identification; R: ``lavaan::cfa("PQ =~ PQ1 + PQ2 + ...", data)``."""
+    spec = specify_model(measurement_syntax(measurement))
+    fit = estimate(spec, data)
+    indices = fit_indices(fit)
+    loadings = tuple(p for p in fit.parameters if p.op == "=~")
+    std_loadings: dict[str, dict[str, float]] = {}
+    for p in loadings:
+        std_loadings.setdefault(p.lhs, {})[p.rhs] = p.std_all
+    return CfaResult(
+        converged=fit.converged, n=fit.n, model=spec.to_lavaan(), fit=indices,
+        fit_verdicts=tuple(fit_verdicts(indices)), loadings=loadings,
+        residual_variances=tuple(p for p in fit.parameters if p.op == "~~" and p.lhs == p.rhs
+                                 and p.lhs in spec.observed),
+        latent_cor=_latent_cor_dict(fit), std_loadings=std_loadings, parameters=fit.parameters,
+        modification_indices=tuple(modification_indices(fit)), diagnostics=tuple(fit_diagnostics(fit)),
+        result=fit)
+
+
+@dataclass(frozen=True)
+class PathResult:
+    """A structural path ``rhs -> lhs`` with its hypothesis verdict (p < .05 and the expected sign)."""
+
+    lhs: str
+    rhs: str
+    est: float
+    se: float
+    z: float
+    pvalue: float
+    std_all: float
+    std_se: float
+    hypothesis: str | None
+    expected_sign: int
+    supported: bool | None
+
+    def to_dict(self) -> dict:
+        return {"lhs": self.lhs, "rhs": self.rhs, "est": json_float(self.est), "se": json_float(self.se),
+                "z": json_float(self.z), "pvalue": json_float(self.pvalue), "std_all": json_float(self.std_all),
+                "std_se": json_float(self.std_se), "hypothesis": self.hypothesis,
+                "expected_sign": "+" if self.expected_sign > 0 else "-", "supported": self.supported}
+
+
+@dataclass(frozen=True)
+class IndirectResult:
+    """A specific indirect effect with bootstrap percentile and bias-corrected CIs, mediation type."""
+
+    source: str
+    via: tuple[str, ...]
+    target: str
+    est: float
+    se: float
+    std_all: float
+    ci_lower: float
+    ci_upper: float
+    ci_lower_bc: float
+    ci_upper_bc: float
+    ci_lower_bca: float | None
+    ci_upper_bca: float | None
+    method: str
+    direct: float
+    direct_pvalue: float
+    mediation_type: str
+    mediation: str
+    hypothesis: str | None
+    supported: bool | None
+
+    def to_dict(self) -> dict:
+        return {"from": self.source, "via": " -> ".join(self.via), "to": self.target, "est": json_float(self.est),
+                "se": json_float(self.se), "std_all": json_float(self.std_all), "ci_lower": json_float(self.ci_lower),
+                "ci_upper": json_float(self.ci_upper), "ci_lower_bc": json_float(self.ci_lower_bc),
+                "ci_upper_bc": json_float(self.ci_upper_bc),
+                "ci_lower_bca": None if self.ci_lower_bca is None else json_float(self.ci_lower_bca),
+                "ci_upper_bca": None if self.ci_upper_bca is None else json_float(self.ci_upper_bca),
+                "method": self.method, "direct": json_float(self.direct), "direct_pvalue": json_float(self.direct_pvalue),
+                "mediation_type": self.mediation_type, "mediation": self.mediation,
+                "hypothesis": self.hypothesis, "supported": self.supported}
+
+
+@dataclass(frozen=True)
+class SemResult:
+    """The structural model (R: ``lavaan::sem(model, data, se = "bootstrap")`` for the intervals)."""
+
+    converged: bool
+    n: int
+    model: str
+    fit: FitIndices
+    fit_verdicts: tuple[FitVerdict, ...]
+    paths: tuple[PathResult, ...]
+    r2: dict[str, float]
+    f2: tuple[EffectSize, ...]
+    effects: tuple[Effect, ...]
+    indirect: tuple[IndirectResult, ...]
+    bootstrap: dict
+    parameters: tuple[ParameterEstimate, ...]
+    modification_indices: tuple[ModificationIndex, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    result: ModelFit
+
+    def to_dict(self) -> dict:
+        return _model_dict(self, {
+            "paths": [p.to_dict() for p in self.paths],
+            "r2": {k: json_float(v) for k, v in self.r2.items()},
+            "f2": [e.to_dict() for e in self.f2],
+            "effects": [e.to_dict() for e in self.effects],
+            "indirect": [i.to_dict() for i in self.indirect],
+            "bootstrap": self.bootstrap,
+        })
+
+
+def parse_hypothesis(text: str) -> tuple[str, ...]:
+    """``"PQ -> CS"`` -> ("PQ", "CS"); ``"PQ -> CS -> LY"`` -> ("PQ", "CS", "LY")."""
+    parts = tuple(p.strip() for p in text.split("->"))
+    if len(parts) < 2 or not all(parts):
+        raise input_error("hypothesis: not a path", value=text, allowed="'A -> B' or 'A -> M -> B'")
+    return parts
+
+
+def _expected_sign(label: str, signs: dict | None) -> int:
+    """+1 or −1 from ``signs[label]`` ('+' by default), the vocabulary of the instrument file."""
+    value = (signs or {}).get(label, "+")
+    if value not in ("+", "-"):
+        raise input_error(f"hypothesis {label}: unknown sign", value=value, allowed="'+' or '-'")
+    return 1 if value == "+" else -1
+
+
+def fit_sem(data: pd.DataFrame, measurement: dict[str, list[str]], structural: str,
+            hypotheses: dict[str, str] | None = None, bootstrap: int = 2000, seed: int = 1, workers: int = 1,
+            progress: Callable[[int, int], None] | None = None, signs: dict | None = None,
+            level: float = 0.95, bca: bool = False, drop_inadmissible: bool = False) -> SemResult:
+    """Structural model with bootstrap mediation.
+
+    Paths: ML estimates with expected-information SEs and delta-method std_all SEs; a hypothesis
+    ``"A -> B"`` is supported when p < .05 and the estimate has the expected sign (``signs[label]``,
+    positive by default); ``"A -> M -> B"`` when the bootstrap percentile CI excludes 0 on the
+    expected side. Indirect effects: every chain of paths, percentile and bias-corrected CIs from
+    ``bootstrap`` resamples (BCa when ``bca``), mediation type per Zhao, Lynch & Chen (2010).
+    Total effects (``effects``) get percentile and bias-corrected CIs from the same resamples.
+    ``bootstrap=0`` gives delta-method (Sobel / Wald) intervals instead.
+    R: ``sem(model, data, se = "bootstrap", bootstrap = B)`` with ``ind := a*b`` defined,
+    ``parameterEstimates(fit, boot.ci.type = "perc")``.
+    """
+    spec = specify_model(measurement_syntax(measurement) + "\n" + structural)
+    if not spec.regressions():
+        raise input_error("structural model: no regression between constructs", value=structural,
+                          allowed="lines such as 'CS ~ PQ + SQ'")
+    chains = structural_paths(spec)
+
+    path_hyp: dict[tuple[str, str], str] = {}
+    chain_hyp: dict[tuple[str, ...], str] = {}
+    expected = {label: _expected_sign(label, signs) for label in hypotheses or {}}
+    for label, text in (hypotheses or {}).items():
+        parts = parse_hypothesis(text)
+        if len(parts) == 2:
+            if (parts[1], parts[0]) not in {(p.lhs, p.rhs) for p in spec.regressions()}:
+                raise input_error(f"hypothesis {label}: the structural model has no such path", value=text,
+                                  allowed=", ".join(f"{p.rhs} -> {p.lhs}" for p in spec.regressions()))
+            path_hyp[(parts[1], parts[0])] = label
+        else:
+            if parts not in chains:
+                raise input_error(f"hypothesis {label}: the structural model has no such chain", value=text,
+                                  allowed=", ".join(" -> ".join(c) for c in chains) or "none")
+            chain_hyp[parts] = label
+
+    fit = estimate(spec, data)
+    diagnostics = fit_diagnostics(fit)
+    indices = fit_indices(fit)
+
+    paths = []
+    for p in fit.parameters:
+        if p.op != "~":
+            continue
+        label = path_hyp.get((p.lhs, p.rhs))
+        sign = expected[label] if label else 1
+        supported = None if label is None else bool(p.pvalue < ALPHA and np.sign(p.est) == sign)
+        paths.append(PathResult(p.lhs, p.rhs, p.est, p.se, p.z, p.pvalue, p.std_all, p.std_se, label, sign, supported))
+
+    draws: BootstrapDraws | None = None
+    boot_summary: dict = {"B": 0, "succeeded": 0, "failed": 0, "inadmissible": 0, "seed": seed}
+    if bootstrap > 0 and chains and not fit.converged:
+        diagnostics.append(warn("bootstrap_skipped", "the model did not converge on the full sample, so no "
+                                                     "bootstrap was run; intervals are delta-method (Sobel)"))
+    elif bootstrap > 0 and chains:
+        draws = bootstrap_draws(fit, data, B=bootstrap, seed=seed, workers=workers, progress=progress)
+        boot_summary = draws.to_dict()
+        if draws.failed:
+            diagnostics.append(warn("bootstrap_failed", f"{draws.failed} of {bootstrap} bootstrap resamples did not "
+                                                        "converge and were left out of the intervals"))
+        if draws.inadmissible:
+            what = "left out" if drop_inadmissible else "kept (as lavaan does)"
+            diagnostics.append(warn("bootstrap_inadmissible",
+                                    f"{draws.inadmissible} of {bootstrap} bootstrap resamples gave an inadmissible "
+                                    f"solution (negative variance or non-positive-definite latent covariance); {what}"))
+
+    needed = math.ceil(2 / (1 - level))  # a draw beyond each (1 − level)/2 tail
+    if draws is not None and len(draws.usable(drop_inadmissible)) < needed:
+        diagnostics.append(warn("bootstrap_too_few", f"{len(draws.usable(drop_inadmissible))} usable bootstrap "
+                                                     f"resamples cannot give a {level:.0%} percentile interval (at least "
+                                                     f"{needed} are needed); intervals are delta-method (Sobel)"))
+        draws = None
+    indirect = _indirect_results(fit, data, chains, draws, level, bca, drop_inadmissible, chain_hyp, expected)
+    effects = (effect_decomposition(fit) if draws is None else
+               effect_decomposition(fit, draws.usable(drop_inadmissible), level, draws.requested))
+    return SemResult(
+        converged=fit.converged, n=fit.n, model=reproducible_syntax(spec, chains, bootstrap, seed), fit=indices,
+        fit_verdicts=tuple(fit_verdicts(indices)), paths=tuple(paths), r2=r_squared(fit),
+        f2=tuple(cohen_f2(fit)), effects=tuple(effects), indirect=tuple(indirect),
+        bootstrap=boot_summary, parameters=fit.parameters, modification_indices=tuple(modification_indices(fit)),
+        diagnostics=tuple(diagnostics), result=fit)
+
+
+def reproducible_syntax(spec, chains: list[tuple[str, ...]], bootstrap: int, seed: int) -> str:
+    """The fitted model as lavaan syntax with every structural path labelled ``b_<to>_<from>`` and each
+    specific indirect effect defined (``ind_<from>_<via>_<to> := …``), so that
+    ``lavaan::sem(model, data, se = "bootstrap", bootstrap = B)`` reproduces paths, indirect effects and
+    their bootstrap intervals (up to Monte-Carlo error: R draws other resamples)."""
+    def label(lhs: str, rhs: str) -> str:
+        return f"b_{lhs}_{rhs}"
+
+    if bootstrap > 0:
+        lines = ["# lavaan model; R: model <- paste(readLines(\"model.lav\"), collapse = \"\\n\"); data <- read.csv(\"model_data.csv\")",
+                 f"# fit <- lavaan::sem(model, data = data, se = \"bootstrap\", bootstrap = {bootstrap})",
+                 f"# then parameterEstimates(fit, boot.ci.type = \"perc\") (ML, complete cases; our seed was {seed})"]
+    else:
+        lines = ["# lavaan model; R: model <- paste(readLines(\"model.lav\"), collapse = \"\\n\"); data <- read.csv(\"model_data.csv\")",
+                 "# fit <- lavaan::sem(model, data = data) (ML, complete cases)"]
+    body = spec.to_lavaan().splitlines()[1:]
+    structural = {p.lhs: [q.rhs for q in spec.regressions() if q.lhs == p.lhs] for p in spec.regressions()}
+    for line in body:
+        lhs = line.split(" ~ ")[0] if " ~ " in line else None
+        if lhs in structural:
+            line = f"{lhs} ~ " + " + ".join(f"{label(lhs, x)}*{x}" for x in structural[lhs])
+        lines.append(line)
+    if chains:
+        lines.append("# specific indirect effects")
+        for chain in chains:
+            product = "*".join(label(b, a) for a, b in zip(chain, chain[1:]))
+            lines.append(f"ind_{'_'.join(chain)} := {product}")
+    return "\n".join(lines) + "\n"
+
+
+def _indirect_results(fit, data, chains, draws, level, bca, drop_inadmissible, chain_hyp, expected
+                      ) -> list[IndirectResult]:
+    estimates = specific_indirect_effects(fit)
+    if not estimates:
+        return []
+    if draws is not None:
+        usable = draws.usable(drop_inadmissible)
+        values = np.array([chain_values(fit, t, chains) for t in usable]).reshape(len(usable), len(chains))
+        accel = np.zeros(len(chains))
+        if bca:
+            jack = jackknife_theta(fit, data)
+            jack = jack[np.isfinite(jack).all(axis=1)]
+            jvals = np.array([chain_values(fit, t, chains) for t in jack]).reshape(len(jack), len(chains))
+            accel = np.array([jackknife_acceleration(jvals[:, c]) for c in range(len(chains))])
+    z = stats.norm.ppf((1 + level) / 2)
+    direct_p = {(p.rhs, p.lhs): (p.est, p.pvalue) for p in fit.parameters if p.op == "~"}
+    out = []
+    for c, ie in enumerate(estimates):
+        if draws is not None:
+            lo, hi = percentile_ci(values[:, c], level)
+            lo_bc, hi_bc = bias_corrected_ci(values[:, c], ie.est, level)
+            lo_bca, hi_bca = bias_corrected_ci(values[:, c], ie.est, level, accel[c]) if bca else (None, None)
+            method = f"bootstrap percentile (B = {draws.requested}, {len(values)} used)"
+        else:
+            lo, hi = ie.est - z * ie.se, ie.est + z * ie.se
+            lo_bc = hi_bc = float("nan")
+            lo_bca = hi_bca = None
+            method = "delta method (Sobel), no bootstrap"
+        significant = bool(lo > 0 or hi < 0)
+        direct, dp = direct_p.get((ie.source, ie.target), (float("nan"), float("nan")))
+        direct_sig = None if math.isnan(dp) else bool(dp < ALPHA)
+        mtype, mediation = mediation_type(significant, direct_sig, bool(np.sign(direct) == np.sign(ie.est)))
+        label = chain_hyp.get((ie.source, *ie.via, ie.target))
+        supported = None
+        if label is not None:
+            supported = bool(lo > 0) if expected[label] > 0 else bool(hi < 0)
+        out.append(IndirectResult(ie.source, ie.via, ie.target, ie.est, ie.se, ie.std_all, lo, hi, lo_bc, hi_bc,
+                                  lo_bca, hi_bca, method, direct, dp, mtype, mediation, label, supported))
+    return out

@@ -1,0 +1,135 @@
+"""Header matching, answer labels, completion times, extra and personal-data columns."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.ingest.columns import (codes_from_cells, label_lookup, normalise_text, personal_kind_of_header,
+                              seconds_from_cells)
+from analysis.ingest.readers import read_survey
+from questionnaire.loader import load_instrument
+
+DATA = Path(__file__).parents[2] / "data"
+INSTRUMENT = load_instrument(DATA / "small_instrument.yaml")
+ITEMS = ["PQ1", "PQ2", "PQ3", "LY1", "LY2", "LY3"]
+
+
+def _read(tmp_path, frame: pd.DataFrame, name: str = "data.csv"):
+    path = tmp_path / name
+    frame.to_csv(path, index=False, encoding="utf-8")
+    return read_survey(path, INSTRUMENT, min_respondents=0)
+
+
+def _frame(**columns) -> pd.DataFrame:
+    base = {"resp_id": ["a", "b"], "PQ1": [1, 2], "PQ2": [3, 4], "PQ3": [5, 1], "LY1": [2, 3], "LY2": [4, 5],
+            "LY3": [1, 1]}
+    base.update(columns)
+    return pd.DataFrame(base)
+
+
+@pytest.mark.parametrize("header, expected", [
+    ("7、(商品质量可靠)", "商品质量可靠"), ("7.商品质量可靠", "商品质量可靠"), ("第7题 商品质量可靠", "商品质量可靠"),
+    ("Q7_1", ""), ("（商品质量可靠）", "商品质量可靠"), ("Ｑ7．Products ARE reliable", "productsarereliable"),
+])
+def test_normalise_text(header, expected):
+    assert normalise_text(header) == expected
+
+
+@pytest.mark.parametrize("header", ["PQ1", "pq1", "Q7_1", "7、(商品质量可靠)", "7.商品质量可靠",
+                                    "7、我在该平台购买的商品质量可靠", "The products I buy are reliable",
+                                    "How much do you agree? - The products I buy are reliable"])
+def test_item_header_forms(tmp_path, header):
+    survey = _read(tmp_path, _frame().rename(columns={"PQ1": header}))
+    assert survey.column_map[header] == "PQ1"
+    assert survey.responses["PQ1"].tolist() == [1.0, 2.0]
+
+
+def test_platform_id_and_time_headers(tmp_path):
+    frame = _frame().rename(columns={"resp_id": "序号"})
+    frame["所用时间"] = ["256秒", "4分16秒"]
+    survey = _read(tmp_path, frame)
+    assert survey.column_map == {"序号": "resp_id", "所用时间": "duration_s", **{i: i for i in ITEMS}}
+    assert survey.responses["duration_s"].tolist() == [256.0, 256.0]
+
+
+def test_answer_labels_in_both_languages_map_to_codes(tmp_path):
+    survey = _read(tmp_path, _frame(PQ1=["非常同意", "Strongly disagree"], PQ2=["  agree ", "一般"],
+                                    gender=["女", "Male"], channel_1=["是", "0"], channel_2=["1", "否"]))
+    assert survey.responses["PQ1"].tolist() == [5.0, 1.0]
+    assert survey.responses["PQ2"].tolist() == [4.0, 3.0]
+    assert survey.responses["gender"].tolist() == [2.0, 1.0]
+    assert survey.responses["channel_1"].tolist() == [1.0, 0.0]
+    assert survey.responses["channel_2"].tolist() == [1.0, 0.0]
+
+
+def test_codes_from_cells_reports_unreadable_cells():
+    lookup = label_lookup({1: ["不同意"], 2: ["同意"]})
+    codes, unreadable = codes_from_cells(pd.Series(["同意", "2", None, "maybe", 1.0], dtype=object), lookup)
+    np.testing.assert_array_equal(codes, [2, 2, np.nan, np.nan, 1])
+    assert unreadable.tolist() == [False, False, False, True, False]
+
+
+@pytest.mark.parametrize("text, seconds", [
+    ("256", 256), ("256秒", 256), ("4分16秒", 256), ("4分钟16秒", 256), ("00:04:16", 256), ("4:16", 256),
+    ("1小时2分", 3720), ("4m16s", 256), ("256 s", 256), ("12.5", 12.5), (dt.time(0, 4, 16), 256),
+    (dt.timedelta(minutes=4, seconds=16), 256), ("soon", np.nan), ("4分钟多", np.nan),
+])
+def test_completion_times_in_seconds(text, seconds):
+    values, unreadable = seconds_from_cells(pd.Series([text], dtype=object))
+    np.testing.assert_array_equal(values, [seconds])
+    assert unreadable.tolist() == [bool(np.isnan(seconds))]
+
+
+def test_extra_columns_are_kept_and_listed(tmp_path):
+    survey = _read(tmp_path, _frame(来源=["微信", "链接"], submitted=["2026-03-01", "2026-03-02"]))
+    assert survey.extra_columns == ("来源", "submitted")
+    assert survey.extra.loc["b", "来源"] == "链接"
+    assert "来源" not in survey.responses
+
+
+@pytest.mark.parametrize("header, kind", [
+    ("来自IP", "ip"), ("IP Address", "ip"), ("手机号码", "phone"), ("Mobile", "phone"), ("邮箱", "email"),
+    ("E-mail", "email"), ("姓名", "name"), ("Full name", "name"), ("微信号", "wechat"), ("QQ号", "qq"),
+    ("身份证号", "id_card"), ("收货地址", "address"), ("来源", None), ("platform", None), ("Duration", None),
+])
+def test_personal_data_headers(header, kind):
+    assert personal_kind_of_header(header) == kind
+
+
+def test_personal_data_columns_are_dropped_by_header_and_by_content(tmp_path):
+    frame = _frame(姓名=["张三", "李四"], 备注=["13812345678", "13900001111"], contact=["a@b.cn", "c@d.com"],
+                   where=["1.2.3.4", "5.6.7.8(上海)"], suggestion=["请联系 x@y.cn", "物流快"])
+    survey = _read(tmp_path, frame)
+    dropped = {(c.header, c.kind, c.detected_by) for c in survey.dropped_personal_columns}
+    assert dropped == {("姓名", "name", "header"), ("备注", "phone", "content"), ("contact", "email", "content"),
+                       ("where", "ip", "content")}
+    assert survey.extra_columns == ()
+    assert survey.responses["suggestion"].tolist() == ["请联系 [removed]", "物流快"]
+    assert survey.masked_cells == 1
+    assert set(survey.to_dict()["column_map"]) == {"resp_id", "suggestion", *ITEMS}
+
+
+def test_id_column_holding_phone_numbers_is_dropped_and_rows_become_ids(tmp_path):
+    survey = _read(tmp_path, _frame(resp_id=["13812345678", "13900001111"]))
+    assert survey.responses.index.tolist() == ["row 2", "row 3"]
+    assert survey.dropped_personal_columns[0].header == "resp_id"
+
+
+def test_ids_numbers_missing_and_absent(tmp_path):
+    survey = _read(tmp_path, _frame(resp_id=[1001.0, None]))
+    assert survey.responses.index.tolist() == ["1001", "row 3"]
+    survey = _read(tmp_path, _frame().drop(columns="resp_id"))
+    assert survey.responses.index.tolist() == ["row 2", "row 3"]
+    assert survey.absent_columns == ("resp_id", "duration_s", "AC1", "gender", "channel_1", "channel_2", "orders",
+                                     "nps", "suggestion")
+
+
+def test_responses_column_order_follows_the_instrument(tmp_path):
+    frame = _frame(duration_s=[300, 200], AC1=[4, 4], nps=[9, 10], orders=[3, 0])
+    survey = _read(tmp_path, frame[["nps", "duration_s", "LY3", "AC1", *frame.columns.drop(["nps", "duration_s",
+                                                                                             "LY3", "AC1"])]])
+    assert list(survey.responses.columns) == [*ITEMS, "AC1", "orders", "nps", "duration_s"]

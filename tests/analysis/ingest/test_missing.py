@@ -1,0 +1,42 @@
+"""Missing-data pattern, against R (colSums(is.na), complete.cases, psych::pairwiseCount on psych::bfi)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.ingest.missing import summarise_missing
+
+FIXTURES = Path(__file__).parents[2] / "fixtures"
+
+
+def test_missing_pattern_matches_r_on_bfi():
+    data = pd.read_csv(FIXTURES / "missing_bfi.csv")
+    expected = json.loads((FIXTURES / "missing_bfi.json").read_text(encoding="utf-8"))
+    report = summarise_missing(data)
+    assert report.n_respondents == expected["n_respondents"]
+    assert {m.item: m.n_missing for m in report.items} == expected["n_missing"]
+    assert report.n_listwise == expected["n_listwise"]
+    assert report.n_dropped_listwise == expected["n_respondents"] - expected["n_listwise"]
+    assert {str(k): v for k, v in report.dropped_by_count.items()} == expected["dropped_by_count"]
+    assert report.min_pairwise_n == expected["min_pairwise_n"]
+
+
+def test_missing_pattern_small_table_and_to_dict():
+    frame = pd.DataFrame({"a": [1, np.nan, 3, 4], "b": [1, 2, np.nan, np.nan], "c": [1, 2, 3, 4]})
+    report = summarise_missing(frame)
+    assert [(m.item, m.n_missing, m.pct_missing, m.n_available) for m in report.items] == \
+        [("a", 1, 25.0, 3), ("b", 2, 50.0, 2), ("c", 0, 0.0, 4)]
+    assert (report.n_listwise, report.n_dropped_listwise, report.dropped_by_count) == (1, 3, {1: 3})
+    assert report.min_pairwise_n == 1 and report.pct_dropped_listwise == 75.0
+    document = json.loads(json.dumps(report.to_dict()))
+    assert document["items"]["b"] == {"n_missing": 2, "pct_missing": 50.0, "n_available": 2}
+    assert document["dropped_by_count"] == {"1": 3}
+
+
+def test_missing_pattern_of_an_empty_table():
+    report = summarise_missing(pd.DataFrame({"a": []}, dtype=float))
+    assert (report.n_respondents, report.n_listwise, report.dropped_by_count) == (0, 0, {})
+    assert report.pct_dropped_listwise == 0.0
