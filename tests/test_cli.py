@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 
@@ -69,21 +70,19 @@ def test_internal_error_exits_1_with_one_line(monkeypatch, tmp_path, capsys):
                            "(rerun with --debug for details)")
 
 
-def test_demo_run_writes_every_output_and_says_where(tmp_path, capsys, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    assert main(["run", "--bootstrap", "100", "--format", "md,xlsx"]) == 0
-    out = tmp_path / "loyalty-output"
-    printed = capsys.readouterr().out
-    assert f"outputs in {out}" in printed
+def test_demo_run_writes_every_output_and_says_where(demo_run):
+    assert demo_run.exit_code == 0
+    out = demo_run.out
+    assert f"outputs in {out}" in demo_run.printed
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert results["meta"]["n_raw"] == 540 and results["meta"]["n_excluded"] == 40
-    assert results["meta"]["bootstrap"] == 100
+    assert results["meta"]["bootstrap"] == demo_run.bootstrap
     exclusions = (out / "exclusions.csv").read_text(encoding="utf-8-sig").splitlines()
     assert len(exclusions) - 1 == len(results["exclusions"])
     model = (out / "model.lav").read_text(encoding="utf-8")
     assert "\nPQ =~ 1*PQ1 + PQ2 + PQ3 + PQ4\n" in model
     assert "CS ~ b_CS_PQ*PQ + b_CS_SQ*SQ + b_CS_PR*PR + b_CS_BI*BI + b_CS_EX*EX" in model
-    assert "bootstrap = 100" in model
+    assert f"bootstrap = {demo_run.bootstrap}" in model
     model_data = pd.read_csv(out / "model_data.csv")
     assert len(model_data) == results["meta"]["n_analyzed"] and model_data["PQ1"].dtype.kind == "i"
     refit = fit_model(model_data, model)
@@ -112,9 +111,10 @@ def test_measurement_only_study_runs_up_to_validity(tmp_path, capsys):
     assert "CS ~" not in (out / "model.lav").read_text(encoding="utf-8")
 
 
-def test_report_rerenders_one_chapter_without_refitting(tmp_path, capsys, monkeypatch):
+def test_report_rerenders_one_chapter_without_refitting(demo_run, tmp_path, monkeypatch):
     out = tmp_path / "out"
-    assert main(["run", "--bootstrap", "50", "--out", str(out), "--format", "md"]) == 0
+    out.mkdir()
+    shutil.copy(demo_run.out / "results.json", out / "results.json")
     import analysis.pipeline
 
     monkeypatch.setattr(analysis.pipeline, "run_study", None)  # any refit would crash
