@@ -16,9 +16,6 @@ class Diagnostic:
     code: str
     message: str
 
-    def to_dict(self) -> dict:
-        return {"code": self.code, "message": self.message}
-
 
 def warn(code: str, message: str) -> Diagnostic:
     """Emit a :class:`StatisticalWarning` and return the record to keep in the results."""

@@ -41,10 +41,6 @@ class IpmaEntry:
     quadrant: str
     priority: int
 
-    def to_dict(self) -> dict:
-        return {"construct": self.construct, "importance": self.importance, "importance_std": self.importance_std,
-                "performance": self.performance, "quadrant": self.quadrant, "priority": self.priority}
-
 
 def importance_performance(total_effects: dict[str, float], total_effects_std: dict[str, float],
                            performance: dict[str, float]) -> list[IpmaEntry]:

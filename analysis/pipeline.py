@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from importlib import metadata, resources
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
@@ -96,7 +95,7 @@ def _run_stages(instrument: Instrument, options: RunOptions, progress: Progress 
         cleaned = cleaning.clean_responses(survey, instrument, _cleaning_options(options))
         run.keep("cleaning", cleaned)
         run.sections["exclusions"] = cleaned.exclusions
-        run.sections["input"] = {**survey.to_dict(), "file": data_path.name}  # where the file lies is not a result
+        run.sections["input"] = {**to_plain(survey), "file": data_path.name}  # where the file lies is not a result
         run.sections["privacy"] = {"dropped_personal_columns": list(survey.dropped_personal_columns),
                                    "masked_cells": survey.masked_cells}
     analysed = cleaned.analysed
@@ -129,7 +128,7 @@ def _run_stages(instrument: Instrument, options: RunOptions, progress: Progress 
         with run.stage("sem"):
             _structural(run, complete, analysed, measurement)
     run.sections["meta"] = _meta(run, survey, cleaned, complete, data_path)
-    run.sections["warnings"] = [w.to_dict() for w in _unique(run.warnings)]
+    run.sections["warnings"] = _unique(run.warnings)
     return StudyResults({"meta": run.sections.pop("meta"), **run.sections}, run.skipped, complete)
 
 
@@ -247,17 +246,10 @@ def _model_measurement(run: _Run, complete: pd.DataFrame) -> dict[str, list[str]
 
 
 def _validity(run: _Run, complete: pd.DataFrame, cfa, measurement: dict[str, list[str]]) -> None:
-    """Validity from the CFA; CR, AVE and the standardized loadings also join the reliability table.
-
-    The CFA gives its latent correlations JSON-safe (``None`` where inadmissible, e.g. a factor with zero
-    variance); validity takes numbers, so ``None`` goes in as NaN.
-    """
-    latent_cor = pd.DataFrame(cfa.latent_cor).T.astype(float)
-    std_loadings = {c: {i: np.nan if v is None else v for i, v in items.items()}
-                    for c, items in cfa.std_loadings.items()}
-    result = validity.assess_validity(complete, measurement, std_loadings, latent_cor)
+    """Validity from the CFA; CR, AVE and the standardized loadings also join the reliability table."""
+    result = validity.assess_validity(complete, measurement, cfa.std_loadings, cfa.latent_cor)
     run.warnings.extend(result.diagnostics)
-    run.sections["validity"] = {**result.to_dict(), "latent_cor": cfa.latent_cor}
+    run.sections["validity"] = {**to_plain(result), "latent_cor": cfa.latent_cor}
     merged = {}
     for construct, rel in run.sections["reliability"].items():
         table = to_plain(rel)

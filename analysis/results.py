@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 
 import numpy as np
@@ -18,9 +18,17 @@ SECTIONS = ("meta", "instrument", "input", "privacy", "exclusions", "cleaning", 
 
 
 def to_plain(value):
-    """JSON-safe plain Python: objects with ``to_dict`` are expanded, numpy scalars unwrapped, NaN/±inf → None."""
-    if hasattr(value, "to_dict") and not isinstance(value, dict):
-        return to_plain(value.to_dict())
+    """``value`` as JSON-safe plain Python; the one serialiser of every result type.
+
+    A dataclass becomes a dict of its fields in declaration order, or of what its ``plain_form()`` returns
+    where results.json shapes it differently (renamed keys, derived values, fields left out); then,
+    recursively: dict keys become str, tuples, lists and numpy arrays lists, numpy scalars Python scalars,
+    and floats go through :func:`~analysis.numbers.json_float` (NaN and ±inf → None).
+    """
+    if hasattr(value, "plain_form"):
+        return to_plain(value.plain_form())
+    if is_dataclass(value) and not isinstance(value, type):
+        return to_plain(plain_fields(value))
     if isinstance(value, dict):
         return {str(k): to_plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -36,6 +44,12 @@ def to_plain(value):
     return value
 
 
+def plain_fields(result, without: tuple[str, ...] = ()) -> dict:
+    """The fields of the dataclass instance ``result`` by name, in declaration order, less those ``without``
+    (values as they are: :func:`to_plain` cleans them)."""
+    return {f.name: getattr(result, f.name) for f in fields(result) if f.name not in without}
+
+
 @dataclass(frozen=True)
 class StudyResults:
     """Every section of one run; absent sections (e.g. ``sem`` in a measurement-only study) are left out
@@ -47,11 +61,11 @@ class StudyResults:
     skipped: dict = field(default_factory=dict)
     model_data: pd.DataFrame | None = field(default=None, compare=False, repr=False)
 
-    def to_dict(self) -> dict:
-        out = {name: to_plain(self.sections[name]) for name in SECTIONS if name in self.sections}
-        out.update({name: to_plain(v) for name, v in self.sections.items() if name not in SECTIONS})
-        out["skipped"] = dict(self.skipped)
-        return out
+    def plain_form(self) -> dict:
+        """Sections in the order of :data:`SECTIONS`, then any other, then ``skipped``."""
+        out = {name: self.sections[name] for name in SECTIONS if name in self.sections}
+        out.update({name: v for name, v in self.sections.items() if name not in SECTIONS})
+        return {**out, "skipped": self.skipped}
 
 
 def write_results_json(results: dict, path: Path) -> None:

@@ -64,11 +64,11 @@ def command_run(args: argparse.Namespace) -> int:
                          max_missing=args.max_missing, no_clean=args.no_clean)
     with progress_reporter() as progress:
         study = run_study(instrument, options, progress)
-    results = study.to_dict()
+    results = to_plain(study)
     if previous is not None:
         comparison = compare_waves(previous, results)
         results["baseline"] = to_plain(comparison)
-        results["warnings"] += [d.to_dict() for d in comparison.diagnostics]
+        results["warnings"] += to_plain(comparison.diagnostics)
     with atomic_output_dir(out) as staging:
         write_results_json(results, staging / "results.json")
         write_exclusions_csv(study.sections["cleaning"], staging / "exclusions.csv")

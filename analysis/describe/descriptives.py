@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.diagnostics import Diagnostic, warn
-from analysis.numbers import json_float, numeric_column, plain_scalar
+from analysis.numbers import numeric_column, plain_scalar
+from analysis.results import plain_fields
 from questionnaire.errors import input_error
 
 
@@ -111,14 +112,6 @@ class ItemDescriptives:
     max: float
     shares: dict[int, float]
 
-    def to_dict(self) -> dict:
-        return {"n": self.n, "mean": json_float(self.mean), "sd": json_float(self.sd),
-                "median": json_float(self.median), "skew": json_float(self.skew),
-                "se_skew": json_float(self.se_skew), "kurtosis": json_float(self.kurtosis),
-                "se_kurtosis": json_float(self.se_kurtosis), "min": json_float(self.min),
-                "max": json_float(self.max),
-                "shares": {str(k): json_float(v) for k, v in self.shares.items()}}
-
 
 @dataclass(frozen=True)
 class ConstructScore:
@@ -129,9 +122,6 @@ class ConstructScore:
     mean: float
     sd: float
 
-    def to_dict(self) -> dict:
-        return {"n": self.n, "mean": json_float(self.mean), "sd": json_float(self.sd)}
-
 
 @dataclass(frozen=True)
 class DescriptivesResult:
@@ -141,9 +131,10 @@ class DescriptivesResult:
     constructs: tuple[ConstructScore, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
 
-    def to_dict(self) -> dict:
-        return {"items": {r.item: r.to_dict() for r in self.items},
-                "constructs": {c.construct: c.to_dict() for c in self.constructs}}
+    def plain_form(self) -> dict:
+        """``results.json`` ``descriptives``: rows keyed by item and by construct."""
+        return {"items": {r.item: plain_fields(r, without=("item",)) for r in self.items},
+                "constructs": {c.construct: plain_fields(c, without=("construct",)) for c in self.constructs}}
 
 
 def _scale_of(item: str, scale: tuple[int, int] | Mapping[str, tuple[int, int]]) -> tuple[int, int]:
@@ -252,10 +243,6 @@ class CategoryCount:
     percent: float
     valid_percent: float
 
-    def to_dict(self) -> dict:
-        return {"code": plain_scalar(self.code), "label": self.label, "count": self.count,
-                "percent": json_float(self.percent), "valid_percent": json_float(self.valid_percent)}
-
 
 @dataclass(frozen=True)
 class FrequencyTable:
@@ -272,12 +259,11 @@ class FrequencyTable:
     n_missing: int
     categories: tuple[CategoryCount, ...]
 
-    def to_dict(self) -> dict:
-        return {"question": self.question, "kind": self.kind, "n_total": self.n_total,
-                "n_valid": self.n_valid, "n_missing": self.n_missing,
-                "missing_percent": json_float(100.0 * self.n_missing / self.n_total
-                                               if self.n_total else float("nan")),
-                "categories": [c.to_dict() for c in self.categories]}
+    def plain_form(self) -> dict:
+        """The fields with ``missing_percent`` (% of all respondents) before the categories."""
+        missing_percent = 100.0 * self.n_missing / self.n_total if self.n_total else float("nan")
+        return {**plain_fields(self, without=("categories",)), "missing_percent": missing_percent,
+                "categories": self.categories}
 
 
 def _pct(count: int, base: int) -> float:

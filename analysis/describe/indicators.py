@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.numbers import json_float, numeric_column, plain_scalar
+from analysis.numbers import numeric_column, plain_scalar
+from analysis.results import plain_fields
 from analysis.diagnostics import Diagnostic, warn
 from questionnaire.errors import input_error
 
@@ -53,11 +54,6 @@ class ChiSquareTest:
     n_cells: int
     n_expected_below_5: int
     min_expected: float
-
-    def to_dict(self) -> dict:
-        return {"statistic": json_float(self.statistic), "df": self.df, "pvalue": json_float(self.pvalue),
-                "n": self.n, "n_cells": self.n_cells, "n_expected_below_5": self.n_expected_below_5,
-                "min_expected": json_float(self.min_expected)}
 
 
 def chi_square_independence(outcome: pd.Series, group: pd.Series,
@@ -105,13 +101,13 @@ class NpsEstimate:
     ci_lower: float
     ci_upper: float
 
-    def to_dict(self) -> dict:
-        return {"n": self.n, "promoters": self.promoters, "passives": self.passives,
-                "detractors": self.detractors,
-                "promoters_pct": json_float(100 * self.promoters / self.n if self.n else float("nan")),
-                "detractors_pct": json_float(100 * self.detractors / self.n if self.n else float("nan")),
-                "nps": json_float(self.nps), "se": json_float(self.se),
-                "ci_lower": json_float(self.ci_lower), "ci_upper": json_float(self.ci_upper)}
+    def plain_form(self) -> dict:
+        """The counts, the promoter and detractor shares in %, then the score and its interval."""
+        def pct(count: int) -> float:
+            return 100 * count / self.n if self.n else float("nan")
+        return {"n": self.n, "promoters": self.promoters, "passives": self.passives, "detractors": self.detractors,
+                "promoters_pct": pct(self.promoters), "detractors_pct": pct(self.detractors),
+                "nps": self.nps, "se": self.se, "ci_lower": self.ci_lower, "ci_upper": self.ci_upper}
 
 
 @dataclass(frozen=True)
@@ -124,26 +120,21 @@ class ProportionEstimate:
     ci_lower: float
     ci_upper: float
 
-    def to_dict(self) -> dict:
-        return {"n": self.n, "count": self.count, "proportion": json_float(self.proportion),
-                "ci_lower": json_float(self.ci_lower), "ci_upper": json_float(self.ci_upper)}
-
 
 @dataclass(frozen=True)
 class IndicatorResult:
     """One indicator overall, per group, and the χ² test across groups (None without a grouping)."""
 
     indicator: str
+    level: float
     overall: NpsEstimate | ProportionEstimate
     by_group: dict[str, NpsEstimate | ProportionEstimate]
     test: ChiSquareTest | None
-    level: float
     diagnostics: tuple[Diagnostic, ...] = ()
 
-    def to_dict(self) -> dict:
-        return {"indicator": self.indicator, "level": self.level, "overall": self.overall.to_dict(),
-                "by_group": {g: e.to_dict() for g, e in self.by_group.items()},
-                "test": self.test.to_dict() if self.test else None}
+    def plain_form(self) -> dict:
+        """``results.json`` ``indicators.<indicator>``; diagnostics go to ``results.warnings``."""
+        return plain_fields(self, without=("diagnostics",))
 
 
 def nps_estimate(scores: np.ndarray, level: float = 0.95) -> NpsEstimate:
@@ -200,7 +191,7 @@ def _grouped_result(name: str, values: pd.Series, categories: pd.Series, group: 
     if group is not None:
         test, d = chi_square_independence(categories, pd.Series(group.to_numpy(), index=values.index), name)
         diags.extend(d)
-    return IndicatorResult(name, overall, by_group, test, level, tuple(diags))
+    return IndicatorResult(name, level, overall, by_group, test, tuple(diags))
 
 
 def net_promoter_score(scores: pd.Series, group: pd.Series | None = None, level: float = 0.95) -> IndicatorResult:

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.numbers import json_float, numeric_column
+from analysis.numbers import numeric_column
+from analysis.results import plain_fields
 from analysis.diagnostics import Diagnostic, warn
 
 
@@ -23,10 +24,10 @@ class MardiaResult:
 
     n: int
     p: int
+    df_skew: float
     b1p: float
     b2p: float
     skew: float
-    df_skew: float
     p_skew: float
     small_skew: float
     p_small: float
@@ -36,12 +37,9 @@ class MardiaResult:
     amos_cr: float
     diagnostics: tuple[Diagnostic, ...] = ()
 
-    def to_dict(self) -> dict:
-        out = {"n": self.n, "p": self.p, "df_skew": self.df_skew}
-        for key in ("b1p", "b2p", "skew", "p_skew", "small_skew", "p_small", "kurtosis", "p_kurt",
-                    "amos_kurtosis", "amos_cr"):
-            out[key] = json_float(getattr(self, key))
-        return out
+    def plain_form(self) -> dict:
+        """``results.json`` ``normality``; diagnostics go to ``results.warnings``."""
+        return plain_fields(self, without=("diagnostics",))
 
 
 def _whitened(x: np.ndarray) -> np.ndarray | None:
@@ -97,7 +95,7 @@ def mardia(data: pd.DataFrame) -> MardiaResult:
         diags.append(warn("mardia_singular",
                           f"Mardia's test needs a non-singular covariance matrix and n > p "
                           f"(n = {n}, p = {p}); statistics are NaN"))
-        return MardiaResult(n, p, nan, nan, nan, df_skew, nan, nan, nan, nan, nan, nan, nan, tuple(diags))
+        return MardiaResult(n, p, df_skew, nan, nan, nan, nan, nan, nan, nan, nan, nan, nan, tuple(diags))
     # d_ij = z_i·z_j, and Σ_ij d_ij³ = Σ_abc (Σ_i z_ia z_ib z_ic)²: O(n p³) time, no n × n matrix.
     b1p = float(np.sum(np.einsum("ia,ib,ic->abc", z, z, z, optimize=True) ** 2) / n**2)
     b2p = float(np.sum(np.sum(z**2, axis=1) ** 2) / n)

@@ -9,21 +9,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from scipy import stats
 
-from analysis.numbers import json_float
 from analysis.diagnostics import Diagnostic, warn
+from analysis.results import plain_fields
 from analysis.describe.indicators import _z
 from questionnaire.errors import input_error
 
 _NAN = float("nan")
-
-
-def _json_floats(result) -> dict:
-    """Every field of a dataclass of floats, NaN as None."""
-    return {k: json_float(v) for k, v in asdict(result).items()}
 
 
 def _finite(*values: float) -> bool:
@@ -52,9 +47,6 @@ class WelchTest:
     pvalue: float
     ci_lower: float
     ci_upper: float
-
-    def to_dict(self) -> dict:
-        return _json_floats(self)
 
 
 def welch_t_test(mean_before: float, sd_before: float, n_before: int, mean_after: float, sd_after: float,
@@ -131,9 +123,6 @@ class DifferenceTest:
     ci_lower: float
     ci_upper: float
 
-    def to_dict(self) -> dict:
-        return _json_floats(self)
-
 
 def two_proportion_z_test(count_before: int, n_before: int, count_after: int, n_after: int,
                           level: float = 0.95) -> DifferenceTest:
@@ -206,11 +195,11 @@ class ConstructChange:
     cohens_d: float
     hedges_g: float
 
-    def to_dict(self) -> dict:
+    def plain_form(self) -> dict:
+        """One flat row: the test's fields between the means and the effect sizes."""
         return {"construct": self.construct, "n_before": self.n_before, "n_after": self.n_after,
-                "mean_before": json_float(self.mean_before), "mean_after": json_float(self.mean_after),
-                **self.test.to_dict(), "cohens_d": json_float(self.cohens_d),
-                "hedges_g": json_float(self.hedges_g)}
+                "mean_before": self.mean_before, "mean_after": self.mean_after, **plain_fields(self.test),
+                "cohens_d": self.cohens_d, "hedges_g": self.hedges_g}
 
 
 @dataclass(frozen=True)
@@ -222,9 +211,9 @@ class RateChange:
     n_after: int
     test: DifferenceTest
 
-    def to_dict(self) -> dict:
-        return {"indicator": self.indicator, "n_before": self.n_before, "n_after": self.n_after,
-                **self.test.to_dict()}
+    def plain_form(self) -> dict:
+        """One flat row: the test's fields after the sample sizes."""
+        return {**plain_fields(self, without=("test",)), **plain_fields(self.test)}
 
 
 @dataclass(frozen=True)
@@ -238,11 +227,9 @@ class WaveComparison:
     nps: DifferenceTest | None = None
     diagnostics: tuple[Diagnostic, ...] = ()
 
-    def to_dict(self) -> dict:
-        return {"previous": dict(self.previous), "level": self.level,
-                "constructs": [c.to_dict() for c in self.constructs],
-                "rates": [r.to_dict() for r in self.rates],
-                "nps": self.nps.to_dict() if self.nps else None}
+    def plain_form(self) -> dict:
+        """``results.json`` ``baseline``; diagnostics go to ``results.warnings``."""
+        return plain_fields(self, without=("diagnostics",))
 
 
 def _section(results: Mapping, *path: str) -> Mapping | None:

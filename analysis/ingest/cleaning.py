@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -75,9 +75,6 @@ class CleaningOptions:
             return False
         return self.long_string is not None if rule == "long_string" else bool(getattr(self, rule))
 
-    def to_dict(self) -> dict:
-        return asdict(self)
-
 
 @dataclass(frozen=True)
 class Exclusion:
@@ -87,9 +84,6 @@ class Exclusion:
     row: int
     rule: str
     detail: str
-
-    def to_dict(self) -> dict:
-        return {"respondent": self.respondent, "row": self.row, "rule": self.rule, "detail": self.detail}
 
 
 @dataclass(frozen=True, eq=False)
@@ -118,10 +112,11 @@ class CleaningResult:
     def exclusions(self) -> list[Exclusion]:
         return [Exclusion(str(r), int(n), str(u), str(d)) for r, n, u, d in self.log.itertuples(index=False)]
 
-    def to_dict(self) -> dict:
+    def plain_form(self) -> dict:
+        """``results.json`` ``cleaning``: the counts, options and thresholds (not the data nor the log)."""
         return {"n_raw": self.n_raw, "n_excluded": self.n_excluded, "n_analyzed": self.n_analysed,
-                "options": self.options.to_dict(), "thresholds": dict(self.thresholds), "counts": dict(self.counts),
-                "not_applied": dict(self.not_applied)}
+                "options": self.options, "thresholds": self.thresholds, "counts": self.counts,
+                "not_applied": self.not_applied}
 
 
 @dataclass

@@ -96,9 +96,6 @@ class PersonalColumn:
     kind: str
     detected_by: str
 
-    def to_dict(self) -> dict:
-        return {"header": self.header, "kind": self.kind, "detected_by": self.detected_by}
-
 
 @dataclass(frozen=True)
 class Target:

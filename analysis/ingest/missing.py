@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.results import plain_fields
+
 
 @dataclass(frozen=True)
 class ItemMissing:
@@ -20,10 +22,6 @@ class ItemMissing:
     n_missing: int
     pct_missing: float
     n_available: int
-
-    def to_dict(self) -> dict:
-        return {"item": self.item, "n_missing": self.n_missing, "pct_missing": self.pct_missing,
-                "n_available": self.n_available}
 
 
 @dataclass(frozen=True)
@@ -47,12 +45,12 @@ class MissingReport:
     def pct_dropped_listwise(self) -> float:
         return 100 * self.n_dropped_listwise / self.n_respondents if self.n_respondents else 0.0
 
-    def to_dict(self) -> dict:
+    def plain_form(self) -> dict:
+        """``results.json`` ``missing``: the items keyed by item id."""
         return {"n_respondents": self.n_respondents, "n_listwise": self.n_listwise,
                 "n_dropped_listwise": self.n_dropped_listwise, "pct_dropped_listwise": self.pct_dropped_listwise,
-                "dropped_by_count": {str(k): v for k, v in self.dropped_by_count.items()},
-                "min_pairwise_n": self.min_pairwise_n,
-                "items": {m.item: {k: v for k, v in m.to_dict().items() if k != "item"} for m in self.items}}
+                "dropped_by_count": self.dropped_by_count, "min_pairwise_n": self.min_pairwise_n,
+                "items": {m.item: plain_fields(m, without=("item",)) for m in self.items}}
 
 
 def summarise_missing(items: pd.DataFrame) -> MissingReport:

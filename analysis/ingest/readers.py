@@ -97,13 +97,14 @@ class SurveyData:
     def n_respondents(self) -> int:
         return len(self.responses)
 
-    def to_dict(self) -> dict:
+    def plain_form(self) -> dict:
+        """``results.json`` ``input``: what was read and matched (not the data)."""
         return {
             "file": self.file, "format": self.format, "n_respondents": self.n_respondents,
             "encoding": self.encoding, "delimiter": self.delimiter, "sheet": self.sheet,
-            "column_map": dict(self.column_map), "extra_columns": list(self.extra_columns),
-            "dropped_personal_columns": [c.to_dict() for c in self.dropped_personal_columns],
-            "masked_cells": self.masked_cells, "absent_columns": list(self.absent_columns),
+            "column_map": self.column_map, "extra_columns": self.extra_columns,
+            "dropped_personal_columns": self.dropped_personal_columns,
+            "masked_cells": self.masked_cells, "absent_columns": self.absent_columns,
         }
 
 

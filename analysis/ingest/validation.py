@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.diagnostics import Diagnostic, warn
+from analysis.results import plain_fields
 from questionnaire.errors import InputError, locate
 from questionnaire.instrument import Instrument
 
@@ -167,9 +168,8 @@ class SampleSizeRule:
                 f"{self.required} respondents (Boomsma 1982; Kline 2016), and 5 per free parameter "
                 f"(5 × {self.n_free_parameters} = {5 * self.n_free_parameters}) are recommended (Bentler & Chou 1987)")
 
-    def to_dict(self) -> dict:
-        return {"n_free_parameters": self.n_free_parameters, "n_items": self.n_items,
-                "required": self.required, "recommended": self.recommended, "reason": self.reason()}
+    def plain_form(self) -> dict:
+        return {**plain_fields(self), "reason": self.reason()}
 
 
 def minimum_respondents(n_free_parameters: int, n_items: int) -> SampleSizeRule:

@@ -11,7 +11,9 @@ from scipy import stats
 from analysis.diagnostics import Diagnostic, warn
 from analysis.psychometrics.efa import eigenvalues
 from analysis.psychometrics.factorability import correlation_matrix, usable_items
-from analysis.numbers import json_float, numeric_items
+from analysis.numbers import numeric_items
+from analysis.results import plain_fields
+from analysis.sem.fit_indices import FitIndices
 from analysis.sem.models import CfaResult, fit_cfa
 
 #: Shares of total variance (percent) above which the first factor is flagged.
@@ -38,10 +40,9 @@ class HarmanTest:
     flags: tuple[dict, ...]
     diagnostics: tuple[Diagnostic, ...] = ()
 
-    def to_dict(self) -> dict:
+    def plain_form(self) -> dict:
         """``results.json`` ``common_method``; diagnostics go to ``results.warnings``."""
-        return {"harman_first_factor_pct": json_float(self.harman_first_factor_pct),
-                "n": self.n, "flags": list(self.flags)}
+        return plain_fields(self, without=("diagnostics",))
 
 
 def harman_test(data: pd.DataFrame) -> HarmanTest:
@@ -73,17 +74,16 @@ def harman_test(data: pd.DataFrame) -> HarmanTest:
 class OneFactorComparison:
     """One-factor CFA (all items on one method factor) against the measurement model, by Δχ²."""
 
-    one_factor_fit: dict
+    one_factor_fit: FitIndices
     delta_chisq: float
     delta_df: int
     pvalue: float
     one_factor_worse: bool
     diagnostics: tuple[Diagnostic, ...] = ()
 
-    def to_dict(self) -> dict:
-        return {"one_factor_fit": self.one_factor_fit, "delta_chisq": json_float(self.delta_chisq),
-                "delta_df": self.delta_df, "pvalue": json_float(self.pvalue),
-                "one_factor_worse": self.one_factor_worse}
+    def plain_form(self) -> dict:
+        """``results.json`` ``common_method_cfa``; diagnostics go to ``results.warnings``."""
+        return plain_fields(self, without=("diagnostics",))
 
 
 def one_factor_cfa_comparison(data: pd.DataFrame, measurement: dict[str, list[str]],
@@ -103,5 +103,5 @@ def one_factor_cfa_comparison(data: pd.DataFrame, measurement: dict[str, list[st
     diagnostics = list(one.diagnostics)
     if not one.converged:
         diagnostics.append(warn("one_factor_not_converged", "the one-factor CFA of Harman's test did not converge"))
-    return OneFactorComparison(one.fit.to_dict(), delta, delta_df, pvalue,
+    return OneFactorComparison(one.fit, delta, delta_df, pvalue,
                                bool(delta_df > 0 and pvalue < 0.05), tuple(diagnostics))

@@ -21,7 +21,7 @@ from scipy import optimize
 from analysis.psychometrics import rotation as rot
 from analysis.diagnostics import Diagnostic, warn
 from analysis.psychometrics.factorability import correlation_matrix, usable_items
-from analysis.numbers import json_float, numeric_items
+from analysis.numbers import numeric_items
 from questionnaire.errors import input_error
 
 #: Extraction methods, named as in psych (``"pc"`` = ``psych::principal``, others ``fa(fm=)``).
@@ -259,14 +259,6 @@ class ParallelAnalysis:
     quantile: float
     seed: int
 
-    def to_dict(self) -> dict:
-        return {"n_components": self.n_components, "n_factors": self.n_factors,
-                "observed_pc": [json_float(v) for v in self.observed_pc],
-                "simulated_pc": [json_float(v) for v in self.simulated_pc],
-                "observed_fa": [json_float(v) for v in self.observed_fa],
-                "simulated_fa": [json_float(v) for v in self.simulated_fa],
-                "n_iter": self.n_iter, "quantile": self.quantile, "seed": self.seed}
-
 
 def _count_above(observed: np.ndarray, threshold: np.ndarray) -> int:
     """Leading eigenvalues above their threshold (psych: ``which(!(obs > sim))[1] - 1``)."""
@@ -360,18 +352,18 @@ def variance_table(values: np.ndarray, extracted: np.ndarray, rotated: np.ndarra
     rotation_ss = (rotated ** 2).sum(axis=0) if phi is None else np.diag(phi @ rotated.T @ rotated)
     rows = []
     for j in range(p):
-        row = {"component": j + 1, "initial_total": json_float(values[j]),
-               "initial_pct": json_float(100 * values[j] / p),
-               "initial_cum_pct": json_float(100 * values[: j + 1].sum() / p)}
+        row = {"component": j + 1, "initial_total": float(values[j]),
+               "initial_pct": float(100 * values[j] / p),
+               "initial_cum_pct": float(100 * values[: j + 1].sum() / p)}
         inside = j < k
-        row["extraction_total"] = json_float(extraction_ss[j]) if inside else None
-        row["extraction_pct"] = json_float(100 * extraction_ss[j] / p) if inside else None
-        row["extraction_cum_pct"] = (json_float(100 * extraction_ss[: j + 1].sum() / p)
+        row["extraction_total"] = float(extraction_ss[j]) if inside else None
+        row["extraction_pct"] = float(100 * extraction_ss[j] / p) if inside else None
+        row["extraction_cum_pct"] = (float(100 * extraction_ss[: j + 1].sum() / p)
                                      if inside else None)
-        row["rotation_total"] = json_float(rotation_ss[j]) if inside else None
+        row["rotation_total"] = float(rotation_ss[j]) if inside else None
         orthogonal = inside and phi is None
-        row["rotation_pct"] = json_float(100 * rotation_ss[j] / p) if orthogonal else None
-        row["rotation_cum_pct"] = (json_float(100 * rotation_ss[: j + 1].sum() / p)
+        row["rotation_pct"] = float(100 * rotation_ss[j] / p) if orthogonal else None
+        row["rotation_cum_pct"] = (float(100 * rotation_ss[: j + 1].sum() / p)
                                    if orthogonal else None)
         rows.append(row)
     return rows
@@ -461,26 +453,23 @@ class EFAResult:
         totals = [row["rotation_total"] for row in self.variance_table[: self.n_factors]]
         return [float(v) for v in np.cumsum(totals) / len(self.items)] if totals else []
 
-    def to_dict(self) -> dict:
+    def plain_form(self) -> dict:
         """``results.json`` ``efa``; loadings sorted by factor; diagnostics go to ``warnings``."""
         return {
             "n": self.n,
-            "eigenvalues": [json_float(v) for v in self.eigenvalues],
+            "eigenvalues": self.eigenvalues,
             "kaiser_n_factors": self.kaiser_n_factors,
             "parallel_n_factors": self.parallel_n_factors,
-            "parallel": None if self.parallel is None else self.parallel.to_dict(),
+            "parallel": self.parallel,
             "n_factors": self.n_factors,
             "method": self.method,
             "rotation": self.rotation,
             "variance_explained_cum": self.variance_explained_cum,
             "variance_table": self.variance_table,
-            "loadings": {item: [json_float(v) for v in row]
-                         for item, row in zip(self.loadings.index, self.loadings.to_numpy())},
-            "communalities": {item: json_float(v) for item, v in self.communalities.items()},
-            "factor_correlations": (None if self.factor_correlations is None else
-                                    [[json_float(v) for v in row]
-                                     for row in self.factor_correlations.to_numpy()]),
-            "flags": list(self.flags),
+            "loadings": dict(zip(self.loadings.index, self.loadings.to_numpy())),
+            "communalities": self.communalities.to_dict(),
+            "factor_correlations": None if self.factor_correlations is None else self.factor_correlations.to_numpy(),
+            "flags": self.flags,
         }
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 from scipy import stats
 
 from analysis.diagnostics import Diagnostic, warn
-from analysis.numbers import json_float, numeric_items
+from analysis.numbers import numeric_items
 
 #: Two items whose |r| reaches this are treated as the same item (the matrix is singular).
 DUPLICATE_R = 1 - 1e-10
@@ -92,9 +92,6 @@ class BartlettTest:
     df: int
     pvalue: float
 
-    def to_dict(self) -> dict:
-        return {"chisq": json_float(self.chisq), "df": self.df, "pvalue": json_float(self.pvalue)}
-
 
 def bartlett_sphericity(corr: pd.DataFrame, n: int) -> BartlettTest:
     """Bartlett's (1951) test that the population correlation matrix is the identity.
@@ -122,11 +119,9 @@ class Factorability:
     items: tuple[str, ...]
     diagnostics: tuple[Diagnostic, ...] = ()
 
-    def to_dict(self) -> dict:
+    def plain_form(self) -> dict:
         """``results.json`` ``factorability``; diagnostics go to ``results.warnings``."""
-        return {"kmo": json_float(self.kmo),
-                "msa": {item: json_float(v) for item, v in self.msa.items()},
-                "bartlett": self.bartlett.to_dict(), "n": self.n}
+        return {"kmo": self.kmo, "msa": self.msa.to_dict(), "bartlett": self.bartlett, "n": self.n}
 
 
 def assess_factorability(data: pd.DataFrame) -> Factorability:

@@ -18,7 +18,7 @@ from scipy import stats
 from analysis.diagnostics import Diagnostic, warn
 from analysis.psychometrics.efa import extract_minres
 from analysis.psychometrics.factorability import DUPLICATE_R
-from analysis.numbers import json_float, numeric_items
+from analysis.numbers import numeric_items
 
 #: Thresholds of the usual flags (Nunnally, 1978; Nunnally & Bernstein, 1994).
 ALPHA_MIN = 0.70
@@ -132,17 +132,14 @@ class ConstructReliability:
     flags: tuple[dict, ...]
     diagnostics: tuple[Diagnostic, ...] = ()
 
-    def to_dict(self) -> dict:
+    def plain_form(self) -> dict:
         """``results.json`` ``reliability.<construct>`` (the lead adds cr, ave and loadings)."""
         return {
-            "alpha": json_float(self.alpha), "alpha_std": json_float(self.alpha_std),
-            "alpha_ci": [json_float(self.alpha_ci[0]), json_float(self.alpha_ci[1])],
-            "omega": json_float(self.omega), "n": self.n,
-            "items": {item: {"citc": json_float(self.citc.get(item)),
-                             "alpha_if_deleted": json_float(self.alpha_if_deleted.get(item))}
+            "alpha": self.alpha, "alpha_std": self.alpha_std, "alpha_ci": self.alpha_ci, "omega": self.omega,
+            "n": self.n,
+            "items": {item: {"citc": self.citc.get(item), "alpha_if_deleted": self.alpha_if_deleted.get(item)}
                       for item in self.items},
-            "flags": [{k: json_float(v) if k == "value" else v for k, v in flag.items()}
-                      for flag in self.flags],
+            "flags": self.flags,
         }
 
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.numbers import json_float, numeric_column
+from analysis.numbers import numeric_column
+from analysis.results import plain_fields
 from analysis.diagnostics import Diagnostic, warn
 from questionnaire.errors import input_error
 
@@ -157,10 +158,6 @@ class ValidityFlag:
     value: float
     threshold: float
 
-    def to_dict(self) -> dict:
-        return {"code": self.code, "lhs": self.lhs, "rhs": self.rhs, "value": json_float(self.value),
-                "threshold": self.threshold}
-
 
 def fornell_larcker(ave: Mapping[str, float], latent_cor: pd.DataFrame | Mapping[str, Mapping[str, float]]
                     ) -> tuple[dict[str, dict[str, float]], list[ValidityFlag]]:
@@ -199,14 +196,9 @@ class ValidityResult:
     flags: tuple[ValidityFlag, ...]
     diagnostics: tuple[Diagnostic, ...] = ()
 
-    def to_dict(self) -> dict:
-        def nested(m):
-            return {a: {b: json_float(v) for b, v in row.items()} for a, row in m.items()}
-        return {"htmt": nested(self.htmt), "htmt2": nested(self.htmt2),
-                "fornell_larcker": nested(self.fornell_larcker),
-                "cr": {c: json_float(v) for c, v in self.cr.items()},
-                "ave": {c: json_float(v) for c, v in self.ave.items()},
-                "flags": [f.to_dict() for f in self.flags]}
+    def plain_form(self) -> dict:
+        """``results.json`` ``validity`` less ``latent_cor``; diagnostics go to ``results.warnings``."""
+        return plain_fields(self, without=("diagnostics",))
 
 
 def _htmt_flags(matrix: dict[str, dict[str, float]], name: str) -> list[ValidityFlag]:

@@ -59,7 +59,8 @@ class BootstrapDraws:
         keep = self.status == OK if drop_inadmissible else self.status != FAILED
         return self.theta[keep]
 
-    def to_dict(self) -> dict:
+    def plain_form(self) -> dict:
+        """``results.json`` ``sem.bootstrap``: the counts of resamples, not the draws."""
         return {"B": self.requested, "succeeded": self.succeeded, "failed": self.failed,
                 "inadmissible": self.inadmissible, "seed": self.seed}
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from analysis.diagnostics import Diagnostic, warn
-from analysis.numbers import json_float
 from analysis.sem.estimation import CompiledModel, ModelFit
 
 LATENT_COR_LIMIT = 0.95
@@ -91,10 +90,6 @@ class ModificationIndex:
     mi: float
     epc: float
     sepc_all: float
-
-    def to_dict(self) -> dict:
-        return {"lhs": self.lhs, "op": self.op, "rhs": self.rhs, "mi": json_float(self.mi),
-                "epc": json_float(self.epc), "sepc_all": json_float(self.sepc_all)}
 
 
 def candidate_parameters(fit: ModelFit) -> list[tuple[str, str, str]]:

@@ -14,7 +14,7 @@ import numpy as np
 from scipy import stats
 
 from analysis.sem.bootstrap import bias_corrected_ci, percentile_ci
-from analysis.numbers import json_float
+from analysis.results import plain_fields
 from analysis.sem.estimation import CompiledModel, ModelFit, complex_step_jacobian, estimate_theta
 from analysis.sem.specification import ModelSpec
 from questionnaire.errors import input_error
@@ -36,10 +36,6 @@ class EffectSize:
     r2_excluded: float
     f2: float
     method: str
-
-    def to_dict(self) -> dict:
-        return {"lhs": self.lhs, "rhs": self.rhs, "r2_included": json_float(self.r2_included),
-                "r2_excluded": json_float(self.r2_excluded), "f2": json_float(self.f2), "method": self.method}
 
 
 F2_METHODS = {
@@ -164,14 +160,9 @@ class Effect:
     ci_upper_bc: float
     method: str
 
-    def to_dict(self) -> dict:
-        return {"from": self.source, "to": self.target, "direct": json_float(self.direct),
-                "indirect": json_float(self.indirect), "total": json_float(self.total),
-                "direct_std": json_float(self.direct_std), "indirect_std": json_float(self.indirect_std),
-                "total_std": json_float(self.total_std), "direct_pvalue": json_float(self.direct_pvalue),
-                "total_se": json_float(self.total_se), "ci_lower": json_float(self.ci_lower),
-                "ci_upper": json_float(self.ci_upper), "ci_lower_bc": json_float(self.ci_lower_bc),
-                "ci_upper_bc": json_float(self.ci_upper_bc), "method": self.method}
+    def plain_form(self) -> dict:
+        """The fields, ``source`` and ``target`` named ``from`` and ``to`` (a keyword in Python)."""
+        return {"from": self.source, "to": self.target, **plain_fields(self, without=("source", "target"))}
 
 
 def total_effect_values(fit: ModelFit, theta: np.ndarray, pairs: list[tuple[int, int]]) -> np.ndarray:

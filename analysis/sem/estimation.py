@@ -29,7 +29,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from analysis.diagnostics import Diagnostic, warn
-from analysis.numbers import json_float
+from analysis.results import plain_fields
 from analysis.sem.specification import ModelSpec
 from questionnaire.errors import input_error
 
@@ -52,10 +52,9 @@ class ParameterEstimate:
     std_all: float
     std_se: float
 
-    def to_dict(self) -> dict:
-        return {"lhs": self.lhs, "op": self.op, "rhs": self.rhs, "label": self.label,
-                "est": json_float(self.est), "se": json_float(self.se), "z": json_float(self.z),
-                "pvalue": json_float(self.pvalue), "std_all": json_float(self.std_all), "std_se": json_float(self.std_se)}
+    def plain_form(self) -> dict:
+        """The fields less ``free`` (lavaan's ``parameterEstimates()`` columns)."""
+        return plain_fields(self, without=("free",))
 
 
 class CompiledModel:
@@ -606,10 +605,10 @@ class ModelFit:
                 return p
         raise KeyError(f"{lhs} {op} {rhs}")
 
-    def to_dict(self) -> dict:
-        return {"converged": self.converged, "n": self.n, "npar": self.npar, "df": self.df,
-                "chisq": json_float(self.chisq), "parameters": [p.to_dict() for p in self.parameters],
-                "diagnostics": [d.to_dict() for d in self.diagnostics]}
+    def plain_form(self) -> dict:
+        """The sizes, χ² and the estimates (not the matrices)."""
+        return {"converged": self.converged, "n": self.n, "npar": self.npar, "df": self.df, "chisq": self.chisq,
+                "parameters": self.parameters, "diagnostics": self.diagnostics}
 
 
 def parameter_table(model: CompiledModel, theta: np.ndarray, vcov: np.ndarray) -> tuple[ParameterEstimate, ...]:

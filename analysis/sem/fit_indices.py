@@ -11,12 +11,11 @@ Schwarz (1978) BIC; Hu & Bentler (1999) cut-offs.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import optimize, stats
 
-from analysis.numbers import json_float
 from analysis.sem.estimation import ModelFit
 
 
@@ -52,9 +51,6 @@ class FitIndices:
     aic: float
     bic: float
     aic_amos: float
-
-    def to_dict(self) -> dict:
-        return {k: (v if isinstance(v, int) else json_float(v)) for k, v in asdict(self).items()}
 
 
 def chisq_pvalue(chisq: float, df: int) -> float:
@@ -269,8 +265,9 @@ class FitVerdict:
     verdict: str  # "good" | "acceptable" | "poor" | "n/a"
     source: str
 
-    def to_dict(self) -> dict:
-        return {"index": self.index, "value": json_float(self.value),
+    def plain_form(self) -> dict:
+        """The cut-offs grouped under ``threshold``."""
+        return {"index": self.index, "value": self.value,
                 "threshold": {"op": self.op, "acceptable": self.acceptable, "good": self.good},
                 "verdict": self.verdict, "source": self.source}
 

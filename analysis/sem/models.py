@@ -17,7 +17,7 @@ from scipy import stats
 from analysis.sem.bootstrap import (BootstrapDraws, bias_corrected_ci, bootstrap_draws, jackknife_acceleration,
                                 jackknife_theta, percentile_ci)
 from analysis.diagnostics import Diagnostic, warn
-from analysis.numbers import json_float
+from analysis.results import plain_fields, to_plain
 from analysis.sem.diagnostics import ModificationIndex, fit_diagnostics, modification_indices
 from analysis.sem.effects import (Effect, EffectSize, chain_values, cohen_f2, effect_decomposition,
                                   mediation_type, r_squared, specific_indirect_effects, structural_paths)
@@ -34,9 +34,9 @@ def fit_model(data: pd.DataFrame, syntax: str) -> ModelFit:
     return estimate(specify_model(syntax), data)
 
 
-def _latent_cor_dict(fit: ModelFit) -> dict[str, dict[str, float | None]]:
+def _latent_cor_dict(fit: ModelFit) -> dict[str, dict[str, float]]:
     cor = fit.latent_cor()
-    return {a: {b: json_float(cor.loc[a, b]) for b in cor.columns} for a in cor.index}
+    return {a: {b: float(cor.loc[a, b]) for b in cor.columns} for a in cor.index}
 
 
 @dataclass(frozen=True)
@@ -50,29 +50,20 @@ class CfaResult:
     fit_verdicts: tuple[FitVerdict, ...]
     loadings: tuple[ParameterEstimate, ...]
     residual_variances: tuple[ParameterEstimate, ...]
-    latent_cor: dict[str, dict[str, float | None]]
+    latent_cor: dict[str, dict[str, float]]
     std_loadings: dict[str, dict[str, float]]
     parameters: tuple[ParameterEstimate, ...]
     modification_indices: tuple[ModificationIndex, ...]
     diagnostics: tuple[Diagnostic, ...]
     result: ModelFit
 
-    def to_dict(self) -> dict:
-        return _model_dict(self, {
-            "loadings": [p.to_dict() for p in self.loadings],
-            "residual_variances": [p.to_dict() for p in self.residual_variances],
-            "latent_cor": self.latent_cor,
-            "std_loadings": {c: {i: json_float(v) for i, v in d.items()} for c, d in self.std_loadings.items()},
-        })
+    def plain_form(self) -> dict:
+        return _model_form(self)
 
 
-def _model_dict(result: CfaResult | SemResult, specific: dict) -> dict:
-    """``to_dict`` of a fitted model: what every model reports around what is ``specific`` to it."""
-    return {"converged": result.converged, "n": result.n, "model": result.model, "fit": result.fit.to_dict(),
-            "fit_verdicts": [v.to_dict() for v in result.fit_verdicts], **specific,
-            "parameters": [p.to_dict() for p in result.parameters],
-            "modification_indices": [m.to_dict() for m in result.modification_indices],
-            "warnings": [d.to_dict() for d in result.diagnostics]}
+def _model_form(result: CfaResult | SemResult) -> dict:
+    """``results.json`` form of a fitted model: its fields, ``diagnostics`` as ``warnings``, not the ``result``."""
+    return {**plain_fields(result, without=("diagnostics", "result")), "warnings": result.diagnostics}
 
 
 def fit_cfa(data: pd.DataFrame, measurement: dict[str, list[str]]) -> CfaResult:
@@ -110,11 +101,9 @@ class PathResult:
     expected_sign: int
     supported: bool | None
 
-    def to_dict(self) -> dict:
-        return {"lhs": self.lhs, "rhs": self.rhs, "est": json_float(self.est), "se": json_float(self.se),
-                "z": json_float(self.z), "pvalue": json_float(self.pvalue), "std_all": json_float(self.std_all),
-                "std_se": json_float(self.std_se), "hypothesis": self.hypothesis,
-                "expected_sign": "+" if self.expected_sign > 0 else "-", "supported": self.supported}
+    def plain_form(self) -> dict:
+        """The fields, ``expected_sign`` written ``+`` or ``-``."""
+        return {**plain_fields(self), "expected_sign": "+" if self.expected_sign > 0 else "-"}
 
 
 @dataclass(frozen=True)
@@ -141,16 +130,10 @@ class IndirectResult:
     hypothesis: str | None
     supported: bool | None
 
-    def to_dict(self) -> dict:
-        return {"from": self.source, "via": " -> ".join(self.via), "to": self.target, "est": json_float(self.est),
-                "se": json_float(self.se), "std_all": json_float(self.std_all), "ci_lower": json_float(self.ci_lower),
-                "ci_upper": json_float(self.ci_upper), "ci_lower_bc": json_float(self.ci_lower_bc),
-                "ci_upper_bc": json_float(self.ci_upper_bc),
-                "ci_lower_bca": None if self.ci_lower_bca is None else json_float(self.ci_lower_bca),
-                "ci_upper_bca": None if self.ci_upper_bca is None else json_float(self.ci_upper_bca),
-                "method": self.method, "direct": json_float(self.direct), "direct_pvalue": json_float(self.direct_pvalue),
-                "mediation_type": self.mediation_type, "mediation": self.mediation,
-                "hypothesis": self.hypothesis, "supported": self.supported}
+    def plain_form(self) -> dict:
+        """The fields, ``source`` and ``target`` named ``from`` and ``to``, the chain ``via`` as ``A -> B``."""
+        return {"from": self.source, "via": " -> ".join(self.via), "to": self.target,
+                **plain_fields(self, without=("source", "via", "target"))}
 
 
 @dataclass(frozen=True)
@@ -173,15 +156,8 @@ class SemResult:
     diagnostics: tuple[Diagnostic, ...]
     result: ModelFit
 
-    def to_dict(self) -> dict:
-        return _model_dict(self, {
-            "paths": [p.to_dict() for p in self.paths],
-            "r2": {k: json_float(v) for k, v in self.r2.items()},
-            "f2": [e.to_dict() for e in self.f2],
-            "effects": [e.to_dict() for e in self.effects],
-            "indirect": [i.to_dict() for i in self.indirect],
-            "bootstrap": self.bootstrap,
-        })
+    def plain_form(self) -> dict:
+        return _model_form(self)
 
 
 def parse_hypothesis(text: str) -> tuple[str, ...]:
@@ -258,7 +234,7 @@ def fit_sem(data: pd.DataFrame, measurement: dict[str, list[str]], structural: s
                                                      "bootstrap was run; intervals are delta-method (Sobel)"))
     elif bootstrap > 0 and chains:
         draws = bootstrap_draws(fit, data, B=bootstrap, seed=seed, workers=workers, progress=progress)
-        boot_summary = draws.to_dict()
+        boot_summary = to_plain(draws)
         if draws.failed:
             diagnostics.append(warn("bootstrap_failed", f"{draws.failed} of {bootstrap} bootstrap resamples did not "
                                                         "converge and were left out of the intervals"))

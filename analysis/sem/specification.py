@@ -43,10 +43,6 @@ class ParameterSpec:
     label: str
     user: bool
 
-    def to_dict(self) -> dict:
-        return {"lhs": self.lhs, "op": self.op, "rhs": self.rhs, "free": self.free,
-                "value": None if self.free else self.value, "label": self.label, "user": self.user}
-
 
 @dataclass(frozen=True)
 class DefinedParameter:

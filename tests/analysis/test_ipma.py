@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from analysis.ipma import construct_performance, importance_performance
+from analysis.results import to_plain
 
 
 def test_performance_rescales_the_mean_to_0_100():
@@ -22,7 +23,7 @@ def test_high_importance_low_performance_comes_first():
     # mean importance .1825 and mean performance 65 split the map
     assert quadrants == {"PR": "concentrate_here", "PQ": "keep_up_the_good_work", "SQ": "low_priority",
                          "BI": "possible_overkill"}
-    assert entries[0].to_dict() == {"construct": "PR", "importance": 0.28, "importance_std": 0.14,
+    assert to_plain(entries[0]) == {"construct": "PR", "importance": 0.28, "importance_std": 0.14,
                                     "performance": 50.0, "quadrant": "concentrate_here", "priority": 1}
 
 

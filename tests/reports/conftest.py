@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from analysis.pipeline import RunOptions, run_study
+from analysis.results import to_plain
 from questionnaire.instrument import bundled_instrument_path
 from questionnaire.loader import load_instrument
 
@@ -201,20 +202,19 @@ def results_builder():
 def results(instrument):
     """The demo study's results.json content, through JSON as `loyalty report` reads it."""
     study = run_study(instrument, RunOptions(bootstrap=200, seed=1))
-    return json.loads(json.dumps(study.to_dict(), allow_nan=False))
+    return json.loads(json.dumps(to_plain(study), allow_nan=False))
 
 
 @pytest.fixture(scope="session")
 def two_waves(instrument, results, tmp_path_factory):
     """A second simulated wave run through the pipeline, with ``baseline`` = the demo run compared to it."""
     from analysis.describe.waves import compare_waves
-    from analysis.results import to_plain
     from analysis.simulate import simulate_study
     from reports.commands import write_simulated_study
 
     folder = tmp_path_factory.mktemp("wave2")
     write_simulated_study(simulate_study(instrument, n=300, seed=99), folder)
-    current = run_study(instrument, RunOptions(data=folder / "responses.csv", bootstrap=0, seed=1)).to_dict()
+    current = to_plain(run_study(instrument, RunOptions(data=folder / "responses.csv", bootstrap=0, seed=1)))
     current["baseline"] = to_plain(compare_waves(results, current))
     return json.loads(json.dumps(current, allow_nan=False))
 

@@ -52,7 +52,7 @@ def _read(data: bytes, suffix: str) -> None:
         except InputError:
             return
     assert isinstance(survey, SurveyData)
-    json.dumps(to_plain(survey.to_dict()), allow_nan=False)
+    json.dumps(to_plain(survey), allow_nan=False)
 
 
 _EDITS = st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.sampled_from(["set", "delete", "insert", "cut"]),

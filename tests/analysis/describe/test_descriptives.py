@@ -13,6 +13,7 @@ import pytest
 from analysis.describe.descriptives import (describe_item, describe_items, frequency_table, kurtosis_g2,
                                    multiple_response_table, se_kurtosis, se_skewness, skewness_g1)
 from analysis.diagnostics import StatisticalWarning
+from analysis.results import to_plain
 from questionnaire.errors import InputError
 
 FIX = Path(__file__).parents[2] / "fixtures"
@@ -26,7 +27,7 @@ def bfi():
 
 def test_item_table_matches_psych_and_spss(bfi):
     data, ref = bfi
-    result = describe_items(data, (1, 6), ref["measurement"]).to_dict()
+    result = to_plain(describe_items(data, (1, 6), ref["measurement"]))
     assert list(result["items"]) == list(ref["items"])
     for item, expected in ref["items"].items():
         got = result["items"][item]
@@ -39,7 +40,7 @@ def test_item_table_matches_psych_and_spss(bfi):
 
 def test_construct_mean_scores_match_rowmeans(bfi):
     data, ref = bfi
-    result = describe_items(data, (1, 6), ref["measurement"]).to_dict()
+    result = to_plain(describe_items(data, (1, 6), ref["measurement"]))
     for construct, expected in ref["constructs"].items():
         assert result["constructs"][construct] == pytest.approx(expected, abs=TOL)
 
@@ -47,7 +48,7 @@ def test_construct_mean_scores_match_rowmeans(bfi):
 def test_profile_counts_match_r_table(bfi):
     data, ref = bfi
     for question, codes in (("gender", [1, 2]), ("education", [1, 2, 3, 4, 5])):
-        table = frequency_table(data[question], [(c, f"level {c}") for c in codes]).to_dict()
+        table = to_plain(frequency_table(data[question], [(c, f"level {c}") for c in codes]))
         expected = ref["profile"][question]
         assert [c["count"] for c in table["categories"]] == [expected["counts"][str(c)] for c in codes]
         assert table["n_missing"] == expected["n_missing"]
@@ -68,7 +69,7 @@ def test_constant_item_gives_nan_and_diagnostic():
         row, diags = describe_item(pd.Series([3, 3, 3, np.nan, 3], name="Q1"), (1, 5))
     assert [d.code for d in diags] == ["desc_constant_item"]
     assert row.sd == 0 and math.isnan(row.skew) and math.isnan(row.kurtosis)
-    assert row.to_dict()["skew"] is None
+    assert to_plain(row)["skew"] is None
     assert row.shares == {1: 0.0, 2: 0.0, 3: 1.0, 4: 0.0, 5: 0.0}
 
 
@@ -88,7 +89,7 @@ def test_single_item_construct_and_per_item_scale():
         res = describe_items(data, {"A1": (1, 5), "B1": (1, 10), "B2": (1, 10)}, {"A": ["A1"], "B": ["B1", "B2"]})
     assert res.constructs[0].mean == pytest.approx(2.5)
     assert res.constructs[1].mean == pytest.approx(8.375)
-    assert len(res.to_dict()["items"]["B1"]["shares"]) == 10
+    assert len(to_plain(res)["items"]["B1"]["shares"]) == 10
 
 
 def test_bad_input_raises():
@@ -105,7 +106,7 @@ def test_bad_input_raises():
 
 def test_frequency_table_percentages_and_unknown_code():
     s = pd.Series(["m", "f", "f", None], name="sex")
-    t = frequency_table(s, [("f", "female"), ("m", "male"), ("d", "diverse")]).to_dict()
+    t = to_plain(frequency_table(s, [("f", "female"), ("m", "male"), ("d", "diverse")]))
     assert [c["count"] for c in t["categories"]] == [2, 1, 0]
     assert t["categories"][0]["percent"] == pytest.approx(50) and t["categories"][0]["valid_percent"] == pytest.approx(200 / 3)
     assert t["n_missing"] == 1 and t["missing_percent"] == pytest.approx(25)
@@ -115,7 +116,7 @@ def test_frequency_table_percentages_and_unknown_code():
 
 def test_multiple_response_table():
     cols = pd.DataFrame({"ch_1": [1, 0, 1, np.nan], "ch_2": [1, 1, 0, np.nan], "ch_3": [0, 0, 0, np.nan]})
-    t = multiple_response_table(cols, [(1, "app"), (2, "web"), (3, "mini program")], "channel").to_dict()
+    t = to_plain(multiple_response_table(cols, [(1, "app"), (2, "web"), (3, "mini program")], "channel"))
     assert t["kind"] == "multiple" and t["n_valid"] == 3 and t["n_missing"] == 1
     assert [c["count"] for c in t["categories"]] == [2, 2, 0]
     assert t["categories"][0]["valid_percent"] == pytest.approx(200 / 3)

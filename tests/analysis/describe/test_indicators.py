@@ -14,6 +14,7 @@ import pytest
 from analysis.diagnostics import StatisticalWarning
 from analysis.describe.indicators import (chi_square_independence, net_promoter_score, paid_membership_share,
                                  repeat_purchase_rate, wilson_interval)
+from analysis.results import to_plain
 from questionnaire.errors import InputError
 
 FIX = Path(__file__).parents[2] / "fixtures"
@@ -27,7 +28,7 @@ def sample():
 
 
 def _compare(result, ref):
-    got = result.to_dict()
+    got = to_plain(result)
     for key, value in ref["overall"].items():
         assert got["overall"][key] == pytest.approx(value, abs=TOL), key
     assert set(got["by_group"]) == set(ref["by_group"])
@@ -42,7 +43,7 @@ def test_nps_matches_r(sample):
     data, ref = sample
     res = net_promoter_score(data["nps"], data["platform"])
     _compare(res, ref["nps"])
-    d = res.to_dict()["overall"]
+    d = to_plain(res)["overall"]
     assert d["promoters"] + d["passives"] + d["detractors"] == d["n"]
     assert d["nps"] == pytest.approx(d["promoters_pct"] - d["detractors_pct"])
 
@@ -64,7 +65,7 @@ def test_two_by_two_has_no_yates_correction(sample):
     test, diags = chi_square_independence(buyer, data["platform"].where(two))
     assert diags == []
     for key, value in ref["repeat_purchase_2x2"].items():
-        assert test.to_dict()[key] == pytest.approx(value, abs=TOL), key
+        assert to_plain(test)[key] == pytest.approx(value, abs=TOL), key
 
 
 def test_small_expected_counts_are_flagged():
@@ -81,13 +82,13 @@ def test_without_group_and_degenerate_table():
     assert res.test is None and res.by_group == {} and res.overall.count == 2 and res.overall.n == 4
     with pytest.warns(StatisticalWarning, match="chisq_degenerate"):
         res = paid_membership_share(pd.Series(["none", "vip", "vip"]), pd.Series(["a", "a", "a"]))
-    assert res.test is None and res.to_dict()["test"] is None
+    assert res.test is None and to_plain(res)["test"] is None
 
 
 def test_empty_indicator_and_missing_none_label():
     with pytest.warns(StatisticalWarning, match="indicator_no_data"):
         res = net_promoter_score(pd.Series([np.nan, np.nan], name="nps"))
-    assert res.to_dict()["overall"]["nps"] is None
+    assert to_plain(res)["overall"]["nps"] is None
     with pytest.warns(StatisticalWarning, match="membership_no_none"):
         paid_membership_share(pd.Series(["无", "vip"]))
 

@@ -15,6 +15,7 @@ import pytest
 
 from analysis.diagnostics import StatisticalWarning
 from analysis.describe.normality import mardia
+from analysis.results import to_plain
 from questionnaire.errors import InputError
 
 FIX = Path(__file__).parents[2] / "fixtures"
@@ -41,7 +42,7 @@ def test_amos_example_matches_psych_and_amos():
     assert res.amos_kurtosis == pytest.approx(ref["amos_manual"]["multivariate_kurtosis"], abs=5e-4)
     assert res.amos_cr == pytest.approx(ref["amos_manual"]["critical_ratio"], abs=5e-4)
     assert res.df_skew == 56
-    assert set(res.to_dict()) >= set(KEYS) | {"amos_kurtosis", "amos_cr", "n", "p"}
+    assert set(to_plain(res)) >= set(KEYS) | {"amos_kurtosis", "amos_cr", "n", "p"}
 
 
 def test_singular_covariance_gives_nan_and_diagnostic():
@@ -49,7 +50,7 @@ def test_singular_covariance_gives_nan_and_diagnostic():
     data = pd.DataFrame({"a": x[:, 0], "b": x[:, 1], "c": x[:, 0] + x[:, 1]})
     with pytest.warns(StatisticalWarning, match="mardia_singular"):
         res = mardia(data)
-    assert math.isnan(res.b2p) and res.to_dict()["kurtosis"] is None
+    assert math.isnan(res.b2p) and to_plain(res)["kurtosis"] is None
     with pytest.warns(StatisticalWarning, match="mardia_singular"):
         assert math.isnan(mardia(data.iloc[:2, :2]).b1p)
 

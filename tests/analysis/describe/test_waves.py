@@ -37,7 +37,7 @@ def _summary(wave):
 @pytest.mark.parametrize("case", REF["welch"], ids=lambda c: c["construct"])
 def test_welch_matches_r_t_test(case):
     args = (*_summary(case["before"]), *_summary(case["after"]))
-    got = welch_t_test(*args).to_dict()
+    got = to_plain(welch_t_test(*args))
     for key in ("diff", "t", "df", "pvalue", "ci_lower", "ci_upper"):
         assert got[key] == pytest.approx(case[key], abs=TOL), key
     d = cohens_d(*args)
@@ -63,7 +63,7 @@ def test_hedges_correction_is_close_to_the_approximation():
 @pytest.mark.parametrize("case", REF["rates"], ids=lambda c: c["indicator"])
 def test_two_proportions_match_prop_test(case):
     b, a = case["before"], case["after"]
-    got = two_proportion_z_test(b["count"], b["n"], a["count"], a["n"]).to_dict()
+    got = to_plain(two_proportion_z_test(b["count"], b["n"], a["count"], a["n"]))
     for key in ("diff", "z", "pvalue", "ci_lower", "ci_upper"):
         assert got[key] == pytest.approx(case[key], abs=TOL), key
     assert got["z"] ** 2 == pytest.approx(case["chisq"], abs=TOL)
@@ -72,7 +72,7 @@ def test_two_proportions_match_prop_test(case):
 def test_nps_difference_matches_r():
     ref = REF["nps"]
     b, a = ref["before_wave"], ref["after_wave"]
-    got = nps_difference(b["promoters"], b["detractors"], b["n"], a["promoters"], a["detractors"], a["n"]).to_dict()
+    got = to_plain(nps_difference(b["promoters"], b["detractors"], b["n"], a["promoters"], a["detractors"], a["n"]))
     for key in ("before", "after", "diff", "se", "z", "pvalue", "ci_lower", "ci_upper"):
         assert got[key] == pytest.approx(ref[key], abs=TOL), key
 
@@ -132,7 +132,7 @@ def test_compare_waves_matches_the_fixture():
     previous, current = _fixture_waves()
     res = compare_waves(previous, current)
     assert res.diagnostics == ()
-    out = res.to_dict()
+    out = to_plain(res)
     assert out["previous"] == {"data_file": "wave.csv", "n_analyzed": 300, "instrument_id": "ecommerce-loyalty"}
     assert [c["construct"] for c in out["constructs"]] == [c["construct"] for c in REF["welch"]]
     for got, ref in zip(out["constructs"], REF["welch"]):
@@ -165,7 +165,7 @@ def test_unmatched_constructs_and_missing_indicators_are_diagnostics():
     assert _codes(res).count("baseline_indicator_missing") == 3  # repeat_purchase, paid_membership, nps
     messages = " ".join(d.message for d in res.diagnostics)
     assert "OLD is only in the previous wave" in messages and "NEW is only in the current wave" in messages
-    assert res.to_dict()["nps"] is None
+    assert to_plain(res)["nps"] is None
 
 
 def test_sections_absent_give_diagnostics_not_errors():
@@ -208,7 +208,7 @@ def test_degenerate_inputs_are_skipped_with_diagnostics():
     assert _codes(res) == ["baseline_degenerate"] * 6
     messages = [d.message for d in res.diagnostics]
     assert "share is 0 in both waves" in messages[3] and "n = 0 in a wave" in messages[4]
-    out = res.to_dict()
+    out = to_plain(res)
     assert out["constructs"] == [] and out["rates"] == [] and out["nps"] is None
 
 
@@ -247,7 +247,7 @@ def test_full_compare_of_two_simulated_waves(simulated_waves):
     instrument, ((data1, previous), (data2, current)) = simulated_waves
     res = compare_waves(previous, current)
     assert res.diagnostics == ()
-    out = res.to_dict()
+    out = to_plain(res)
     json.dumps(out, allow_nan=False)
     assert out["previous"]["data_file"] == "wave11.csv"
     assert [c["construct"] for c in out["constructs"]] == list(instrument.measurement)

@@ -14,6 +14,7 @@ from analysis.ingest.cleaning import (LOG_COLUMNS, CleaningOptions, Exclusion, c
                                write_exclusions_csv)
 from analysis.ingest.readers import read_survey
 from analysis.simulate import simulate_study
+from analysis.results import to_plain
 from questionnaire.errors import InputError
 from questionnaire.instrument import bundled_instrument_path
 from questionnaire.loader import load_instrument
@@ -161,7 +162,7 @@ def test_exclusions_csv_neutralises_formulas(tmp_path):
 
 def test_result_to_dict_is_json_safe(tmp_path):
     result = clean_responses(_survey(tmp_path, [["bad", 60, 2, 2, 2, 2, 2, 2, 2, 1]]), INSTRUMENT)
-    document = json.loads(json.dumps(result.to_dict()))
+    document = json.loads(json.dumps(to_plain(result)))
     assert document["n_raw"] == 9 and document["n_excluded"] == 1 and document["n_analyzed"] == 8
     assert document["counts"]["speeder"] == 1
     assert result.exclusions[0] == Exclusion("bad", 10, "speeder",

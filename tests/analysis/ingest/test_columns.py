@@ -11,6 +11,7 @@ import pytest
 from analysis.ingest.columns import (codes_from_cells, label_lookup, normalise_text, personal_kind_of_header,
                               seconds_from_cells)
 from analysis.ingest.readers import read_survey
+from analysis.results import to_plain
 from questionnaire.loader import load_instrument
 
 DATA = Path(__file__).parents[2] / "data"
@@ -110,7 +111,7 @@ def test_personal_data_columns_are_dropped_by_header_and_by_content(tmp_path):
     assert survey.extra_columns == ()
     assert survey.responses["suggestion"].tolist() == ["请联系 [removed]", "物流快"]
     assert survey.masked_cells == 1
-    assert set(survey.to_dict()["column_map"]) == {"resp_id", "suggestion", *ITEMS}
+    assert set(to_plain(survey)["column_map"]) == {"resp_id", "suggestion", *ITEMS}
 
 
 def test_id_column_holding_phone_numbers_is_dropped_and_rows_become_ids(tmp_path):

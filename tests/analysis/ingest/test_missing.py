@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.ingest.missing import summarise_missing
+from analysis.results import to_plain
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
 
@@ -31,7 +32,7 @@ def test_missing_pattern_small_table_and_to_dict():
         [("a", 1, 25.0, 3), ("b", 2, 50.0, 2), ("c", 0, 0.0, 4)]
     assert (report.n_listwise, report.n_dropped_listwise, report.dropped_by_count) == (1, 3, {1: 3})
     assert report.min_pairwise_n == 1 and report.pct_dropped_listwise == 75.0
-    document = json.loads(json.dumps(report.to_dict()))
+    document = json.loads(json.dumps(to_plain(report)))
     assert document["items"]["b"] == {"n_missing": 2, "pct_missing": 50.0, "n_available": 2}
     assert document["dropped_by_count"] == {"1": 3}
 

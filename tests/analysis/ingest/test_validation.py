@@ -13,6 +13,7 @@ from analysis.diagnostics import StatisticalWarning
 from analysis.ingest.readers import read_survey
 from analysis.ingest.validation import (PROBLEM_COLUMNS, ValidationError, free_parameters, minimum_respondents,
                                  require_sample_size, sample_size_rule, write_validation_csv)
+from analysis.results import to_plain
 from questionnaire.errors import InputError
 from questionnaire.instrument import bundled_instrument_path
 from questionnaire.loader import load_instrument
@@ -188,7 +189,7 @@ def test_minimum_respondents_rule():
     rule = minimum_respondents(n_free_parameters=73, n_items=26)
     assert (rule.required, rule.recommended) == (100, 365)
     assert minimum_respondents(10, 150).required == 151
-    assert rule.to_dict()["reason"] == rule.reason()
+    assert to_plain(rule)["reason"] == rule.reason()
 
 
 def test_free_parameters_of_the_bundled_cfa():

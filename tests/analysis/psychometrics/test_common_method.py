@@ -13,6 +13,7 @@ import pytest
 from analysis.psychometrics.common_method import harman_first_factor_pct, harman_test
 from analysis.diagnostics import StatisticalWarning
 from analysis.psychometrics.factorability import correlation_matrix
+from analysis.results import to_plain
 from questionnaire.errors import InputError
 
 FIX = Path(__file__).parents[2] / "fixtures"
@@ -30,7 +31,7 @@ def test_harman_matches_r(bfi):
     assert harman_first_factor_pct(correlation_matrix(data).to_numpy()) == pytest.approx(
         expected, abs=TOL)
     result = harman_test(data)
-    assert result.to_dict() == {"harman_first_factor_pct": pytest.approx(expected, abs=TOL),
+    assert to_plain(result) == {"harman_first_factor_pct": pytest.approx(expected, abs=TOL),
                                 "n": 2436, "flags": []}
     assert result.diagnostics == ()
 
@@ -69,7 +70,7 @@ def test_single_item_gives_a_diagnostic(bfi):
     data, _ = bfi
     with pytest.warns(StatisticalWarning, match="harman_undefined"):
         result = harman_test(data[["A1"]])
-    assert result.to_dict()["harman_first_factor_pct"] is None
+    assert to_plain(result)["harman_first_factor_pct"] is None
 
 
 def test_non_numeric_cell_is_an_input_error():

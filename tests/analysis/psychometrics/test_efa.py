@@ -17,6 +17,7 @@ from analysis.psychometrics import efa
 from analysis.diagnostics import StatisticalWarning
 from analysis.psychometrics.factorability import correlation_matrix
 from analysis.psychometrics.rotation import oblimin, promax, varimax
+from analysis.results import to_plain
 from questionnaire.errors import InputError
 
 FIX = Path(__file__).parents[2] / "fixtures"
@@ -83,7 +84,7 @@ def test_fit_efa_variance_matches_psych(bfi, method, rotation):
     with pytest.warns(StatisticalWarning, match="n_factors_disagree"):
         result = efa.fit_efa(data, ref["meta"]["mapping"], method=method, rotation=rotation,
                              n_iter=10)
-    got = result.to_dict()
+    got = to_plain(result)
     assert got["variance_explained_cum"] == pytest.approx(expected["Cumulative Var"], abs=TOL)
     table = got["variance_table"]
     assert [row["rotation_total"] for row in table[:5]] == pytest.approx(expected["SS loadings"],
@@ -98,7 +99,7 @@ def test_fit_efa_pca_varimax_result(bfi):
     data, ref, _ = bfi
     with pytest.warns(StatisticalWarning, match="Kaiser's rule suggests 6, parallel analysis 5"):
         result = efa.fit_efa(data, ref["meta"]["mapping"], n_iter=20)
-    got = result.to_dict()
+    got = to_plain(result)
     assert {"eigenvalues", "kaiser_n_factors", "parallel_n_factors", "n_factors", "method",
             "rotation", "variance_explained_cum", "variance_table", "loadings",
             "flags"} <= set(got)
@@ -123,7 +124,7 @@ def test_oblique_result_has_factor_correlations(bfi):
     with pytest.warns(StatisticalWarning):
         result = efa.fit_efa(data, ref["meta"]["mapping"], method="minres", rotation="oblimin",
                              n_iter=10)
-    phi = np.array(result.to_dict()["factor_correlations"])
+    phi = np.array(to_plain(result)["factor_correlations"])
     assert phi.shape == (5, 5) and np.allclose(np.diag(phi), 1)
     assert all(row["rotation_pct"] is None for row in result.variance_table)
 
@@ -168,14 +169,14 @@ def test_constant_and_duplicate_items_are_left_out(bfi):
     assert "constant_item" in codes and "duplicate_item" in codes
     assert result.items == tuple(ref["meta"]["mapping"]["A"] + ref["meta"]["mapping"]["C"])
     assert len(record) >= 2
-    assert result.to_dict()["n_factors"] == 2
+    assert to_plain(result)["n_factors"] == 2
 
 
 def test_single_item_gives_a_diagnostic_not_an_error(bfi):
     data, _, _ = bfi
     with pytest.warns(StatisticalWarning, match="efa_undefined"):
         result = efa.fit_efa(data, {"A": ["A1"]}, n_iter=10)
-    got = result.to_dict()
+    got = to_plain(result)
     assert got["n_factors"] == 0 and got["loadings"] == {"A1": []} and got["parallel"] is None
 
 

@@ -14,6 +14,7 @@ import pytest
 from analysis.diagnostics import StatisticalWarning
 from analysis.psychometrics.factorability import (assess_factorability, bartlett_sphericity, correlation_matrix,
                                     kmo, usable_items)
+from analysis.results import to_plain
 from questionnaire.errors import InputError
 
 FIX = Path(__file__).parents[2] / "fixtures"
@@ -29,7 +30,7 @@ def test_factorability_matches_psych(bfi):
     data, ref = bfi
     expected = ref["factorability"]
     result = assess_factorability(data)
-    got = result.to_dict()
+    got = to_plain(result)
     assert result.diagnostics == ()
     assert got["n"] == 2436
     assert got["kmo"] == pytest.approx(expected["kmo"], abs=TOL)
@@ -62,7 +63,7 @@ def test_constant_item_is_left_out(bfi):
     frame = data[["A1", "A2", "A3", "A4", "A5"]].assign(K=3)
     with pytest.warns(StatisticalWarning, match="constant_item"):
         result = assess_factorability(frame)
-    assert "K" not in result.to_dict()["msa"]
+    assert "K" not in to_plain(result)["msa"]
     assert result.kmo == pytest.approx(assess_factorability(data[["A1", "A2", "A3", "A4", "A5"]]).kmo)
 
 
@@ -82,7 +83,7 @@ def test_linear_dependence_is_reported_not_raised(bfi):
     frame = data[["A2", "A3", "A4"]].assign(S=data["A2"] + data["A3"])
     with pytest.warns(StatisticalWarning, match="singular_correlation"):
         result = assess_factorability(frame)
-    got = result.to_dict()
+    got = to_plain(result)
     # det(R) is 0 up to rounding: chi-square infinite (None) or astronomically large
     assert got["bartlett"]["chisq"] is None or got["bartlett"]["chisq"] > 1e4
     assert got["bartlett"]["pvalue"] == 0.0
@@ -93,7 +94,7 @@ def test_single_item_gives_a_diagnostic(bfi):
     data, _ = bfi
     with pytest.warns(StatisticalWarning, match="factorability_undefined"):
         result = assess_factorability(data[["A1"]])
-    got = result.to_dict()
+    got = to_plain(result)
     assert got["kmo"] is None and got["bartlett"]["chisq"] is None and got["msa"] == {"A1": None}
 
 

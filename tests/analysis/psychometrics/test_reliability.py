@@ -15,6 +15,7 @@ from analysis.diagnostics import StatisticalWarning
 from analysis.psychometrics.reliability import (alpha_if_item_deleted, assess_reliability, construct_reliability,
                                   corrected_item_total_correlations, cronbach_alpha, feldt_ci,
                                   omega_total, standardized_alpha)
+from analysis.results import to_plain
 from questionnaire.errors import InputError
 
 FIX = Path(__file__).parents[2] / "fixtures"
@@ -31,7 +32,7 @@ def test_every_construct_matches_psych(bfi):
     result = assess_reliability(data, ref["meta"]["mapping"])
     assert list(result) == list(ref["reliability"])
     for construct, expected in ref["reliability"].items():
-        got = result[construct].to_dict()
+        got = to_plain(result[construct])
         assert got["n"] == expected["n"] == 2436
         for key in ("alpha", "alpha_std", "omega"):
             assert got[key] == pytest.approx(expected[key], abs=TOL), (construct, key)
@@ -70,7 +71,7 @@ def test_statistics_use_listwise_rows(bfi):
 def test_flags_on_bfi(bfi):
     data, ref = bfi
     result = assess_reliability(data, ref["meta"]["mapping"])
-    o_flags = {(f["code"], f["item"]) for f in result["O"].to_dict()["flags"]}
+    o_flags = {(f["code"], f["item"]) for f in to_plain(result["O"])["flags"]}
     assert o_flags == {("low_alpha", None), ("low_citc", "O4"), ("alpha_rises_if_deleted", "O4")}
     assert [(f["code"], f["item"]) for f in result["A"].flags] == [("alpha_rises_if_deleted", "A1")]
     assert result["C"].flags == ()
@@ -81,7 +82,7 @@ def test_two_item_construct_matches_psych(bfi):
     expected = ref["degenerate"]["two_items"]
     with pytest.warns(StatisticalWarning, match="two_item_construct"):
         result = construct_reliability(data, "A", expected["items"])
-    got = result.to_dict()
+    got = to_plain(result)
     for key in ("alpha", "alpha_std", "omega"):
         assert got[key] == pytest.approx(expected[key], abs=TOL)
     assert got["alpha_ci"] == pytest.approx(expected["alpha_ci"], abs=TOL)
@@ -97,7 +98,7 @@ def test_constant_item_is_left_out_as_psych_does(bfi):
     frame = data[expected["items"]].assign(K=3)
     with pytest.warns(StatisticalWarning, match="constant_item"):
         result = construct_reliability(frame, "A", [*expected["items"], "K"])
-    got = result.to_dict()
+    got = to_plain(result)
     for key in ("alpha", "alpha_std"):
         assert got[key] == pytest.approx(expected[key], abs=TOL)
     assert got["alpha_ci"] == pytest.approx(expected["alpha_ci"], abs=TOL)
@@ -113,7 +114,7 @@ def test_single_item_construct_gives_a_diagnostic_not_an_error(bfi):
     data, _ = bfi
     with pytest.warns(StatisticalWarning, match="reliability_undefined"):
         result = construct_reliability(data, "X", ["A2"])
-    got = result.to_dict()
+    got = to_plain(result)
     assert got["alpha"] is None and got["omega"] is None and got["alpha_ci"] == [None, None]
     assert got["n"] == 2436 and got["items"] == {"A2": {"citc": None, "alpha_if_deleted": None}}
     assert got["flags"] == []

@@ -16,6 +16,7 @@ import pytest
 from analysis.diagnostics import StatisticalWarning
 from analysis.psychometrics.validity import (assess_validity, average_variance_extracted, composite_reliability,
                                fornell_larcker, htmt, item_correlations)
+from analysis.results import to_plain
 from questionnaire.errors import InputError
 
 FIX = Path(__file__).parents[2] / "fixtures"
@@ -53,7 +54,7 @@ def test_assess_validity_shape_and_flags(hs):
     data, ref = hs
     with pytest.warns(StatisticalWarning):
         res = assess_validity(data, ref["measurement"], ref["std_loadings"], ref["latent_cor"])
-    d = res.to_dict()
+    d = to_plain(res)
     assert set(d) == {"htmt", "htmt2", "fornell_larcker", "cr", "ave", "flags"}
     _assert_nested(d["htmt"], ref["htmt"])
     for c in ref["measurement"]:
@@ -101,7 +102,7 @@ def test_degenerate_constant_item_and_single_item_construct():
     with pytest.warns(StatisticalWarning, match="validity_loading_ge_1"):
         assess_validity(data, measurement, loadings, phi)
     assert math.isnan(res.htmt["A"]["C"]) and math.isnan(res.htmt2["B"]["C"]) and math.isnan(res.cr["B"])
-    assert res.to_dict()["ave"]["B"] is None
+    assert to_plain(res)["ave"]["B"] is None
     assert not math.isnan(res.fornell_larcker["C"]["C"])
 
 

@@ -18,6 +18,7 @@ from analysis.sem.bootstrap import (bias_corrected_ci, bootstrap_draws, jackknif
                                 percentile_ci)
 from analysis.sem.models import fit_model
 from analysis.sem.estimation import defined_values, row_values
+from analysis.results import to_plain
 from questionnaire.errors import InputError
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
@@ -68,7 +69,7 @@ def test_same_result_for_one_or_two_workers_and_progress(pd_case):
     np.testing.assert_array_equal(one.theta, two.theta)
     np.testing.assert_array_equal(one.status, two.status)
     assert seen[-1] == (120, 120) and len(seen) == 12
-    assert one.to_dict() == {"B": 120, "succeeded": 120, "failed": 0, "inadmissible": one.inadmissible, "seed": 3}
+    assert to_plain(one) == {"B": 120, "succeeded": 120, "failed": 0, "inadmissible": one.inadmissible, "seed": 3}
     other = bootstrap_draws(fit, data, B=120, seed=4)
     assert not np.array_equal(one.theta, other.theta)
     assert len(one.usable(drop_inadmissible=True)) == 120 - one.inadmissible

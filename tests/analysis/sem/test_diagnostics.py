@@ -10,6 +10,7 @@ import pytest
 from analysis.diagnostics import StatisticalWarning
 from analysis.sem.models import fit_cfa, fit_model, fit_sem
 from analysis.sem.diagnostics import fit_diagnostics, modification_indices
+from analysis.results import to_plain
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
 
@@ -62,12 +63,12 @@ def test_latent_correlation_near_one_finishes_with_warning():
     codes = {d.code for d in cfa.diagnostics}
     assert codes & {"latent_cor_near_one", "latent_cov_not_pd"}
     assert abs(cfa.latent_cor["F1"]["F2"]) > 0.95
-    json.dumps(cfa.to_dict())
+    json.dumps(to_plain(cfa))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", StatisticalWarning)
         sem = fit_sem(data, measurement(data), "F3 ~ F1 + F2", bootstrap=20, seed=2)
     assert sem.indirect == () and sem.bootstrap["B"] == 0
-    json.dumps(sem.to_dict())
+    json.dumps(to_plain(sem))
 
 
 def heywood_data(n=300, seed=5):
@@ -91,7 +92,7 @@ def test_heywood_case_is_reported_not_bounded():
     codes = [d.code for d in cfa.diagnostics]
     assert "heywood_case" in codes and "std_loading_above_one" in codes
     assert cfa.std_loadings["H"]["H_1"] > 1
-    json.dumps(cfa.to_dict())
+    json.dumps(to_plain(cfa))
 
 
 def test_singular_sample_covariance_and_collinear_items():

@@ -16,6 +16,7 @@ import pytest
 from analysis.sem.models import fit_model, fit_sem
 from analysis.sem.effects import (cohen_f2, effect_decomposition, mediation_type, r_squared,
                                   specific_indirect_effects, structural_paths)
+from analysis.results import to_plain
 from questionnaire.errors import InputError
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
@@ -57,7 +58,7 @@ def test_indirect_and_total_effects_equal_lavaan_defined_parameters(pd_case):
     assert set(effects) == {("ind60", "dem60"), ("ind60", "dem65"), ("dem60", "dem65")}
     assert abs(total.total_se - defined["total"]["se"]) < 1e-3  # delta method, as lavaan's := SE
     assert total.ci_lower == pytest.approx(total.total - 1.959964 * total.total_se, abs=1e-5)
-    assert np.isnan(total.ci_lower_bc) and total.to_dict()["ci_upper_bc"] is None
+    assert np.isnan(total.ci_lower_bc) and to_plain(total)["ci_upper_bc"] is None
     assert total.method.startswith("delta method")
 
 
@@ -80,7 +81,7 @@ def test_total_effect_bootstrap_intervals_match_lavaan_defined_totals():
         assert abs(e.ci_lower - p["ci.lower"]) <= 0.4 * p["se"] and abs(e.ci_upper - p["ci.upper"]) <= 0.4 * p["se"]
         assert abs(e.ci_lower_bc - b["ci.lower"]) <= 0.4 * p["se"]
         assert abs(e.ci_upper_bc - b["ci.upper"]) <= 0.4 * p["se"]
-        assert e.method.startswith("bootstrap") and set(e.to_dict()) >= {"ci_lower", "ci_upper", "ci_lower_bc",
+        assert e.method.startswith("bootstrap") and set(to_plain(e)) >= {"ci_lower", "ci_upper", "ci_lower_bc",
                                                                           "ci_upper_bc", "total_se", "method"}
 
 
@@ -101,7 +102,7 @@ def test_f2_from_the_implied_latent_covariance_equals_lavaan_and_is_never_negati
         assert e.f2 >= 0 and e.r2_excluded <= e.r2_included
         assert e.r2_included == pytest.approx(r2[e.lhs], abs=1e-9)  # recursive model: lavaan's R²
         assert abs(e.r2_excluded - r["r2_excluded"]) < 1e-3 and abs(e.f2 - r["f2"]) < 1e-3
-        assert "latent covariance" in e.to_dict()["method"]
+        assert "latent covariance" in to_plain(e)["method"]
 
 
 def test_f2_by_refit_equals_lavaan_refits_and_can_be_negative(demo_f2):

@@ -11,6 +11,7 @@ import pytest
 from analysis.sem.models import fit_model
 from analysis.sem.fit_indices import (FIT_THRESHOLDS, FitThreshold, cfi, fit_indices, fit_verdicts, ifi, nfi, pnfi, rfi,
                               rmsea, rmsea_ci, tli)
+from analysis.results import to_plain
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
 ROOT = Path(__file__).parents[3]
@@ -42,7 +43,7 @@ def test_fit_measures_match_lavaan(name):
         assert diff < 1e-3, (ours, a, b)
     assert fit.chisq_df == pytest.approx(ref["fit"]["chisq"] / ref["fit"]["df"], rel=1e-6)
     assert fit.aic_amos == pytest.approx(ref["fit"]["chisq"] + 2 * ref["fit"]["npar"], rel=1e-6)
-    d = fit.to_dict()
+    d = to_plain(fit)
     assert d["df"] == ref["fit"]["df"] and isinstance(d["df"], int)
 
 
@@ -70,8 +71,8 @@ def test_verdicts():
     assert verdicts["gfi"].verdict == "acceptable"      # .943
     assert verdicts["agfi"].verdict == "poor"           # .894
     assert verdicts["chisq_df"].verdict == "poor"       # 3.55
-    cfi = verdicts["cfi"].to_dict()
+    cfi = to_plain(verdicts["cfi"])
     assert cfi["threshold"] == {"op": ">", "acceptable": 0.9, "good": 0.95}  # numbers, typeset by the report
-    assert cfi["source"] == "Hu & Bentler (1999)" and verdicts["srmr"].to_dict()["threshold"]["op"] == "<"
+    assert cfi["source"] == "Hu & Bentler (1999)" and to_plain(verdicts["srmr"])["threshold"]["op"] == "<"
     nan_fit = fit.__class__(**{**fit.__dict__, "pclose": float("nan")})
     assert fit_verdicts(nan_fit, (FitThreshold("pclose", ">", .05, .05, "x"),))[0].verdict == "n/a"

@@ -8,6 +8,7 @@ import pytest
 
 from analysis.diagnostics import StatisticalWarning
 from analysis.sem.models import fit_cfa, fit_model, fit_sem, parse_hypothesis
+from analysis.results import to_plain
 from questionnaire.errors import InputError
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
@@ -46,7 +47,7 @@ def test_fit_cfa_matches_lavaan_cfa():
         assert abs(p.std_se - std[(p.lhs, p.rhs)]["se"]) < 1e-3
     assert abs(cfa.latent_cor["visual"]["speed"] - ref["cor_lv"]["visual"]["speed"]) < 1e-3
     assert len(cfa.residual_variances) == 9 and len(cfa.modification_indices) == 10
-    d = json.loads(json.dumps(cfa.to_dict(), allow_nan=False))
+    d = json.loads(json.dumps(to_plain(cfa), allow_nan=False))
     assert set(d["fit"]) >= {"chisq", "df", "pvalue", "chisq_df", "cfi", "tli", "nfi", "ifi", "rmsea",
                              "rmsea_ci_lower", "rmsea_ci_upper", "pclose", "srmr", "gfi", "agfi", "aic", "bic"}
     assert set(d["loadings"][0]) >= {"lhs", "op", "rhs", "est", "se", "z", "pvalue", "std_all"}
@@ -80,7 +81,7 @@ def test_fit_sem_indirect_effects_and_json(pd_sem):
     assert (ind.mediation_type, ind.mediation) == ("complementary", "partial")
     assert pd_sem.bootstrap["B"] == 200 and pd_sem.bootstrap["succeeded"] == 200
     assert "bootstrap_inadmissible" in {d.code for d in pd_sem.diagnostics}
-    d = json.loads(json.dumps(pd_sem.to_dict(), allow_nan=False))
+    d = json.loads(json.dumps(to_plain(pd_sem), allow_nan=False))
     assert d["indirect"][0]["via"] == "dem60" and d["indirect"][0]["from"] == "ind60"
     assert set(d["paths"][0]) >= {"lhs", "rhs", "est", "se", "z", "pvalue", "std_all", "hypothesis", "supported"}
     assert {e["from"] + e["to"] for e in d["effects"]} == {"ind60dem60", "ind60dem65", "dem60dem65"}
@@ -114,7 +115,7 @@ def test_fit_sem_bad_input_raises():
 def test_fit_model_any_syntax():
     ref = load("pd_eq")
     fit = fit_model(pd.read_csv(FIXTURES / "lavaan_pd.csv"), ref["model"])
-    assert abs(fit.chisq - ref["fit"]["chisq"]) < 1e-3 and fit.to_dict()["npar"] == 28
+    assert abs(fit.chisq - ref["fit"]["chisq"]) < 1e-3 and to_plain(fit)["npar"] == 28
 
 
 def test_exported_syntax_reproduces_paths_and_indirect_effects():
