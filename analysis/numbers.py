@@ -17,6 +17,11 @@ def json_float(x: float | None) -> float | None:
     return x if math.isfinite(x) else None
 
 
+def all_finite(*values: object) -> bool:
+    """Whether every value is a finite number (False for None, text, NaN and ±inf)."""
+    return all(isinstance(v, (int, float)) and math.isfinite(v) for v in values)
+
+
 def plain_scalar(value: object) -> object:
     """A numpy scalar as the Python scalar it holds (for messages and JSON)."""
     return value.item() if isinstance(value, np.generic) else value

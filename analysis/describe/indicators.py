@@ -16,29 +16,8 @@ from scipy import stats
 from analysis.numbers import numeric_column, plain_scalar
 from analysis.results import plain_fields
 from analysis.diagnostics import Diagnostic, warn
+from analysis.inference import critical_z, wilson_interval
 from questionnaire.errors import input_error
-
-
-def _z(level: float) -> float:
-    if not 0 < level < 1:
-        raise input_error("confidence level must lie strictly between 0 and 1", value=level, allowed="e.g. 0.95")
-    return float(stats.norm.ppf(0.5 + level / 2))
-
-
-def wilson_interval(count: int, n: int, level: float = 0.95) -> tuple[float, float]:
-    """Wilson (1927) score interval for a binomial proportion, without continuity correction.
-
-    (p̂ + z²/2n ± z·sqrt(p̂(1−p̂)/n + z²/4n²)) / (1 + z²/n).
-    R: ``prop.test(count, n, correct = FALSE)$conf.int``. NaN when n = 0.
-    """
-    z = _z(level)
-    if n == 0:
-        return float("nan"), float("nan")
-    p = count / n
-    centre = p + z * z / (2 * n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    denom = 1 + z * z / n
-    return (centre - half) / denom, (centre + half) / denom
 
 
 # --------------------------------------------------------------------------- chi-square test
@@ -146,7 +125,7 @@ def nps_estimate(scores: np.ndarray, level: float = 0.95) -> NpsEstimate:
     Promoter Score'", *The American Statistician* 70(4), 365–372 (the Wald interval, §2).
     R: ``pp <- mean(x >= 9); pd <- mean(x <= 6); 100*(pp-pd) + c(-1,1)*qnorm(.975)*100*sqrt((pp+pd-(pp-pd)^2)/n)``.
     """
-    z = _z(level)
+    z = critical_z(level)
     n = int(scores.size)
     prom, det = int(np.count_nonzero(scores >= 9)), int(np.count_nonzero(scores <= 6))
     if n == 0:
@@ -159,7 +138,7 @@ def nps_estimate(scores: np.ndarray, level: float = 0.95) -> NpsEstimate:
 
 
 def proportion_estimate(flags: np.ndarray, level: float = 0.95) -> ProportionEstimate:
-    """Share of True among the non-missing flags with the :func:`wilson_interval`.
+    """Share of True among the non-missing flags with the :func:`~analysis.inference.wilson_interval`.
 
     R: ``prop.test(sum(x), length(x), correct = FALSE)``.
     """

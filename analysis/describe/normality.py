@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from analysis.inference import two_sided_normal_p
 from analysis.numbers import numeric_column
 from analysis.results import plain_fields
 from analysis.diagnostics import Diagnostic, warn
@@ -110,5 +111,5 @@ def mardia(data: pd.DataFrame) -> MardiaResult:
         n=n, p=p, b1p=b1p, b2p=b2p, skew=skew, df_skew=df_skew,
         p_skew=float(stats.chi2.sf(skew, df_skew)), small_skew=small_skew,
         p_small=float(stats.chi2.sf(small_skew, df_skew)), kurtosis=kurt,
-        p_kurt=float(2 * stats.norm.sf(abs(kurt))), amos_kurtosis=amos_kurt, amos_cr=amos_kurt / se_b2,
+        p_kurt=two_sided_normal_p(kurt), amos_kurtosis=amos_kurt, amos_cr=amos_kurt / se_b2,
         diagnostics=tuple(diags))

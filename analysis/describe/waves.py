@@ -11,142 +11,14 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from scipy import stats
-
 from analysis.diagnostics import Diagnostic, warn
+from analysis.inference import (DifferenceTest, WelchTest, check_count, cohens_d, critical_z, hedges_g,
+                                two_proportion_z_test, two_sided_normal_p, welch_t_test)
+from analysis.numbers import all_finite
 from analysis.results import plain_fields
-from analysis.describe.indicators import _z
-from questionnaire.errors import input_error
-
-_NAN = float("nan")
 
 
-def _finite(*values: float) -> bool:
-    return all(isinstance(v, (int, float)) and math.isfinite(v) for v in values)
-
-
-def _two_sided_normal_p(z: float) -> float:
-    return float(2 * stats.norm.sf(abs(z))) if math.isfinite(z) else _NAN
-
-
-def _check_counts(count: int, n: int, label: str) -> None:
-    if not 0 <= count <= n:
-        raise input_error(f"{label}: count must lie between 0 and n", value=(count, n), allowed="0 <= count <= n")
-
-
-# --------------------------------------------------------------------------- construct means
-
-@dataclass(frozen=True)
-class WelchTest:
-    """Welch's t-test of two independent means (after − before) with the CI of the difference."""
-
-    diff: float
-    se: float
-    t: float
-    df: float
-    pvalue: float
-    ci_lower: float
-    ci_upper: float
-
-
-def welch_t_test(mean_before: float, sd_before: float, n_before: int, mean_after: float, sd_after: float,
-                 n_after: int, level: float = 0.95) -> WelchTest:
-    """Welch's unequal-variance t-test from summary statistics.
-
-    diff = x̄₂ − x̄₁, SE = sqrt(s₁²/n₁ + s₂²/n₂), t = diff/SE, Welch–Satterthwaite
-    df = SE⁴ / [(s₁²/n₁)²/(n₁−1) + (s₂²/n₂)²/(n₂−1)], p = 2·P(T_df > |t|),
-    CI = diff ± t_{(1+level)/2, df}·SE.
-    Welch (1947), *Biometrika* 34, 28–35; Satterthwaite (1946), *Biometrics Bulletin* 2, 110–114.
-    t, df, p and the CI are NaN when a wave has n < 2 or SE = 0.
-    R: ``t.test(after, before, var.equal = FALSE)`` on the raw scores (``BSDA::tsum.test`` from the
-    summaries); Python: ``scipy.stats.ttest_ind_from_stats(m2, s2, n2, m1, s1, n1, equal_var=False)``.
-    """
-    _z(level)
-    diff = mean_after - mean_before
-    if n_before < 2 or n_after < 2 or not _finite(sd_before, sd_after):
-        return WelchTest(diff, _NAN, _NAN, _NAN, _NAN, _NAN, _NAN)
-    v1, v2 = sd_before ** 2 / n_before, sd_after ** 2 / n_after
-    se = math.sqrt(v1 + v2)
-    if se == 0:
-        return WelchTest(diff, se, _NAN, _NAN, _NAN, _NAN, _NAN)
-    df = (v1 + v2) ** 2 / (v1 ** 2 / (n_before - 1) + v2 ** 2 / (n_after - 1))
-    t = diff / se
-    crit = float(stats.t.ppf(0.5 + level / 2, df))
-    return WelchTest(diff, se, t, df, float(2 * stats.t.sf(abs(t), df)), diff - crit * se, diff + crit * se)
-
-
-def cohens_d(mean_before: float, sd_before: float, n_before: int, mean_after: float, sd_after: float,
-             n_after: int) -> float:
-    """Cohen's d_s with the pooled SD: d = (x̄₂ − x̄₁) / s_p, s_p² = [(n₁−1)s₁² + (n₂−1)s₂²]/(n₁+n₂−2).
-
-    Cohen (1988), *Statistical power analysis*, §2.5; Lakens (2013), *Frontiers in Psychology* 4:863, eq. 1.
-    This is the effect size the chapter-6 report shows (as "d"; see :func:`hedges_g` for small waves).
-    NaN when n₁ + n₂ < 3 or s_p = 0.
-    R: ``effectsize::cohens_d(after, before)``; ``psych::cohen.d(x, group)$hedges.g`` (psych's own
-    "cohen.d" pools with n instead of n − 1 weights);
-    by hand ``(m2 - m1) / sqrt(((n1-1)*s1^2 + (n2-1)*s2^2) / (n1+n2-2))``.
-    """
-    m = n_before + n_after - 2
-    if m < 1 or not _finite(sd_before, sd_after):
-        return _NAN
-    pooled = math.sqrt(((n_before - 1) * sd_before ** 2 + (n_after - 1) * sd_after ** 2) / m)
-    return (mean_after - mean_before) / pooled if pooled > 0 else _NAN
-
-
-def hedges_g(d: float, n_before: int, n_after: int) -> float:
-    """Hedges' g: Cohen's d times the exact small-sample correction J(m), m = n₁ + n₂ − 2.
-
-    J(m) = Γ(m/2) / [sqrt(m/2) · Γ((m−1)/2)] ≈ 1 − 3/(4m − 1). Hedges (1981), *Journal of Educational
-    Statistics* 6, 107–128, eq. 6e. It differs from d by less than 1 % once both waves have 40+
-    respondents; results.json keeps it for small waves, where the report's d is biased upwards.
-    NaN when m < 2. R: ``effectsize::hedges_g(after, before)``; by hand
-    ``d * exp(lgamma(m/2) - log(sqrt(m/2)) - lgamma((m-1)/2))``.
-    """
-    m = n_before + n_after - 2
-    if m < 2 or not _finite(d):
-        return _NAN
-    return d * math.exp(math.lgamma(m / 2) - 0.5 * math.log(m / 2) - math.lgamma((m - 1) / 2))
-
-
-# --------------------------------------------------------------------------- rates and NPS
-
-@dataclass(frozen=True)
-class DifferenceTest:
-    """Change of a share or of the NPS between waves (after − before) with its z test and Wald CI."""
-
-    before: float
-    after: float
-    diff: float
-    se: float
-    z: float
-    pvalue: float
-    ci_lower: float
-    ci_upper: float
-
-
-def two_proportion_z_test(count_before: int, n_before: int, count_after: int, n_after: int,
-                          level: float = 0.95) -> DifferenceTest:
-    """Two-sample z test of proportions (pooled SE) with the Wald CI of the difference (unpooled SE).
-
-    p̂ = (x₁ + x₂)/(n₁ + n₂), z = (p̂₂ − p̂₁) / sqrt(p̂(1−p̂)(1/n₁ + 1/n₂)), p = 2Φ(−|z|);
-    CI = (p̂₂ − p̂₁) ± z_{(1+level)/2} · sqrt(p̂₁(1−p̂₁)/n₁ + p̂₂(1−p̂₂)/n₂). Agresti (2013),
-    *Categorical Data Analysis*, 3rd ed., §3.1.2 and §3.2. Everything is NaN when a wave has n = 0;
-    z and p are NaN when the pooled share is 0 or 1. Counts outside 0..n raise InputError.
-    R: ``prop.test(c(x2, x1), c(n2, n1), correct = FALSE)``: its X-squared is z², its conf.int the Wald CI.
-    """
-    crit = _z(level)
-    _check_counts(count_before, n_before, "proportion before")
-    _check_counts(count_after, n_after, "proportion after")
-    if n_before == 0 or n_after == 0:
-        return DifferenceTest(*([_NAN] * 8))
-    p1, p2 = count_before / n_before, count_after / n_after
-    diff = p2 - p1
-    se = math.sqrt(p1 * (1 - p1) / n_before + p2 * (1 - p2) / n_after)
-    pooled = (count_before + count_after) / (n_before + n_after)
-    se0 = math.sqrt(pooled * (1 - pooled) * (1 / n_before + 1 / n_after))
-    z = diff / se0 if se0 > 0 else _NAN
-    return DifferenceTest(p1, p2, diff, se, z, _two_sided_normal_p(z), diff - crit * se, diff + crit * se)
-
+# --------------------------------------------------------------------------- NPS
 
 def nps_difference(promoters_before: int, detractors_before: int, n_before: int, promoters_after: int,
                    detractors_after: int, n_after: int, level: float = 0.95) -> DifferenceTest:
@@ -161,13 +33,13 @@ def nps_difference(promoters_before: int, detractors_before: int, n_before: int,
     d <- 100 * ((pp2 - pd2) - (pp1 - pd1)); se <- sqrt(v(pp1, pd1, n1) + v(pp2, pd2, n2));
     2 * pnorm(-abs(d / se)); d + c(-1, 1) * qnorm(.975) * se``.
     """
-    crit = _z(level)
+    crit = critical_z(level)
     for label, (p, d, n) in {"NPS before": (promoters_before, detractors_before, n_before),
                              "NPS after": (promoters_after, detractors_after, n_after)}.items():
-        _check_counts(p, n, f"{label} promoters")
-        _check_counts(d, n - p, f"{label} detractors (with the promoters)")
+        check_count(p, n, f"{label} promoters")
+        check_count(d, n - p, f"{label} detractors (with the promoters)")
     if n_before == 0 or n_after == 0:
-        return DifferenceTest(*([_NAN] * 8))
+        return DifferenceTest(*([math.nan] * 8))
 
     def score_and_var(p: int, d: int, n: int) -> tuple[float, float]:
         pp, pd_ = p / n, d / n
@@ -176,8 +48,8 @@ def nps_difference(promoters_before: int, detractors_before: int, n_before: int,
     before, v1 = score_and_var(promoters_before, detractors_before, n_before)
     after, v2 = score_and_var(promoters_after, detractors_after, n_after)
     diff, se = after - before, math.sqrt(v1 + v2)
-    z = diff / se if se > 0 else _NAN
-    return DifferenceTest(before, after, diff, se, z, _two_sided_normal_p(z), diff - crit * se, diff + crit * se)
+    z = diff / se if se > 0 else math.nan
+    return DifferenceTest(before, after, diff, se, z, two_sided_normal_p(z), diff - crit * se, diff + crit * se)
 
 
 # --------------------------------------------------------------------------- the comparison of two runs
@@ -275,7 +147,7 @@ def _compare_constructs(previous: Mapping, current: Mapping, level: float,
                               f"current one; means on different scales are not compared"))
             continue
         args = (b.get("mean"), b.get("sd"), b.get("n"), a.get("mean"), a.get("sd"), a.get("n"))
-        if not _finite(*args):
+        if not all_finite(*args):
             diags.append(warn("baseline_degenerate",
                               f"construct {construct}: mean, SD or n missing in a wave (previous n = {b.get('n')}, "
                               f"current n = {a.get('n')}); not compared"))
@@ -314,7 +186,7 @@ def _compare_rates(previous: Mapping, current: Mapping, level: float,
         if _missing_indicator(previous, current, name, diags):
             continue
         b, a = _overall(previous, name), _overall(current, name)
-        if not _finite(b.get("count"), b.get("n"), a.get("count"), a.get("n")):
+        if not all_finite(b.get("count"), b.get("n"), a.get("count"), a.get("n")):
             diags.append(warn("baseline_indicator_missing",
                               f"indicator {name} lacks count or n in a wave; its change is not tested"))
             continue
@@ -333,7 +205,7 @@ def _compare_nps(previous: Mapping, current: Mapping, level: float, diags: list[
         return None
     b, a = _overall(previous, "nps"), _overall(current, "nps")
     keys = ("promoters", "detractors", "n")
-    if not _finite(*(b.get(k) for k in keys), *(a.get(k) for k in keys)):
+    if not all_finite(*(b.get(k) for k in keys), *(a.get(k) for k in keys)):
         diags.append(warn("baseline_indicator_missing",
                           "indicator nps lacks promoter/detractor counts in a wave; its change is not tested"))
         return None
@@ -349,16 +221,16 @@ def _compare_nps(previous: Mapping, current: Mapping, level: float, diags: list[
 def compare_waves(previous: Mapping, current: Mapping, level: float = 0.95) -> WaveComparison:
     """Compare the current run with a previous one from their results.json dicts (after − before).
 
-    Construct mean scores (``descriptives.constructs``): :func:`welch_t_test`, :func:`cohens_d`,
-    :func:`hedges_g`. Rates (every indicator but NPS with ``overall.count`` / ``overall.n``):
-    :func:`two_proportion_z_test`. NPS (``indicators.nps.overall`` promoters, detractors, n):
-    :func:`nps_difference`. Constructs are matched by id; a different ``meta.instrument_id`` is reported
-    and whatever matches is still compared; a construct whose scale differs between the waves' recorded
-    instruments, one present in a single wave, a missing indicator and a degenerate test (n < 2, zero
-    variance) each give a Diagnostic and are left out. No multiplicity correction is applied: the
-    p-values are per comparison.
+    Construct mean scores (``descriptives.constructs``): :func:`~analysis.inference.welch_t_test`,
+    :func:`~analysis.inference.cohens_d`, :func:`~analysis.inference.hedges_g`. Rates (every indicator but
+    NPS with ``overall.count`` / ``overall.n``): :func:`~analysis.inference.two_proportion_z_test`. NPS
+    (``indicators.nps.overall`` promoters, detractors, n): :func:`nps_difference`. Constructs are matched by
+    id; a different ``meta.instrument_id`` is reported and whatever matches is still compared; a construct
+    whose scale differs between the waves' recorded instruments, one present in a single wave, a missing
+    indicator and a degenerate test (n < 2, zero variance) each give a Diagnostic and are left out. No
+    multiplicity correction is applied: the p-values are per comparison.
     """
-    _z(level)
+    critical_z(level)
     diags: list[Diagnostic] = []
     meta_before, meta_after = _section(previous, "meta") or {}, _section(current, "meta") or {}
     ids = meta_before.get("instrument_id"), meta_after.get("instrument_id")

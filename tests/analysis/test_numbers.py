@@ -5,13 +5,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.numbers import json_float, numeric_column, numeric_items, plain_scalar
+from analysis.numbers import all_finite, json_float, numeric_column, numeric_items, plain_scalar
 from questionnaire.errors import InputError
 
 
 def test_json_float():
     assert json_float(math.nan) is None and json_float(math.inf) is None and json_float(None) is None
     assert json_float(np.float64(0.5)) == 0.5
+
+
+def test_all_finite():
+    assert all_finite(1, 2.5, np.float64(3)) and all_finite()
+    assert not all_finite(1, math.nan) and not all_finite(math.inf) and not all_finite(None) and not all_finite("1")
 
 
 def test_plain_scalar_unwraps_numpy():

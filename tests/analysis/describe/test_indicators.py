@@ -13,7 +13,7 @@ import pytest
 
 from analysis.diagnostics import StatisticalWarning
 from analysis.describe.indicators import (chi_square_independence, net_promoter_score, paid_membership_share,
-                                 repeat_purchase_rate, wilson_interval)
+                                 repeat_purchase_rate)
 from analysis.results import to_plain
 from questionnaire.errors import InputError
 
@@ -91,12 +91,6 @@ def test_empty_indicator_and_missing_none_label():
     assert to_plain(res)["overall"]["nps"] is None
     with pytest.warns(StatisticalWarning, match="membership_no_none"):
         paid_membership_share(pd.Series(["无", "vip"]))
-
-
-def test_wilson_interval_edges():
-    lo, hi = wilson_interval(0, 10)
-    assert lo == pytest.approx(0, abs=1e-12) and 0 < hi < 0.3
-    assert all(np.isnan(wilson_interval(0, 0)))
 
 
 def test_bad_input_raises():
