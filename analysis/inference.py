@@ -1,6 +1,7 @@
 """Tests, intervals and effect sizes shared by the analyses: the normal critical value and two-sided p,
-the Wilson interval of a proportion, the two-proportion z test, Welch's t test from summary statistics,
-Cohen's d and Hedges' g.
+the Wilson interval of a proportion, the Wald test and interval of a difference (two proportions; the NPS
+change of :mod:`analysis.describe.waves` too), Welch's t test from summary statistics, Cohen's d and
+Hedges' g.
 
 Every function takes summary statistics (counts, means, SDs, n), so it serves raw data and the figures of
 a previous results.json alike. Undefined statistics (n too small, zero variance) are NaN, never an error;
@@ -74,6 +75,17 @@ class DifferenceTest:
     ci_upper: float
 
 
+def wald_difference(before: float, after: float, se: float, se_null: float, crit: float) -> DifferenceTest:
+    """diff = after − before with z = diff / ``se_null`` (NaN when it is 0), p = 2Φ(−|z|) and the Wald
+    CI diff ± ``crit`` · ``se`` (``crit`` from :func:`critical_z`). ``se_null`` is the SE under H₀ (pooled
+    for two proportions) or ``se`` itself. Agresti (2013), *Categorical Data Analysis*, 3rd ed., §3.1.2.
+    R: ``d <- after - before; z <- d / se_null; 2 * pnorm(-abs(z)); d + c(-1, 1) * crit * se``.
+    """
+    diff = after - before
+    z = diff / se_null if se_null > 0 else _NAN
+    return DifferenceTest(before, after, diff, se, z, two_sided_normal_p(z), diff - crit * se, diff + crit * se)
+
+
 def two_proportion_z_test(count_before: int, n_before: int, count_after: int, n_after: int,
                           level: float = 0.95) -> DifferenceTest:
     """Two-sample z test of proportions (pooled SE) with the Wald CI of the difference (unpooled SE).
@@ -90,12 +102,10 @@ def two_proportion_z_test(count_before: int, n_before: int, count_after: int, n_
     if n_before == 0 or n_after == 0:
         return DifferenceTest(*([_NAN] * 8))
     p1, p2 = count_before / n_before, count_after / n_after
-    diff = p2 - p1
     se = math.sqrt(p1 * (1 - p1) / n_before + p2 * (1 - p2) / n_after)
     pooled = (count_before + count_after) / (n_before + n_after)
     se0 = math.sqrt(pooled * (1 - pooled) * (1 / n_before + 1 / n_after))
-    z = diff / se0 if se0 > 0 else _NAN
-    return DifferenceTest(p1, p2, diff, se, z, two_sided_normal_p(z), diff - crit * se, diff + crit * se)
+    return wald_difference(p1, p2, se, se0, crit)
 
 
 # --------------------------------------------------------------------------- means

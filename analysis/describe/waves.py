@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from analysis.diagnostics import Diagnostic, warn
 from analysis.inference import (DifferenceTest, WelchTest, check_count, cohens_d, critical_z, hedges_g,
-                                two_proportion_z_test, two_sided_normal_p, welch_t_test)
+                                two_proportion_z_test, wald_difference, welch_t_test)
 from analysis.numbers import all_finite
 from analysis.results import plain_fields
 
@@ -47,9 +47,8 @@ def nps_difference(promoters_before: int, detractors_before: int, n_before: int,
 
     before, v1 = score_and_var(promoters_before, detractors_before, n_before)
     after, v2 = score_and_var(promoters_after, detractors_after, n_after)
-    diff, se = after - before, math.sqrt(v1 + v2)
-    z = diff / se if se > 0 else math.nan
-    return DifferenceTest(before, after, diff, se, z, two_sided_normal_p(z), diff - crit * se, diff + crit * se)
+    se = math.sqrt(v1 + v2)
+    return wald_difference(before, after, se, se, crit)
 
 
 # --------------------------------------------------------------------------- the comparison of two runs
