@@ -1,4 +1,4 @@
-"""Small conversions every analysis module needs: numeric columns from user data, JSON-safe floats."""
+"""Small conversions every analysis module needs: numeric columns from user data, finiteness, JSON-safe floats."""
 from __future__ import annotations
 
 import math

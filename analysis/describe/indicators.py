@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.numbers import numeric_column, plain_scalar
-from analysis.results import plain_fields
 from analysis.diagnostics import Diagnostic, warn
 from analysis.inference import critical_z, wilson_interval
+from analysis.numbers import numeric_column, plain_scalar
+from analysis.results import plain_fields
 from questionnaire.errors import input_error
 
 

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from analysis.diagnostics import Diagnostic, warn
 from analysis.inference import two_sided_normal_p
 from analysis.numbers import numeric_column
 from analysis.results import plain_fields
-from analysis.diagnostics import Diagnostic, warn
 
 
 @dataclass(frozen=True)
