@@ -14,11 +14,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis.results import to_plain
 from analysis.sem.bootstrap import (bias_corrected_ci, bootstrap_draws, jackknife_acceleration, norm_inter,
                                 percentile_ci)
 from analysis.sem.models import fit_model
 from analysis.sem.estimation import defined_values, row_values
-from analysis.results import to_plain
 from questionnaire.errors import InputError
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
