@@ -169,6 +169,7 @@ class SampleSizeRule:
                 f"(5 × {self.n_free_parameters} = {5 * self.n_free_parameters}) are recommended (Bentler & Chou 1987)")
 
     def plain_form(self) -> dict:
+        """The fields and the :meth:`reason` in words."""
         return {**plain_fields(self), "reason": self.reason()}
 
 

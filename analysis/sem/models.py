@@ -58,6 +58,7 @@ class CfaResult:
     result: ModelFit
 
     def plain_form(self) -> dict:
+        """``results.json`` ``cfa``: see :func:`_model_form`."""
         return _model_form(self)
 
 
@@ -157,6 +158,7 @@ class SemResult:
     result: ModelFit
 
     def plain_form(self) -> dict:
+        """``results.json`` ``sem``: see :func:`_model_form`."""
         return _model_form(self)
 
 
