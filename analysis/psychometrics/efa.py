@@ -467,7 +467,7 @@ class EFAResult:
             "variance_explained_cum": self.variance_explained_cum,
             "variance_table": self.variance_table,
             "loadings": dict(zip(self.loadings.index, self.loadings.to_numpy())),
-            "communalities": self.communalities.to_dict(),
+            "communalities": dict(self.communalities),
             "factor_correlations": None if self.factor_correlations is None else self.factor_correlations.to_numpy(),
             "flags": self.flags,
         }

@@ -121,7 +121,7 @@ class Factorability:
 
     def plain_form(self) -> dict:
         """``results.json`` ``factorability``; diagnostics go to ``results.warnings``."""
-        return {"kmo": self.kmo, "msa": self.msa.to_dict(), "bartlett": self.bartlett, "n": self.n}
+        return {"kmo": self.kmo, "msa": dict(self.msa), "bartlett": self.bartlett, "n": self.n}
 
 
 def assess_factorability(data: pd.DataFrame) -> Factorability:
