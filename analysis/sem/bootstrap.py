@@ -24,8 +24,10 @@ import pandas as pd
 from scipy import stats
 from threadpoolctl import threadpool_limits
 
-from analysis.sem.estimation import (CompiledModel, ModelFit, _inverse_newton, estimate_theta, logdet_sample,
-                                   newton_batch, newton_scoring)
+from analysis.sem.estimation import ModelFit, estimate_theta
+from analysis.sem.ml import MLDiscrepancy, logdet_sample
+from analysis.sem.optimizer import fisher_scoring, fisher_scoring_batch, inverse_hessian_or_information
+from analysis.sem.structure import ModelStructure
 from questionnaire.errors import input_error
 
 OK, FAILED, INADMISSIBLE = 0, 1, 2
@@ -64,7 +66,7 @@ class BootstrapDraws:
                 "inadmissible": self.inadmissible, "seed": self.seed}
 
 
-def admissible(model: CompiledModel, theta: np.ndarray) -> np.ndarray:
+def admissible(model: ModelStructure, theta: np.ndarray) -> np.ndarray:
     """Per θ row (b, q): no negative variance (Θ, Ψ diagonals) and a positive-definite latent covariance."""
     _, _, psi, th = model.matrices(theta)
     ok = (np.diagonal(th, axis1=1, axis2=2) >= 0).all(axis=1) & (np.diagonal(psi, axis1=1, axis2=2) >= 0).all(axis=1)
@@ -74,7 +76,7 @@ def admissible(model: CompiledModel, theta: np.ndarray) -> np.ndarray:
 _STATE: dict = {}
 
 
-def _init_worker(model: CompiledModel, centred: np.ndarray, theta0: np.ndarray, h_inv0: np.ndarray | None,
+def _init_worker(model: ModelStructure, centred: np.ndarray, theta0: np.ndarray, h_inv0: np.ndarray | None,
                  blas_limit: bool = True) -> None:
     _STATE.update(model=model, centred=centred, theta0=theta0, h_inv0=h_inv0)
     if blas_limit:  # a worker process: one BLAS thread for its whole life
@@ -83,10 +85,10 @@ def _init_worker(model: CompiledModel, centred: np.ndarray, theta0: np.ndarray, 
 
 def full_sample_inverse_hessian(fit: ModelFit) -> np.ndarray | None:
     """H⁻¹ of F_ML at the full-sample estimate (the start of every refit's quasi-Newton run)."""
-    _, info, hess, ok = fit.model.derivatives(fit.theta, fit.sample_cov, hessian=True)
+    _, info, hess, ok = MLDiscrepancy.of_sample(fit.model, fit.sample_cov).derivatives(fit.theta, hessian=True)
     if not ok:
         return None
-    inverse, solved = _inverse_newton(hess[None], info[None])
+    inverse, solved = inverse_hessian_or_information(hess[None], info[None])
     return inverse[0] if solved[0] else None
 
 
@@ -105,11 +107,11 @@ def _refit_chunk(indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     s = resample_covariances(x, indices)
     sign, logdet = np.linalg.slogdet(s)
     usable = sign > 0
-    thetas = np.full((len(indices), model.q), np.nan)
+    thetas = np.full((len(indices), model.n_free), np.nan)
     status = np.full(len(indices), FAILED)
     rows = np.flatnonzero(usable)
-    theta, _, converged, _ = newton_batch(model, s[rows], theta0, logdet[rows], tol=1e-6, max_iter=100,
-                                          refresh=REFRESH, h_inv0=h_inv0)
+    theta, _, converged, _ = fisher_scoring_batch(MLDiscrepancy(model, s[rows], logdet[rows]), theta0, tol=1e-6,
+                                                  max_iter=100, refresh=REFRESH, h_inv0=h_inv0)
     for i in np.flatnonzero(~converged):
         opt = estimate_theta(model, s[rows[i]], theta0)
         theta[i], converged[i] = opt.theta, opt.converged
@@ -224,12 +226,12 @@ def jackknife_theta(fit: ModelFit, data: pd.DataFrame) -> np.ndarray:
     x = data.loc[:, list(fit.observed)].to_numpy(dtype=float)
     x = x[~np.isnan(x).any(axis=1)]
     n = x.shape[0]
-    out = np.full((n, fit.model.q), np.nan)
+    out = np.full((n, fit.model.n_free), np.nan)
     for i in range(n):
         rest = np.delete(x, i, axis=0)
         c = rest - rest.mean(axis=0)
         s = c.T @ c / (n - 1)
-        opt = newton_scoring(fit.model, s, fit.theta, logdet_sample(s), tol=1e-7, max_iter=100)
+        opt = fisher_scoring(MLDiscrepancy(fit.model, s, logdet_sample(s)), fit.theta, tol=1e-7, max_iter=100)
         if opt.converged:
             out[i] = opt.theta
     return out

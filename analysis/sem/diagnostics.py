@@ -12,7 +12,9 @@ import numpy as np
 
 from analysis.diagnostics import Diagnostic, warn
 from analysis.numbers import json_float
-from analysis.sem.estimation import CompiledModel, ModelFit
+from analysis.sem.estimation import ModelFit
+from analysis.sem.ml import MLDiscrepancy
+from analysis.sem.structure import ModelStructure
 
 LATENT_COR_LIMIT = 0.95
 ITEM_COR_LIMIT = 0.95
@@ -127,15 +129,15 @@ def modification_indices(fit: ModelFit, top: int | None = 10) -> list[Modificati
     R: ``lavaan::modindices(fit, sort. = TRUE)``.
     """
     candidates = candidate_parameters(fit)
-    if not candidates or fit.model.q == 0:
+    if not candidates or fit.model.n_free == 0:
         return []
-    extended = CompiledModel(fit.spec.with_free(candidates))
-    q = fit.model.q
+    extended = ModelStructure(fit.spec.with_free(candidates))
+    q = fit.model.n_free
     theta = np.concatenate([fit.theta, np.zeros(len(candidates))])
-    d = extended.gradient_information(theta, fit.sample_cov)
-    if d is None or not np.all(np.isfinite(fit.vcov)):
+    derivatives = MLDiscrepancy.of_sample(extended, fit.sample_cov).derivatives(theta)
+    if not derivatives.positive_definite or not np.all(np.isfinite(fit.vcov)):
         return []
-    grad, info = 0.5 * d[0], d[1]
+    grad, info = 0.5 * derivatives.gradient, derivatives.information
     i11_inv = np.linalg.inv(info[:q, :q])
     i12 = info[:q, q:]
     v = np.diag(info[q:, q:]) - np.einsum("ij,ik,kj->j", i12, i11_inv, i12)

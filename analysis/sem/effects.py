@@ -15,8 +15,9 @@ from scipy import stats
 
 from analysis.sem.bootstrap import bias_corrected_ci, percentile_ci
 from analysis.numbers import json_float
-from analysis.sem.estimation import CompiledModel, ModelFit, complex_step_jacobian, estimate_theta
+from analysis.sem.estimation import ModelFit, complex_step_jacobian, estimate_theta
 from analysis.sem.specification import ModelSpec
+from analysis.sem.structure import ModelStructure
 from questionnaire.errors import input_error
 
 
@@ -94,7 +95,7 @@ def cohen_f2(fit: ModelFit, method: str = "implied") -> list[EffectSize]:
             reduced = fit.spec.without(path.lhs, path.rhs)
             keep = sorted({p.free - 1 for p in fit.spec.parameters
                            if p.free and not (p.op == "~" and p.lhs == path.lhs and p.rhs == path.rhs)})
-            model = CompiledModel(reduced)
+            model = ModelStructure(reduced)
             opt = estimate_theta(model, fit.sample_cov, start=fit.theta[keep])
             _, _, psi, _ = model.matrices(opt.theta)
             r2_excl = 1.0 - psi[y, y] / model.latent_cov(opt.theta)[y, y] if opt.converged else float("nan")
@@ -178,7 +179,7 @@ def total_effect_values(fit: ModelFit, theta: np.ndarray, pairs: list[tuple[int,
     """Total effect of each (source, target) pair of distinct latents, (I − B)⁻¹[target, source], at θ (q,)
     or at a stack of θ (b, q), giving (len(pairs),) or (b, len(pairs))."""
     beta = fit.model.matrices(theta)[1]
-    total = np.linalg.inv(fit.model.eye_m - beta)
+    total = np.linalg.inv(fit.model.identity_latent - beta)
     src, tgt = (np.array(ix, dtype=int) for ix in zip(*pairs)) if pairs else (np.zeros(0, int),) * 2
     return total[..., tgt, src]
 

@@ -17,7 +17,8 @@ import pytest
 from analysis.sem.bootstrap import (bias_corrected_ci, bootstrap_draws, jackknife_acceleration, norm_inter,
                                 percentile_ci)
 from analysis.sem.models import fit_model
-from analysis.sem.estimation import defined_values, row_values
+from analysis.sem.estimation import defined_values
+from analysis.sem.structure import row_values
 from questionnaire.errors import InputError
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
