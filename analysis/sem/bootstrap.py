@@ -5,9 +5,9 @@ Equivalent R: ``lavaan::sem(model, data, se = "bootstrap", bootstrap = B)`` then
 converged resample, admissible or not; so do we by default, and both kinds are counted.
 
 Speed: each resample's covariance is a weighted cross-product of the centred data; chunks of
-resamples are refitted together by a batched quasi-Newton method with analytic derivatives, started
-at the full-sample estimate with the full sample's inverse Hessian (exact Hessians only every
-``REFRESH`` iterations); chunks can run in worker processes. BLAS is limited to one thread in every
+resamples are refitted together by :func:`~analysis.sem.optimizer.fisher_scoring_batch` as a
+quasi-Newton method with analytic derivatives, started at the full-sample estimate with the full
+sample's inverse Hessian (exact Hessians only every ``REFRESH`` iterations); chunks can run in worker processes. BLAS is limited to one thread in every
 process (small matrices: threads only add overhead and oversubscribe the cores). All resample
 indices are drawn up front from one seeded ``numpy.random.Generator``, so results do not depend on
 the number of workers.
@@ -66,19 +66,19 @@ class BootstrapDraws:
                 "inadmissible": self.inadmissible, "seed": self.seed}
 
 
-def admissible(model: ModelStructure, theta: np.ndarray) -> np.ndarray:
+def admissible(structure: ModelStructure, theta: np.ndarray) -> np.ndarray:
     """Per θ row (b, q): no negative variance (Θ, Ψ diagonals) and a positive-definite latent covariance."""
-    _, _, psi, th = model.matrices(theta)
+    _, _, psi, th = structure.matrices(theta)
     ok = (np.diagonal(th, axis1=1, axis2=2) >= 0).all(axis=1) & (np.diagonal(psi, axis1=1, axis2=2) >= 0).all(axis=1)
-    return ok & (np.linalg.eigvalsh(model.latent_cov(theta))[:, 0] > 0)
+    return ok & (np.linalg.eigvalsh(structure.latent_cov(theta))[:, 0] > 0)
 
 
 _STATE: dict = {}
 
 
-def _init_worker(model: ModelStructure, centred: np.ndarray, theta0: np.ndarray, h_inv0: np.ndarray | None,
+def _init_worker(structure: ModelStructure, centred: np.ndarray, theta0: np.ndarray, h_inv0: np.ndarray | None,
                  blas_limit: bool = True) -> None:
-    _STATE.update(model=model, centred=centred, theta0=theta0, h_inv0=h_inv0)
+    _STATE.update(structure=structure, centred=centred, theta0=theta0, h_inv0=h_inv0)
     if blas_limit:  # a worker process: one BLAS thread for its whole life
         _STATE["blas"] = threadpool_limits(1)
 
@@ -103,22 +103,22 @@ def resample_covariances(x: np.ndarray, indices: np.ndarray) -> np.ndarray:
 def _refit_chunk(indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Refit a chunk of resamples together (one batched quasi-Newton run; the robust single fit for any
     that do not converge)."""
-    model, x, theta0, h_inv0 = _STATE["model"], _STATE["centred"], _STATE["theta0"], _STATE["h_inv0"]
+    structure, x, theta0, h_inv0 = _STATE["structure"], _STATE["centred"], _STATE["theta0"], _STATE["h_inv0"]
     s = resample_covariances(x, indices)
     sign, logdet = np.linalg.slogdet(s)
     usable = sign > 0
-    thetas = np.full((len(indices), model.n_free), np.nan)
+    thetas = np.full((len(indices), structure.n_free), np.nan)
     status = np.full(len(indices), FAILED)
     rows = np.flatnonzero(usable)
-    theta, _, converged, _ = fisher_scoring_batch(MLDiscrepancy(model, s[rows], logdet[rows]), theta0, tol=1e-6,
-                                                  max_iter=100, refresh=REFRESH, h_inv0=h_inv0)
+    theta, _, converged, _ = fisher_scoring_batch(MLDiscrepancy(structure, s[rows], logdet[rows]), theta0,
+                                                  tol=1e-6, max_iter=100, refresh=REFRESH, h_inv0=h_inv0)
     for i in np.flatnonzero(~converged):
-        opt = estimate_theta(model, s[rows[i]], theta0)
+        opt = estimate_theta(structure, s[rows[i]], theta0)
         theta[i], converged[i] = opt.theta, opt.converged
     rows, theta = rows[converged], theta[converged]
     thetas[rows] = theta
     if len(rows):
-        status[rows] = np.where(admissible(model, theta), OK, INADMISSIBLE)
+        status[rows] = np.where(admissible(structure, theta), OK, INADMISSIBLE)
     return thetas, status
 
 

@@ -132,16 +132,16 @@ def modification_indices(fit: ModelFit, top: int | None = 10) -> list[Modificati
     if not candidates or fit.model.n_free == 0:
         return []
     extended = ModelStructure(fit.spec.with_free(candidates))
-    q = fit.model.n_free
+    n_free = fit.model.n_free
     theta = np.concatenate([fit.theta, np.zeros(len(candidates))])
     derivatives = MLDiscrepancy.of_sample(extended, fit.sample_cov).derivatives(theta)
     if not derivatives.positive_definite or not np.all(np.isfinite(fit.vcov)):
         return []
     grad, info = 0.5 * derivatives.gradient, derivatives.information
-    i11_inv = np.linalg.inv(info[:q, :q])
-    i12 = info[:q, q:]
-    v = np.diag(info[q:, q:]) - np.einsum("ij,ik,kj->j", i12, i11_inv, i12)
-    g = grad[q:]
+    i11_inv = np.linalg.inv(info[:n_free, :n_free])
+    i12 = info[:n_free, n_free:]
+    v = np.diag(info[n_free:, n_free:]) - np.einsum("ij,ik,kj->j", i12, i11_inv, i12)
+    g = grad[n_free:]
     with np.errstate(invalid="ignore", divide="ignore"):
         mi = fit.n * g ** 2 / v
         epc = -g / v

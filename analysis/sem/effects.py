@@ -95,10 +95,11 @@ def cohen_f2(fit: ModelFit, method: str = "implied") -> list[EffectSize]:
             reduced = fit.spec.without(path.lhs, path.rhs)
             keep = sorted({p.free - 1 for p in fit.spec.parameters
                            if p.free and not (p.op == "~" and p.lhs == path.lhs and p.rhs == path.rhs)})
-            model = ModelStructure(reduced)
-            opt = estimate_theta(model, fit.sample_cov, start=fit.theta[keep])
-            _, _, psi, _ = model.matrices(opt.theta)
-            r2_excl = 1.0 - psi[y, y] / model.latent_cov(opt.theta)[y, y] if opt.converged else float("nan")
+            reduced_structure = ModelStructure(reduced)
+            opt = estimate_theta(reduced_structure, fit.sample_cov, start=fit.theta[keep])
+            _, _, psi, _ = reduced_structure.matrices(opt.theta)
+            r2_excl = (1.0 - psi[y, y] / reduced_structure.latent_cov(opt.theta)[y, y] if opt.converged
+                       else float("nan"))
         out.append(EffectSize(path.lhs, path.rhs, r2_incl, r2_excl, (r2_incl - r2_excl) / (1.0 - r2_incl),
                               F2_METHODS[method]))
     return out

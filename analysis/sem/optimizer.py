@@ -42,22 +42,23 @@ def fisher_scoring_batch(discrepancy: Discrepancy, start: np.ndarray, tol: float
     (1e-14·max(1, |F|): no step could lower F any more in double precision; a step that no longer
     moves θ counts as failed). Returns θ (b, q), F (b,), converged (b,), iterations (b,).
     """
-    b, q = discrepancy.n_samples, discrepancy.structure.n_free
-    theta = np.array(np.broadcast_to(start, (b, q)), dtype=float)
+    n_samples, n_free = discrepancy.n_samples, discrepancy.structure.n_free
+    theta = np.array(np.broadcast_to(start, (n_samples, n_free)), dtype=float)
     f = discrepancy.value(theta)
     done = ~np.isfinite(f)
-    converged = np.zeros(b, dtype=bool)
-    iterations = np.zeros(b, dtype=int)
-    h_inv = np.zeros((b, q, q)) if h_inv0 is None else np.array(np.broadcast_to(h_inv0, (b, q, q)))
-    stale = np.full(b, h_inv0 is None)
-    last_theta, last_grad = theta.copy(), np.zeros((b, q))
+    converged = np.zeros(n_samples, dtype=bool)
+    iterations = np.zeros(n_samples, dtype=int)
+    h_inv = (np.zeros((n_samples, n_free, n_free)) if h_inv0 is None
+             else np.array(np.broadcast_to(h_inv0, (n_samples, n_free, n_free))))
+    stale = np.full(n_samples, h_inv0 is None)
+    last_theta, last_grad = theta.copy(), np.zeros((n_samples, n_free))
     for it in range(1, max_iter + 1):
         active = np.flatnonzero(~done)
         if not len(active):
             break
         iterations[active] = it
         fresh = stale[active] | ((it - 1) % refresh == 0 and (it > 1 or h_inv0 is None))
-        grad = np.zeros((len(active), q))
+        grad = np.zeros((len(active), n_free))
         good = np.ones(len(active), dtype=bool)
         for subset, full in ((np.flatnonzero(fresh), True), (np.flatnonzero(~fresh), False)):
             if not len(subset):
@@ -80,24 +81,32 @@ def fisher_scoring_batch(discrepancy: Discrepancy, start: np.ndarray, tol: float
         decrement = np.abs(np.einsum("bi,bi->b", grad, step))  # gᵀH⁻¹g: twice the decrease the step promises
         precision = 1e-14 * np.maximum(1.0, np.abs(f[active]))
         small = (np.max(np.abs(step), axis=1) < tol) | (decrement < precision)
-        pending = np.arange(len(active))
-        t = 1.0
-        while len(pending) and t > 1e-10:
-            rows = active[pending]
-            trial = theta[rows] + t * step[pending]
-            f_trial = discrepancy.subset(rows).value(trial)
-            accept = (f_trial <= f[rows] + 1e-14 * np.abs(f[rows])) & (trial != theta[rows]).any(axis=1)
-            theta[rows[accept]] = trial[accept]
-            f[rows[accept]] = f_trial[accept]
-            pending = pending[~accept]
-            t *= 0.5
         stalled = np.zeros(len(active), dtype=bool)
-        stalled[pending] = True
+        stalled[halve_steps(discrepancy, theta, f, active, step)] = True
         stale[active[stalled & ~fresh & ~small]] = True  # retry with a new Hessian before giving up
         finished = small | (stalled & fresh)
         done[active[finished]] = True
         converged[active[finished]] = small[finished]
     return theta, f, converged, iterations
+
+
+def halve_steps(discrepancy: Discrepancy, theta: np.ndarray, f: np.ndarray, active: np.ndarray, step: np.ndarray
+                ) -> np.ndarray:
+    """Step halving for the fits ``active`` (rows of the stack): θ + t·step with t = 1, ½, ¼, … (down to
+    1e-10) until F does not increase beyond rounding and θ moves; ``theta`` and ``f`` are updated in place.
+    Returns the positions in ``active`` of the fits that found no such t."""
+    pending = np.arange(len(active))
+    t = 1.0
+    while len(pending) and t > 1e-10:
+        rows = active[pending]
+        trial = theta[rows] + t * step[pending]
+        f_trial = discrepancy.subset(rows).value(trial)
+        accept = (f_trial <= f[rows] + 1e-14 * np.abs(f[rows])) & (trial != theta[rows]).any(axis=1)
+        theta[rows[accept]] = trial[accept]
+        f[rows[accept]] = f_trial[accept]
+        pending = pending[~accept]
+        t *= 0.5
+    return pending
 
 
 def bfgs_inverse_update(h_inv: np.ndarray, s: np.ndarray, y: np.ndarray) -> np.ndarray:
