@@ -5,9 +5,9 @@ Equivalent R: ``lavaan::sem(model, data, se = "bootstrap", bootstrap = B)`` then
 converged resample, admissible or not; so do we by default, and both kinds are counted.
 
 Speed: each resample's covariance is a weighted cross-product of the centred data; chunks of
-resamples are refitted together by :func:`~analysis.sem.optimizer.fisher_scoring_batch` as a
-quasi-Newton method with analytic derivatives, started at the full-sample estimate with the full
-sample's inverse Hessian (exact Hessians only every ``REFRESH`` iterations); chunks can run in worker processes. BLAS is limited to one thread in every
+resamples are refitted together by a batched quasi-Newton method with analytic derivatives, started
+at the full-sample estimate with the full sample's inverse Hessian (exact Hessians only every
+``REFRESH`` iterations); chunks can run in worker processes. BLAS is limited to one thread in every
 process (small matrices: threads only add overhead and oversubscribe the cores). All resample
 indices are drawn up front from one seeded ``numpy.random.Generator``, so results do not depend on
 the number of workers.
@@ -85,7 +85,7 @@ def _init_worker(structure: ModelStructure, centred: np.ndarray, theta0: np.ndar
 
 def full_sample_inverse_hessian(fit: ModelFit) -> np.ndarray | None:
     """H⁻¹ of F_ML at the full-sample estimate (the start of every refit's quasi-Newton run)."""
-    _, info, hess, ok = MLDiscrepancy.of_sample(fit.model, fit.sample_cov).derivatives(fit.theta, hessian=True)
+    _, info, hess, ok = MLDiscrepancy.of_sample(fit.structure, fit.sample_cov).derivatives(fit.theta, hessian=True)
     if not ok:
         return None
     inverse, solved = inverse_hessian_or_information(hess[None], info[None])
@@ -142,7 +142,7 @@ def bootstrap_draws(fit: ModelFit, data: pd.DataFrame, B: int = 2000, seed: int 
     results = []
     h_inv0 = full_sample_inverse_hessian(fit)
     if workers == 1:
-        _init_worker(fit.model, x, fit.theta, h_inv0, blas_limit=False)
+        _init_worker(fit.structure, x, fit.theta, h_inv0, blas_limit=False)
         with threadpool_limits(1):
             for chunk in chunks:
                 results.append(_refit_chunk(chunk))
@@ -153,7 +153,7 @@ def bootstrap_draws(fit: ModelFit, data: pd.DataFrame, B: int = 2000, seed: int 
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                                 initargs=(fit.model, x, fit.theta, h_inv0)) as pool:
+                                 initargs=(fit.structure, x, fit.theta, h_inv0)) as pool:
             for result in pool.map(_refit_chunk, chunks):
                 results.append(result)
                 if progress:
@@ -226,12 +226,12 @@ def jackknife_theta(fit: ModelFit, data: pd.DataFrame) -> np.ndarray:
     x = data.loc[:, list(fit.observed)].to_numpy(dtype=float)
     x = x[~np.isnan(x).any(axis=1)]
     n = x.shape[0]
-    out = np.full((n, fit.model.n_free), np.nan)
+    out = np.full((n, fit.structure.n_free), np.nan)
     for i in range(n):
         rest = np.delete(x, i, axis=0)
         c = rest - rest.mean(axis=0)
         s = c.T @ c / (n - 1)
-        opt = fisher_scoring(MLDiscrepancy(fit.model, s, logdet_sample(s)), fit.theta, tol=1e-7, max_iter=100)
+        opt = fisher_scoring(MLDiscrepancy(fit.structure, s, logdet_sample(s)), fit.theta, tol=1e-7, max_iter=100)
         if opt.converged:
             out[i] = opt.theta
     return out

@@ -129,10 +129,10 @@ def modification_indices(fit: ModelFit, top: int | None = 10) -> list[Modificati
     R: ``lavaan::modindices(fit, sort. = TRUE)``.
     """
     candidates = candidate_parameters(fit)
-    if not candidates or fit.model.n_free == 0:
+    if not candidates or fit.structure.n_free == 0:
         return []
     extended = ModelStructure(fit.spec.with_free(candidates))
-    n_free = fit.model.n_free
+    n_free = fit.structure.n_free
     theta = np.concatenate([fit.theta, np.zeros(len(candidates))])
     derivatives = MLDiscrepancy.of_sample(extended, fit.sample_cov).derivatives(theta)
     if not derivatives.positive_definite or not np.all(np.isfinite(fit.vcov)):
@@ -145,9 +145,9 @@ def modification_indices(fit: ModelFit, top: int | None = 10) -> list[Modificati
     with np.errstate(invalid="ignore", divide="ignore"):
         mi = fit.n * g ** 2 / v
         epc = -g / v
-    _, _, psi, th = fit.model.matrices(fit.theta)
+    _, _, psi, th = fit.structure.matrices(fit.theta)
     v_ok = v >= np.finfo(float).eps ** (1 / 3)
-    sd_lv = np.sqrt(np.diag(fit.model.latent_cov(fit.theta)))
+    sd_lv = np.sqrt(np.diag(fit.structure.latent_cov(fit.theta)))
     sd_ov = np.sqrt(np.diag(fit.implied))
     ov = {x: i for i, x in enumerate(fit.observed)}
     lv = {x: i for i, x in enumerate(fit.spec.latent)}

@@ -83,7 +83,7 @@ def cohen_f2(fit: ModelFit, method: str = "implied") -> list[EffectSize]:
     lv = {v: i for i, v in enumerate(fit.spec.latent)}
     regressions = fit.spec.regressions()
     predictors = {y: [lv[p.rhs] for p in regressions if p.lhs == y] for y in fit.spec.endogenous}
-    veta = fit.model.latent_cov(fit.theta)
+    veta = fit.structure.latent_cov(fit.theta)
     out = []
     for path in regressions:
         y, x = lv[path.lhs], lv[path.rhs]
@@ -129,10 +129,10 @@ def structural_paths(spec: ModelSpec) -> list[tuple[str, ...]]:
 def chain_values(fit: ModelFit, theta: np.ndarray, chains: list[tuple[str, ...]], standardized: bool = False
                  ) -> np.ndarray:
     """Product of the paths along each chain at ``theta`` (optionally std.all)."""
-    beta = fit.model.matrices(theta)[1]
+    beta = fit.structure.matrices(theta)[1]
     lv = {v: i for i, v in enumerate(fit.spec.latent)}
     if standardized:
-        veta = fit.model.latent_cov(theta)
+        veta = fit.structure.latent_cov(theta)
         sd = np.sqrt(np.diagonal(veta))
     out = np.empty(len(chains), dtype=theta.dtype)
     for c, chain in enumerate(chains):
@@ -179,8 +179,8 @@ class Effect:
 def total_effect_values(fit: ModelFit, theta: np.ndarray, pairs: list[tuple[int, int]]) -> np.ndarray:
     """Total effect of each (source, target) pair of distinct latents, (I − B)⁻¹[target, source], at θ (q,)
     or at a stack of θ (b, q), giving (len(pairs),) or (b, len(pairs))."""
-    beta = fit.model.matrices(theta)[1]
-    total = np.linalg.inv(fit.model.identity_latent - beta)
+    beta = fit.structure.matrices(theta)[1]
+    total = np.linalg.inv(fit.structure.identity_latent - beta)
     src, tgt = (np.array(ix, dtype=int) for ix in zip(*pairs)) if pairs else (np.zeros(0, int),) * 2
     return total[..., tgt, src]
 
@@ -196,10 +196,10 @@ def effect_decomposition(fit: ModelFit, draws: np.ndarray | None = None, level: 
     and ``parameterEstimates(fit, boot.ci.type = "perc" | "bca.simple")``. Only pairs joined by at
     least one chain of paths are listed.
     """
-    _, beta, _, _ = fit.model.matrices(fit.theta)
+    _, beta, _, _ = fit.structure.matrices(fit.theta)
     m = beta.shape[0]
     total = np.linalg.inv(np.eye(m) - beta) - np.eye(m)
-    sd = np.sqrt(np.diag(fit.model.latent_cov(fit.theta)))
+    sd = np.sqrt(np.diag(fit.structure.latent_cov(fit.theta)))
     lv = fit.spec.latent
     mediated = {(chain[0], chain[-1]) for chain in structural_paths(fit.spec)}
     direct_pairs = {(p.rhs, p.lhs): p.pvalue for p in fit.parameters if p.op == "~"}

@@ -144,7 +144,7 @@ class ModelFit:
     """An ML fit of a lavaan-syntax model (``lavaan::sem(model, data)``)."""
 
     spec: ModelSpec
-    model: ModelStructure = field(repr=False)
+    structure: ModelStructure = field(repr=False)
     n: int
     sample_cov: np.ndarray = field(repr=False)
     theta: np.ndarray
@@ -162,7 +162,7 @@ class ModelFit:
     @property
     def implied(self) -> np.ndarray:
         """Σ̂ (lavaan ``fitted(fit)$cov``)."""
-        return self.model.implied(self.theta)
+        return self.structure.implied(self.theta)
 
     @property
     def chisq(self) -> float:
@@ -171,16 +171,16 @@ class ModelFit:
 
     @property
     def npar(self) -> int:
-        return self.model.n_free
+        return self.structure.n_free
 
     @property
     def df(self) -> int:
-        p = self.model.n_observed
-        return p * (p + 1) // 2 - self.model.n_free
+        p = self.structure.n_observed
+        return p * (p + 1) // 2 - self.structure.n_free
 
     def latent_cov(self) -> pd.DataFrame:
         """Model-implied latent covariance VETA (lavaan ``lavInspect(fit, "cov.lv")``)."""
-        v = self.model.latent_cov(self.theta)
+        v = self.structure.latent_cov(self.theta)
         return pd.DataFrame(v, index=list(self.spec.latent), columns=list(self.spec.latent))
 
     def latent_cor(self) -> pd.DataFrame:
@@ -196,9 +196,9 @@ class ModelFit:
 
         Indicator: 1 − θ_ii/σ̂_ii; endogenous latent: 1 − ψ_jj / VETA_jj.
         """
-        _, _, psi, th = self.model.matrices(self.theta)
+        _, _, psi, th = self.structure.matrices(self.theta)
         sigma = self.implied
-        veta = self.model.latent_cov(self.theta)
+        veta = self.structure.latent_cov(self.theta)
         out = {v: float(1.0 - th[i, i] / sigma[i, i]) for i, v in enumerate(self.spec.observed)}
         dependent = set(self.spec.endogenous) | {p.rhs for p in self.spec.parameters
                                                  if p.op == "=~" and p.rhs in self.spec.latent}

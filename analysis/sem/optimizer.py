@@ -174,7 +174,8 @@ def minimize_discrepancy(discrepancy: Discrepancy, start: np.ndarray) -> Optimum
         polished = fisher_scoring(discrepancy, alt.theta)
         best = min((opt, alt, polished), key=lambda o: o.fmin if math.isfinite(o.fmin) else math.inf)
         # the polished optimum counts as converged when nothing else found a lower F beyond rounding
-        polished_is_best = math.isfinite(polished.fmin) and polished.fmin <= best.fmin + 1e-12 * max(1.0, abs(best.fmin))
+        polished_is_best = (math.isfinite(polished.fmin)
+                            and polished.fmin <= best.fmin + 1e-12 * max(1.0, abs(best.fmin)))
         opt = Optimum(best.theta, best.fmin, polished.converged and polished_is_best, opt.iterations +
                       alt.iterations + polished.iterations)
     return opt

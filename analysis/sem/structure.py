@@ -96,7 +96,8 @@ class ModelStructure:
             entries = self.entries_of_matrix[j]
             out[j][..., self.entry_row[entries], self.entry_col[entries]] = theta[..., self.entry_parameter[entries]]
             if j in SYMMETRIC:
-                out[j][..., self.entry_col[entries], self.entry_row[entries]] = theta[..., self.entry_parameter[entries]]
+                out[j][..., self.entry_col[entries], self.entry_row[entries]] = (
+                    theta[..., self.entry_parameter[entries]])
         return out[0], out[1], out[2], out[3]
 
     def _inverse_i_minus_b(self, beta: np.ndarray) -> np.ndarray:
@@ -155,25 +156,26 @@ class ModelStructure:
         m_mat = a @ psi @ transpose(a)
         h = transpose(lam) @ resid
         ath, mh = transpose(a) @ h, m_mat @ h
-        w[grid(in_lam, in_lam)] = 2.0 * resid[grid(lam_i, lam_i)] * m_mat[grid(lam_j, lam_j)]
-        block = 2.0 * psi_weight * (a[grid(lam_j, psi_s)] * transpose(ath[grid(psi_t, lam_i)])
-                                    + a[grid(lam_j, psi_t)] * transpose(ath[grid(psi_s, lam_i)]))
-        w[grid(in_lam, in_psi)] = block
-        w[grid(in_psi, in_lam)] = transpose(block)
+        w[block_index(in_lam, in_lam)] = 2.0 * resid[block_index(lam_i, lam_i)] * m_mat[block_index(lam_j, lam_j)]
+        block = 2.0 * psi_weight * (a[block_index(lam_j, psi_s)] * transpose(ath[block_index(psi_t, lam_i)])
+                                    + a[block_index(lam_j, psi_t)] * transpose(ath[block_index(psi_s, lam_i)]))
+        w[block_index(in_lam, in_psi)] = block
+        w[block_index(in_psi, in_lam)] = transpose(block)
         if self.has_beta:
             g = h @ lam
             mga, aga = m_mat @ g @ a, transpose(a) @ g @ a
-            block = 2.0 * (a[grid(lam_j, beta_j)] * transpose(mh[grid(beta_k, lam_i)])
-                           + m_mat[grid(lam_j, beta_k)] * transpose(ath[grid(beta_j, lam_i)]))
-            w[grid(in_lam, in_beta)] = block
-            w[grid(in_beta, in_lam)] = transpose(block)
-            w[grid(in_beta, in_beta)] = 2.0 * (a[grid(beta_k, beta_j)] * transpose(mga[grid(beta_k, beta_j)])
-                                               + transpose(a[grid(beta_k, beta_j)]) * mga[grid(beta_k, beta_j)]
-                                               + m_mat[grid(beta_k, beta_k)] * aga[grid(beta_j, beta_j)])
-            block = 2.0 * psi_weight * (a[grid(beta_k, psi_s)] * transpose(aga[grid(psi_t, beta_j)])
-                                        + a[grid(beta_k, psi_t)] * transpose(aga[grid(psi_s, beta_j)]))
-            w[grid(in_beta, in_psi)] = block
-            w[grid(in_psi, in_beta)] = transpose(block)
+            block = 2.0 * (a[block_index(lam_j, beta_j)] * transpose(mh[block_index(beta_k, lam_i)])
+                           + m_mat[block_index(lam_j, beta_k)] * transpose(ath[block_index(beta_j, lam_i)]))
+            w[block_index(in_lam, in_beta)] = block
+            w[block_index(in_beta, in_lam)] = transpose(block)
+            k_j = block_index(beta_k, beta_j)
+            w[block_index(in_beta, in_beta)] = 2.0 * (a[k_j] * transpose(mga[k_j]) + transpose(a[k_j]) * mga[k_j]
+                                                      + m_mat[block_index(beta_k, beta_k)]
+                                                      * aga[block_index(beta_j, beta_j)])
+            block = 2.0 * psi_weight * (a[block_index(beta_k, psi_s)] * transpose(aga[block_index(psi_t, beta_j)])
+                                        + a[block_index(beta_k, psi_t)] * transpose(aga[block_index(psi_s, beta_j)]))
+            w[block_index(in_beta, in_psi)] = block
+            w[block_index(in_psi, in_beta)] = transpose(block)
         return w
 
     def entry_to_parameter_derivatives(self, gradient: np.ndarray, information: np.ndarray | None,
@@ -191,7 +193,7 @@ class ModelStructure:
         return gradient, information, hessian
 
 
-def grid(rows: np.ndarray, cols: np.ndarray) -> tuple:
+def block_index(rows: np.ndarray, cols: np.ndarray) -> tuple:
     """Index of the block ``x[..., rows, :][..., cols]`` of a matrix or a stack (``np.ix_`` on the last two axes)."""
     return Ellipsis, rows[:, None], cols[None, :]
 

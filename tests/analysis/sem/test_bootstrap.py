@@ -33,7 +33,7 @@ def pd_case():
 
 
 def values(fit, thetas):
-    rows = [row_values(fit.model, t) for t in thetas]
+    rows = [row_values(fit.structure, t) for t in thetas]
     return np.array([np.concatenate([r, defined_values(fit.spec, r)]) for r in rows])
 
 

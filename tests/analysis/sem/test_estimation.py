@@ -98,8 +98,8 @@ def test_data_errors_and_listwise_deletion():
 def test_bfgs_fallback_reaches_the_same_minimum():
     ref, data = load("hs")
     fit = fit_model(data, ref["model"])
-    start = start_values(fit.model, fit.sample_cov)
-    opt = bfgs_fallback(MLDiscrepancy(fit.model, fit.sample_cov, logdet_sample(fit.sample_cov)), start)
+    start = start_values(fit.structure, fit.sample_cov)
+    opt = bfgs_fallback(MLDiscrepancy(fit.structure, fit.sample_cov, logdet_sample(fit.sample_cov)), start)
     assert abs(opt.fmin / 2 - fit.fmin) < 1e-9  # minimize_discrepancy then polishes θ by Fisher scoring
 
 
