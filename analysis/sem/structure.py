@@ -20,7 +20,7 @@ from typing import NamedTuple
 import numpy as np
 
 from analysis.sem.linalg import transpose
-from analysis.sem.specification import ModelSpec
+from analysis.sem.specification import ModelSpec, ParameterSpec
 
 LAMBDA, BETA, PSI, THETA = range(4)
 SYMMETRIC = (PSI, THETA)
@@ -57,15 +57,7 @@ class ModelStructure:
         self.row_positions: list[tuple[int, int, int]] = []  # (matrix, row, column) of every table row
         free: list[tuple[int, int, int, int]] = []  # matrix, row, column, free parameter (0-based)
         for par in spec.parameters:
-            if par.op == "=~":
-                position = ((LAMBDA, observed_index[par.rhs], latent_index[par.lhs]) if par.rhs in observed_index
-                            else (BETA, latent_index[par.rhs], latent_index[par.lhs]))
-            elif par.op == "~":
-                position = (BETA, latent_index[par.lhs], latent_index[par.rhs])
-            elif par.lhs in latent_index:
-                position = (PSI, latent_index[par.lhs], latent_index[par.rhs])
-            else:
-                position = (THETA, observed_index[par.lhs], observed_index[par.rhs])
+            position = matrix_position(par, observed_index, latent_index)
             self.row_positions.append(position)
             if par.free:
                 free.append((*position, par.free - 1))
@@ -191,6 +183,21 @@ class ModelStructure:
         information = None if information is None else k_map_t @ information @ k_map
         hessian = None if hessian is None else k_map_t @ hessian @ k_map
         return gradient, information, hessian
+
+
+def matrix_position(par: ParameterSpec, observed_index: dict[str, int], latent_index: dict[str, int]
+                    ) -> tuple[int, int, int]:
+    """(matrix, row, column) of a parameter-table row: ``f =~ y`` Λ[y, f] (B[g, f] for a latent g),
+    ``y ~ x`` B[y, x], ``a ~~ b`` Ψ[a, b] for latents and Θ[a, b] for indicators."""
+    if par.op == "=~":
+        if par.rhs in observed_index:
+            return LAMBDA, observed_index[par.rhs], latent_index[par.lhs]
+        return BETA, latent_index[par.rhs], latent_index[par.lhs]
+    if par.op == "~":
+        return BETA, latent_index[par.lhs], latent_index[par.rhs]
+    if par.lhs in latent_index:
+        return PSI, latent_index[par.lhs], latent_index[par.rhs]
+    return THETA, observed_index[par.lhs], observed_index[par.rhs]
 
 
 def block_index(rows: np.ndarray, cols: np.ndarray) -> tuple:
