@@ -34,7 +34,7 @@ class Discrepancy(Protocol):
 
     @property
     def n_samples(self) -> int:
-        """b, the number of samples of a stack."""
+        """b for a stack, 1 for one sample."""
 
     def value(self, theta: np.ndarray) -> np.ndarray:
         """F(θ); inf where it is not defined."""

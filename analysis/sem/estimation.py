@@ -20,6 +20,7 @@ from scipy import stats
 
 from analysis.diagnostics import Diagnostic, warn
 from analysis.numbers import json_float
+from analysis.sem.discrepancy import Discrepancy
 from analysis.sem.ml import MLDiscrepancy, logdet_sample
 from analysis.sem.optimizer import Optimum, minimize_discrepancy
 from analysis.sem.specification import ModelSpec
@@ -281,7 +282,7 @@ def estimate_from_moments(spec: ModelSpec, sample_cov: np.ndarray, n: int, start
                     fmin, parameters, tuple(diagnostics))
 
 
-def expected_information_vcov(discrepancy: MLDiscrepancy, theta: np.ndarray, n: int) -> tuple[np.ndarray, bool]:
+def expected_information_vcov(discrepancy: Discrepancy, theta: np.ndarray, n: int) -> tuple[np.ndarray, bool]:
     """vcov(θ̂) = (N · I(θ̂))⁻¹ with I the unit expected information (lavaan ``information = "expected"``,
     ``R/lav_model_vcov.R``), NaN when Σ(θ̂) is not positive definite or I is singular (the flag)."""
     n_free = discrepancy.structure.n_free

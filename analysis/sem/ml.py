@@ -42,7 +42,7 @@ class MLDiscrepancy:
 
     @property
     def n_samples(self) -> int:
-        return self.sample_cov.shape[0]
+        return 1 if self.sample_cov.ndim == 2 else self.sample_cov.shape[0]
 
     def subset(self, rows: np.ndarray) -> MLDiscrepancy:
         return MLDiscrepancy(self.structure, self.sample_cov[rows], self.logdet_s[rows])
