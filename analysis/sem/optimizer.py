@@ -1,10 +1,11 @@
 """Minimising a discrepancy function F(θ): Newton / Fisher scoring (one sample or a stack), BFGS fallback.
 
-:func:`fisher_scoring_batch` takes Newton steps with the exact Hessian H, Fisher-scoring steps (H ≈ 2I,
-I the expected information; lavaan ``optim.method = "nlminb"`` with ``information = "expected"`` reaches
-the same optimum) where H is not positive definite, with step halving; :func:`bfgs_fallback` is
-quasi-Newton BFGS on the analytic gradient (Nocedal & Wright 2006, ch. 6); :func:`minimize_discrepancy`
-combines them. The optimiser knows F only through :class:`~analysis.sem.discrepancy.Discrepancy`.
+:func:`fisher_scoring_batch` takes Newton steps with the exact Hessian H, Fisher-scoring steps
+(H ≈ 2I, I the expected information) where H is not positive definite, with step halving;
+:func:`bfgs_fallback` is quasi-Newton BFGS on the analytic gradient (Nocedal & Wright 2006, ch. 6);
+:func:`minimize_discrepancy` combines them. lavaan minimises the same F with ``nlminb``
+(``R/lav_model_estimate.R``). The optimiser knows F only through
+:class:`~analysis.sem.discrepancy.Discrepancy`.
 """
 from __future__ import annotations
 
