@@ -24,8 +24,10 @@ import pandas as pd
 from scipy import stats
 from threadpoolctl import threadpool_limits
 
-from analysis.sem.estimation import (CompiledModel, ModelFit, _inverse_newton, estimate_theta, logdet_sample,
-                                   newton_batch, newton_scoring)
+from analysis.sem.estimation import ModelFit, estimate_theta
+from analysis.sem.ml import MLDiscrepancy, logdet_sample
+from analysis.sem.optimizer import fisher_scoring, fisher_scoring_batch, inverse_hessian_or_information
+from analysis.sem.structure import ModelStructure
 from questionnaire.errors import input_error
 
 OK, FAILED, INADMISSIBLE = 0, 1, 2
@@ -65,29 +67,29 @@ class BootstrapDraws:
                 "inadmissible": self.inadmissible, "seed": self.seed}
 
 
-def admissible(model: CompiledModel, theta: np.ndarray) -> np.ndarray:
+def admissible(structure: ModelStructure, theta: np.ndarray) -> np.ndarray:
     """Per θ row (b, q): no negative variance (Θ, Ψ diagonals) and a positive-definite latent covariance."""
-    _, _, psi, th = model.matrices(theta)
+    _, _, psi, th = structure.matrices(theta)
     ok = (np.diagonal(th, axis1=1, axis2=2) >= 0).all(axis=1) & (np.diagonal(psi, axis1=1, axis2=2) >= 0).all(axis=1)
-    return ok & (np.linalg.eigvalsh(model.latent_cov(theta))[:, 0] > 0)
+    return ok & (np.linalg.eigvalsh(structure.latent_cov(theta))[:, 0] > 0)
 
 
 _STATE: dict = {}
 
 
-def _init_worker(model: CompiledModel, centred: np.ndarray, theta0: np.ndarray, h_inv0: np.ndarray | None,
+def _init_worker(structure: ModelStructure, centred: np.ndarray, theta0: np.ndarray, h_inv0: np.ndarray | None,
                  blas_limit: bool = True) -> None:
-    _STATE.update(model=model, centred=centred, theta0=theta0, h_inv0=h_inv0)
+    _STATE.update(structure=structure, centred=centred, theta0=theta0, h_inv0=h_inv0)
     if blas_limit:  # a worker process: one BLAS thread for its whole life
         _STATE["blas"] = threadpool_limits(1)
 
 
 def full_sample_inverse_hessian(fit: ModelFit) -> np.ndarray | None:
     """H⁻¹ of F_ML at the full-sample estimate (the start of every refit's quasi-Newton run)."""
-    _, info, hess, ok = fit.model.derivatives(fit.theta, fit.sample_cov, hessian=True)
+    _, info, hess, ok = MLDiscrepancy.of_sample(fit.structure, fit.sample_cov).derivatives(fit.theta, hessian=True)
     if not ok:
         return None
-    inverse, solved = _inverse_newton(hess[None], info[None])
+    inverse, solved = inverse_hessian_or_information(hess[None], info[None])
     return inverse[0] if solved[0] else None
 
 
@@ -102,22 +104,22 @@ def resample_covariances(x: np.ndarray, indices: np.ndarray) -> np.ndarray:
 def _refit_chunk(indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Refit a chunk of resamples together (one batched quasi-Newton run; the robust single fit for any
     that do not converge)."""
-    model, x, theta0, h_inv0 = _STATE["model"], _STATE["centred"], _STATE["theta0"], _STATE["h_inv0"]
+    structure, x, theta0, h_inv0 = _STATE["structure"], _STATE["centred"], _STATE["theta0"], _STATE["h_inv0"]
     s = resample_covariances(x, indices)
     sign, logdet = np.linalg.slogdet(s)
     usable = sign > 0
-    thetas = np.full((len(indices), model.q), np.nan)
+    thetas = np.full((len(indices), structure.n_free), np.nan)
     status = np.full(len(indices), FAILED)
     rows = np.flatnonzero(usable)
-    theta, _, converged, _ = newton_batch(model, s[rows], theta0, logdet[rows], tol=1e-6, max_iter=100,
-                                          refresh=REFRESH, h_inv0=h_inv0)
+    theta, _, converged, _ = fisher_scoring_batch(MLDiscrepancy(structure, s[rows], logdet[rows]), theta0,
+                                                  tol=1e-6, max_iter=100, refresh=REFRESH, h_inv0=h_inv0)
     for i in np.flatnonzero(~converged):
-        opt = estimate_theta(model, s[rows[i]], theta0)
+        opt = estimate_theta(structure, s[rows[i]], theta0)
         theta[i], converged[i] = opt.theta, opt.converged
     rows, theta = rows[converged], theta[converged]
     thetas[rows] = theta
     if len(rows):
-        status[rows] = np.where(admissible(model, theta), OK, INADMISSIBLE)
+        status[rows] = np.where(admissible(structure, theta), OK, INADMISSIBLE)
     return thetas, status
 
 
@@ -141,7 +143,7 @@ def bootstrap_draws(fit: ModelFit, data: pd.DataFrame, B: int = 2000, seed: int 
     results = []
     h_inv0 = full_sample_inverse_hessian(fit)
     if workers == 1:
-        _init_worker(fit.model, x, fit.theta, h_inv0, blas_limit=False)
+        _init_worker(fit.structure, x, fit.theta, h_inv0, blas_limit=False)
         with threadpool_limits(1):
             for chunk in chunks:
                 results.append(_refit_chunk(chunk))
@@ -152,7 +154,7 @@ def bootstrap_draws(fit: ModelFit, data: pd.DataFrame, B: int = 2000, seed: int 
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                                 initargs=(fit.model, x, fit.theta, h_inv0)) as pool:
+                                 initargs=(fit.structure, x, fit.theta, h_inv0)) as pool:
             for result in pool.map(_refit_chunk, chunks):
                 results.append(result)
                 if progress:
@@ -225,12 +227,12 @@ def jackknife_theta(fit: ModelFit, data: pd.DataFrame) -> np.ndarray:
     x = data.loc[:, list(fit.observed)].to_numpy(dtype=float)
     x = x[~np.isnan(x).any(axis=1)]
     n = x.shape[0]
-    out = np.full((n, fit.model.q), np.nan)
+    out = np.full((n, fit.structure.n_free), np.nan)
     for i in range(n):
         rest = np.delete(x, i, axis=0)
         c = rest - rest.mean(axis=0)
         s = c.T @ c / (n - 1)
-        opt = newton_scoring(fit.model, s, fit.theta, logdet_sample(s), tol=1e-7, max_iter=100)
+        opt = fisher_scoring(MLDiscrepancy(fit.structure, s, logdet_sample(s)), fit.theta, tol=1e-7, max_iter=100)
         if opt.converged:
             out[i] = opt.theta
     return out

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from analysis.diagnostics import Diagnostic, warn
-from analysis.sem.estimation import CompiledModel, ModelFit
+from analysis.sem.estimation import ModelFit
+from analysis.sem.ml import MLDiscrepancy
+from analysis.sem.structure import ModelStructure
 
 LATENT_COR_LIMIT = 0.95
 ITEM_COR_LIMIT = 0.95
@@ -122,25 +124,25 @@ def modification_indices(fit: ModelFit, top: int | None = 10) -> list[Modificati
     R: ``lavaan::modindices(fit, sort. = TRUE)``.
     """
     candidates = candidate_parameters(fit)
-    if not candidates or fit.model.q == 0:
+    if not candidates or fit.structure.n_free == 0:
         return []
-    extended = CompiledModel(fit.spec.with_free(candidates))
-    q = fit.model.q
+    extended = ModelStructure(fit.spec.with_free(candidates))
+    n_free = fit.structure.n_free
     theta = np.concatenate([fit.theta, np.zeros(len(candidates))])
-    d = extended.gradient_information(theta, fit.sample_cov)
-    if d is None or not np.all(np.isfinite(fit.vcov)):
+    derivatives = MLDiscrepancy.of_sample(extended, fit.sample_cov).derivatives(theta)
+    if not derivatives.positive_definite or not np.all(np.isfinite(fit.vcov)):
         return []
-    grad, info = 0.5 * d[0], d[1]
-    i11_inv = np.linalg.inv(info[:q, :q])
-    i12 = info[:q, q:]
-    v = np.diag(info[q:, q:]) - np.einsum("ij,ik,kj->j", i12, i11_inv, i12)
-    g = grad[q:]
+    grad, info = 0.5 * derivatives.gradient, derivatives.information
+    i11_inv = np.linalg.inv(info[:n_free, :n_free])
+    i12 = info[:n_free, n_free:]
+    v = np.diag(info[n_free:, n_free:]) - np.einsum("ij,ik,kj->j", i12, i11_inv, i12)
+    g = grad[n_free:]
     with np.errstate(invalid="ignore", divide="ignore"):
         mi = fit.n * g ** 2 / v
         epc = -g / v
-    _, _, psi, th = fit.model.matrices(fit.theta)
+    _, _, psi, th = fit.structure.matrices(fit.theta)
     v_ok = v >= np.finfo(float).eps ** (1 / 3)
-    sd_lv = np.sqrt(np.diag(fit.model.latent_cov(fit.theta)))
+    sd_lv = np.sqrt(np.diag(fit.structure.latent_cov(fit.theta)))
     sd_ov = np.sqrt(np.diag(fit.implied))
     ov = {x: i for i, x in enumerate(fit.observed)}
     lv = {x: i for i, x in enumerate(fit.spec.latent)}

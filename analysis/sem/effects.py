@@ -13,10 +13,11 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from analysis.sem.bootstrap import bias_corrected_ci, percentile_ci
 from analysis.results import plain_fields
-from analysis.sem.estimation import CompiledModel, ModelFit, complex_step_jacobian, estimate_theta
+from analysis.sem.bootstrap import bias_corrected_ci, percentile_ci
+from analysis.sem.estimation import ModelFit, complex_step_jacobian, estimate_theta
 from analysis.sem.specification import ModelSpec
+from analysis.sem.structure import ModelStructure
 from questionnaire.errors import input_error
 
 
@@ -78,7 +79,7 @@ def cohen_f2(fit: ModelFit, method: str = "implied") -> list[EffectSize]:
     lv = {v: i for i, v in enumerate(fit.spec.latent)}
     regressions = fit.spec.regressions()
     predictors = {y: [lv[p.rhs] for p in regressions if p.lhs == y] for y in fit.spec.endogenous}
-    veta = fit.model.latent_cov(fit.theta)
+    veta = fit.structure.latent_cov(fit.theta)
     out = []
     for path in regressions:
         y, x = lv[path.lhs], lv[path.rhs]
@@ -90,10 +91,11 @@ def cohen_f2(fit: ModelFit, method: str = "implied") -> list[EffectSize]:
             reduced = fit.spec.without(path.lhs, path.rhs)
             keep = sorted({p.free - 1 for p in fit.spec.parameters
                            if p.free and not (p.op == "~" and p.lhs == path.lhs and p.rhs == path.rhs)})
-            model = CompiledModel(reduced)
-            opt = estimate_theta(model, fit.sample_cov, start=fit.theta[keep])
-            _, _, psi, _ = model.matrices(opt.theta)
-            r2_excl = 1.0 - psi[y, y] / model.latent_cov(opt.theta)[y, y] if opt.converged else float("nan")
+            reduced_structure = ModelStructure(reduced)
+            opt = estimate_theta(reduced_structure, fit.sample_cov, start=fit.theta[keep])
+            _, _, psi, _ = reduced_structure.matrices(opt.theta)
+            r2_excl = (1.0 - psi[y, y] / reduced_structure.latent_cov(opt.theta)[y, y] if opt.converged
+                       else float("nan"))
         out.append(EffectSize(path.lhs, path.rhs, r2_incl, r2_excl, (r2_incl - r2_excl) / (1.0 - r2_incl),
                               F2_METHODS[method]))
     return out
@@ -123,10 +125,10 @@ def structural_paths(spec: ModelSpec) -> list[tuple[str, ...]]:
 def chain_values(fit: ModelFit, theta: np.ndarray, chains: list[tuple[str, ...]], standardized: bool = False
                  ) -> np.ndarray:
     """Product of the paths along each chain at ``theta`` (optionally std.all)."""
-    beta = fit.model.matrices(theta)[1]
+    beta = fit.structure.matrices(theta)[1]
     lv = {v: i for i, v in enumerate(fit.spec.latent)}
     if standardized:
-        veta = fit.model.latent_cov(theta)
+        veta = fit.structure.latent_cov(theta)
         sd = np.sqrt(np.diagonal(veta))
     out = np.empty(len(chains), dtype=theta.dtype)
     for c, chain in enumerate(chains):
@@ -168,8 +170,8 @@ class Effect:
 def total_effect_values(fit: ModelFit, theta: np.ndarray, pairs: list[tuple[int, int]]) -> np.ndarray:
     """Total effect of each (source, target) pair of distinct latents, (I − B)⁻¹[target, source], at θ (q,)
     or at a stack of θ (b, q), giving (len(pairs),) or (b, len(pairs))."""
-    beta = fit.model.matrices(theta)[1]
-    total = np.linalg.inv(fit.model.eye_m - beta)
+    beta = fit.structure.matrices(theta)[1]
+    total = np.linalg.inv(fit.structure.identity_latent - beta)
     src, tgt = (np.array(ix, dtype=int) for ix in zip(*pairs)) if pairs else (np.zeros(0, int),) * 2
     return total[..., tgt, src]
 
@@ -185,10 +187,10 @@ def effect_decomposition(fit: ModelFit, draws: np.ndarray | None = None, level: 
     and ``parameterEstimates(fit, boot.ci.type = "perc" | "bca.simple")``. Only pairs joined by at
     least one chain of paths are listed.
     """
-    _, beta, _, _ = fit.model.matrices(fit.theta)
+    _, beta, _, _ = fit.structure.matrices(fit.theta)
     m = beta.shape[0]
     total = np.linalg.inv(np.eye(m) - beta) - np.eye(m)
-    sd = np.sqrt(np.diag(fit.model.latent_cov(fit.theta)))
+    sd = np.sqrt(np.diag(fit.structure.latent_cov(fit.theta)))
     lv = fit.spec.latent
     mediated = {(chain[0], chain[-1]) for chain in structural_paths(fit.spec)}
     direct_pairs = {(p.rhs, p.lhs): p.pvalue for p in fit.parameters if p.op == "~"}

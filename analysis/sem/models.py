@@ -23,7 +23,7 @@ from analysis.sem.effects import (Effect, EffectSize, chain_values, cohen_f2, ef
                                   mediation_type, r_squared, specific_indirect_effects, structural_paths)
 from analysis.sem.estimation import ModelFit, ParameterEstimate, estimate
 from analysis.sem.fit_indices import FitIndices, FitVerdict, fit_indices, fit_verdicts
-from analysis.sem.specification import measurement_syntax, specify_model
+from analysis.sem.specification import ModelSpec, measurement_syntax, specify_model
 from questionnaire.errors import input_error
 
 ALPHA = 0.05
@@ -178,6 +178,86 @@ def _expected_sign(label: str, signs: dict | None) -> int:
     return 1 if value == "+" else -1
 
 
+@dataclass(frozen=True)
+class HypothesisMap:
+    """The hypotheses of a structural model: label of each hypothesised path (keyed ``(lhs, rhs)``, lavaan's
+    ``lhs ~ rhs``) and chain (keyed by the chain of constructs), and each label's expected sign (+1 / −1)."""
+
+    paths: dict[tuple[str, str], str]
+    chains: dict[tuple[str, ...], str]
+    expected_sign: dict[str, int]
+
+
+def match_hypotheses(spec: ModelSpec, chains: list[tuple[str, ...]], hypotheses: dict[str, str] | None,
+                     signs: dict | None) -> HypothesisMap:
+    """Each hypothesis ``"A -> B"`` matched to a structural path, ``"A -> M -> B"`` to a chain of paths."""
+    paths: dict[tuple[str, str], str] = {}
+    chain_labels: dict[tuple[str, ...], str] = {}
+    expected = {label: _expected_sign(label, signs) for label in hypotheses or {}}
+    for label, text in (hypotheses or {}).items():
+        parts = parse_hypothesis(text)
+        if len(parts) == 2:
+            if (parts[1], parts[0]) not in {(p.lhs, p.rhs) for p in spec.regressions()}:
+                raise input_error(f"hypothesis {label}: the structural model has no such path", value=text,
+                                  allowed=", ".join(f"{p.rhs} -> {p.lhs}" for p in spec.regressions()))
+            paths[(parts[1], parts[0])] = label
+        else:
+            if parts not in chains:
+                raise input_error(f"hypothesis {label}: the structural model has no such chain", value=text,
+                                  allowed=", ".join(" -> ".join(c) for c in chains) or "none")
+            chain_labels[parts] = label
+    return HypothesisMap(paths, chain_labels, expected)
+
+
+def path_results(fit: ModelFit, hypotheses: HypothesisMap) -> list[PathResult]:
+    """Every structural path, a hypothesised one supported when p < .05 with the expected sign."""
+    paths = []
+    for p in fit.parameters:
+        if p.op != "~":
+            continue
+        label = hypotheses.paths.get((p.lhs, p.rhs))
+        sign = hypotheses.expected_sign[label] if label else 1
+        supported = None if label is None else bool(p.pvalue < ALPHA and np.sign(p.est) == sign)
+        paths.append(PathResult(p.lhs, p.rhs, p.est, p.se, p.z, p.pvalue, p.std_all, p.std_se, label, sign, supported))
+    return paths
+
+
+def bootstrap_mediation_draws(fit: ModelFit, data: pd.DataFrame, chains: list[tuple[str, ...]], bootstrap: int,
+                              seed: int, workers: int, progress: Callable[[int, int], None] | None, level: float,
+                              drop_inadmissible: bool) -> tuple[BootstrapDraws | None, dict, list[Diagnostic]]:
+    """The bootstrap draws the intervals use (None: delta-method intervals), the bootstrap summary and
+    the trouble met.
+
+    No bootstrap without a chain of paths or when the full-sample fit did not converge; too few usable
+    resamples for a ``level`` percentile interval also fall back on the delta method.
+    """
+    diagnostics: list[Diagnostic] = []
+    draws: BootstrapDraws | None = None
+    summary: dict = {"B": 0, "succeeded": 0, "failed": 0, "inadmissible": 0, "seed": seed}
+    if bootstrap > 0 and chains and not fit.converged:
+        diagnostics.append(warn("bootstrap_skipped", "the model did not converge on the full sample, so no "
+                                                     "bootstrap was run; intervals are delta-method (Sobel)"))
+    elif bootstrap > 0 and chains:
+        draws = bootstrap_draws(fit, data, B=bootstrap, seed=seed, workers=workers, progress=progress)
+        summary = to_plain(draws)
+        if draws.failed:
+            diagnostics.append(warn("bootstrap_failed", f"{draws.failed} of {bootstrap} bootstrap resamples did not "
+                                                        "converge and were left out of the intervals"))
+        if draws.inadmissible:
+            what = "left out" if drop_inadmissible else "kept (as lavaan does)"
+            diagnostics.append(warn("bootstrap_inadmissible",
+                                    f"{draws.inadmissible} of {bootstrap} bootstrap resamples gave an inadmissible "
+                                    f"solution (negative variance or non-positive-definite latent covariance); {what}"))
+
+    needed = math.ceil(2 / (1 - level))  # a draw beyond each (1 − level)/2 tail
+    if draws is not None and len(draws.usable(drop_inadmissible)) < needed:
+        diagnostics.append(warn("bootstrap_too_few", f"{len(draws.usable(drop_inadmissible))} usable bootstrap "
+                                                     f"resamples cannot give a {level:.0%} percentile interval (at least "
+                                                     f"{needed} are needed); intervals are delta-method (Sobel)"))
+        draws = None
+    return draws, summary, diagnostics
+
+
 def fit_sem(data: pd.DataFrame, measurement: dict[str, list[str]], structural: str,
             hypotheses: dict[str, str] | None = None, bootstrap: int = 2000, seed: int = 1, workers: int = 1,
             progress: Callable[[int, int], None] | None = None, signs: dict | None = None,
@@ -199,60 +279,16 @@ def fit_sem(data: pd.DataFrame, measurement: dict[str, list[str]], structural: s
         raise input_error("structural model: no regression between constructs", value=structural,
                           allowed="lines such as 'CS ~ PQ + SQ'")
     chains = structural_paths(spec)
-
-    path_hyp: dict[tuple[str, str], str] = {}
-    chain_hyp: dict[tuple[str, ...], str] = {}
-    expected = {label: _expected_sign(label, signs) for label in hypotheses or {}}
-    for label, text in (hypotheses or {}).items():
-        parts = parse_hypothesis(text)
-        if len(parts) == 2:
-            if (parts[1], parts[0]) not in {(p.lhs, p.rhs) for p in spec.regressions()}:
-                raise input_error(f"hypothesis {label}: the structural model has no such path", value=text,
-                                  allowed=", ".join(f"{p.rhs} -> {p.lhs}" for p in spec.regressions()))
-            path_hyp[(parts[1], parts[0])] = label
-        else:
-            if parts not in chains:
-                raise input_error(f"hypothesis {label}: the structural model has no such chain", value=text,
-                                  allowed=", ".join(" -> ".join(c) for c in chains) or "none")
-            chain_hyp[parts] = label
+    hypothesis_map = match_hypotheses(spec, chains, hypotheses, signs)
 
     fit = estimate(spec, data)
     diagnostics = fit_diagnostics(fit)
     indices = fit_indices(fit)
-
-    paths = []
-    for p in fit.parameters:
-        if p.op != "~":
-            continue
-        label = path_hyp.get((p.lhs, p.rhs))
-        sign = expected[label] if label else 1
-        supported = None if label is None else bool(p.pvalue < ALPHA and np.sign(p.est) == sign)
-        paths.append(PathResult(p.lhs, p.rhs, p.est, p.se, p.z, p.pvalue, p.std_all, p.std_se, label, sign, supported))
-
-    draws: BootstrapDraws | None = None
-    boot_summary: dict = {"B": 0, "succeeded": 0, "failed": 0, "inadmissible": 0, "seed": seed}
-    if bootstrap > 0 and chains and not fit.converged:
-        diagnostics.append(warn("bootstrap_skipped", "the model did not converge on the full sample, so no "
-                                                     "bootstrap was run; intervals are delta-method (Sobel)"))
-    elif bootstrap > 0 and chains:
-        draws = bootstrap_draws(fit, data, B=bootstrap, seed=seed, workers=workers, progress=progress)
-        boot_summary = to_plain(draws)
-        if draws.failed:
-            diagnostics.append(warn("bootstrap_failed", f"{draws.failed} of {bootstrap} bootstrap resamples did not "
-                                                        "converge and were left out of the intervals"))
-        if draws.inadmissible:
-            what = "left out" if drop_inadmissible else "kept (as lavaan does)"
-            diagnostics.append(warn("bootstrap_inadmissible",
-                                    f"{draws.inadmissible} of {bootstrap} bootstrap resamples gave an inadmissible "
-                                    f"solution (negative variance or non-positive-definite latent covariance); {what}"))
-
-    needed = math.ceil(2 / (1 - level))  # a draw beyond each (1 − level)/2 tail
-    if draws is not None and len(draws.usable(drop_inadmissible)) < needed:
-        diagnostics.append(warn("bootstrap_too_few", f"{len(draws.usable(drop_inadmissible))} usable bootstrap "
-                                                     f"resamples cannot give a {level:.0%} percentile interval (at least "
-                                                     f"{needed} are needed); intervals are delta-method (Sobel)"))
-        draws = None
-    indirect = _indirect_results(fit, data, chains, draws, level, bca, drop_inadmissible, chain_hyp, expected)
+    paths = path_results(fit, hypothesis_map)
+    draws, boot_summary, bootstrap_diagnostics = bootstrap_mediation_draws(fit, data, chains, bootstrap, seed, workers,
+                                                                           progress, level, drop_inadmissible)
+    diagnostics += bootstrap_diagnostics
+    indirect = _indirect_results(fit, data, chains, draws, level, bca, drop_inadmissible, hypothesis_map)
     effects = (effect_decomposition(fit) if draws is None else
                effect_decomposition(fit, draws.usable(drop_inadmissible), level, draws.requested))
     return SemResult(
@@ -293,7 +329,7 @@ def reproducible_syntax(spec, chains: list[tuple[str, ...]], bootstrap: int, see
     return "\n".join(lines) + "\n"
 
 
-def _indirect_results(fit, data, chains, draws, level, bca, drop_inadmissible, chain_hyp, expected
+def _indirect_results(fit, data, chains, draws, level, bca, drop_inadmissible, hypotheses: HypothesisMap
                       ) -> list[IndirectResult]:
     estimates = specific_indirect_effects(fit)
     if not estimates:
@@ -325,10 +361,10 @@ def _indirect_results(fit, data, chains, draws, level, bca, drop_inadmissible, c
         direct, dp = direct_p.get((ie.source, ie.target), (float("nan"), float("nan")))
         direct_sig = None if math.isnan(dp) else bool(dp < ALPHA)
         mtype, mediation = mediation_type(significant, direct_sig, bool(np.sign(direct) == np.sign(ie.est)))
-        label = chain_hyp.get((ie.source, *ie.via, ie.target))
+        label = hypotheses.chains.get((ie.source, *ie.via, ie.target))
         supported = None
         if label is not None:
-            supported = bool(lo > 0) if expected[label] > 0 else bool(hi < 0)
+            supported = bool(lo > 0) if hypotheses.expected_sign[label] > 0 else bool(hi < 0)
         out.append(IndirectResult(ie.source, ie.via, ie.target, ie.est, ie.se, ie.std_all, lo, hi, lo_bc, hi_bc,
                                   lo_bca, hi_bca, method, direct, dp, mtype, mediation, label, supported))
     return out

@@ -21,6 +21,7 @@ import ast
 import operator
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from questionnaire.errors import input_error
 
@@ -211,6 +212,26 @@ def _term_parts(term: str, statement: str) -> tuple[str, str | None]:
     return name, modifier
 
 
+class Statement(NamedTuple):
+    """One ``lhs op rhs`` relation of the syntax, with the term's modifier (label, number or NA)."""
+
+    lhs: str
+    op: str
+    rhs: str
+    modifier: str | None
+
+
+class TableRow(NamedTuple):
+    """A parameter-table row before numbering: ``fixed`` is the value of a fixed row, None if free."""
+
+    lhs: str
+    op: str
+    rhs: str
+    fixed: float | None
+    label: str
+    user: bool
+
+
 def specify_model(syntax: str, auto_cov_y: bool = True) -> ModelSpec:
     """Parse lavaan syntax and build the parameter table with the defaults of ``lavaan::sem()``.
 
@@ -218,7 +239,19 @@ def specify_model(syntax: str, auto_cov_y: bool = True) -> ModelSpec:
     ``auto_cov_y=False`` leaves the disturbances of pure dependent latents uncorrelated unless
     the syntax says otherwise (lavaan: ``sem(..., auto.cov.y = FALSE)``).
     """
-    entries: list[tuple[str, str, str, str | None]] = []
+    statements, defined = _parse_statements(syntax)
+    latent, observed = _variables(statements, syntax)
+    rows, specified = _user_rows(statements, latent)
+    rows += _default_rows(statements, latent, observed, specified, auto_cov_y)
+    _check_labels(rows, latent, observed, defined)
+    table = [ParameterSpec(r.lhs, r.op, r.rhs, 0 if r.fixed is not None else 1,
+                           r.fixed if r.fixed is not None else float("nan"), r.label, r.user) for r in rows]
+    return ModelSpec(tuple(observed), tuple(latent), _renumber(table), tuple(defined))
+
+
+def _parse_statements(syntax: str) -> tuple[list[Statement], list[DefinedParameter]]:
+    """Every relation of the syntax, one per left-hand name and term, and the ``:=`` definitions."""
+    statements: list[Statement] = []
     defined: list[DefinedParameter] = []
     for statement in _statements(syntax):
         lhs, op, rhs = _split(statement)
@@ -240,14 +273,18 @@ def specify_model(syntax: str, auto_cov_y: bool = True) -> ModelSpec:
                     raise input_error("lavaan syntax: intercepts are not supported", value=statement,
                                       allowed="=~, ~, ~~, := without mean structure")
                 name, modifier = _term_parts(term, statement)
-                entries.append((left, op, name, modifier))
+                statements.append(Statement(left, op, name, modifier))
+    return statements, defined
 
-    latent = list(dict.fromkeys(e[0] for e in entries if e[1] == "=~"))
+
+def _variables(statements: list[Statement], syntax: str) -> tuple[list[str], list[str]]:
+    """Latent variables (left of ``=~``) and indicators in lavaan's order, every relation checked against them."""
+    latent = list(dict.fromkeys(s.lhs for s in statements if s.op == "=~"))
     if not latent:
         raise input_error("lavaan syntax: no latent variable defined", value=syntax.strip()[:60],
                           allowed="at least one 'factor =~ item1 + item2 + ...'")
-    observed = list(dict.fromkeys(e[2] for e in entries if e[1] == "=~" and e[2] not in latent))
-    for lhs, op, rhs, _ in entries:
+    observed = list(dict.fromkeys(s.rhs for s in statements if s.op == "=~" and s.rhs not in latent))
+    for lhs, op, rhs, _ in statements:
         for v in (lhs, rhs):
             if v not in latent and v not in observed:
                 raise input_error(f"lavaan syntax: '{v}' in '{lhs} {op} {rhs}' is neither a latent variable "
@@ -259,17 +296,26 @@ def specify_model(syntax: str, auto_cov_y: bool = True) -> ModelSpec:
         if op == "~~" and (lhs in latent) != (rhs in latent):
             raise input_error("lavaan syntax: a covariance must be between two latents or two indicators",
                               value=f"{lhs} ~~ {rhs}", allowed="latent ~~ latent or indicator ~~ indicator")
+    return latent, observed
 
-    rows: list[tuple[str, str, str, float | None, str, bool]] = []  # lhs op rhs fixed label user
-    seen: set[tuple[str, str, str]] = set()
-    first = {lv: next(e[2] for e in entries if e[0] == lv and e[1] == "=~") for lv in latent}
 
-    for lhs, op, rhs, modifier in entries:
-        k = ("~~", *sorted((lhs, rhs))) if op == "~~" else (lhs, op, rhs)
-        if k in seen:
+def _row_key(lhs: str, op: str, rhs: str) -> tuple[str, str, str]:
+    """A parameter's identity: ``a ~~ b`` and ``b ~~ a`` are the same covariance."""
+    return ("~~", *sorted((lhs, rhs))) if op == "~~" else (lhs, op, rhs)
+
+
+def _user_rows(statements: list[Statement], latent: list[str]) -> tuple[list[TableRow], set[tuple[str, str, str]]]:
+    """The rows the syntax writes, the first loading of each latent fixed to 1 unless a number or NA says
+    otherwise (lavaan ``auto.fix.first``), and the set of their keys."""
+    rows: list[TableRow] = []
+    specified: set[tuple[str, str, str]] = set()
+    first = {lv: next(s.rhs for s in statements if s.lhs == lv and s.op == "=~") for lv in latent}
+    for lhs, op, rhs, modifier in statements:
+        key = _row_key(lhs, op, rhs)
+        if key in specified:
             raise input_error("lavaan syntax: parameter specified twice", value=f"{lhs} {op} {rhs}",
                               allowed="each parameter once")
-        seen.add(k)
+        specified.add(key)
         fixed, label = None, ""
         if modifier is None:
             if op == "=~" and rhs == first[lhs]:
@@ -282,31 +328,42 @@ def specify_model(syntax: str, auto_cov_y: bool = True) -> ModelSpec:
                 fixed = 1.0
         else:
             fixed = float(modifier)
-        rows.append((lhs, op, rhs, fixed, label, True))
+        rows.append(TableRow(lhs, op, rhs, fixed, label, True))
+    return rows, specified
 
-    def has(lhs, rhs):
-        return ("~~", *sorted((lhs, rhs))) in seen
 
-    indicators = {lv: [e[2] for e in entries if e[0] == lv and e[1] == "=~"] for lv in latent}
+def _default_rows(statements: list[Statement], latent: list[str], observed: list[str],
+                  specified: set[tuple[str, str, str]], auto_cov_y: bool) -> list[TableRow]:
+    """The rows lavaan adds: residual and latent variances (``auto.var``; a single indicator's residual
+    variance fixed to 0, ``auto.fix.single``), covariances of exogenous latents (``auto.cov.lv.x``) and
+    of the disturbances of pure dependent latents (``auto.cov.y``)."""
+    rows: list[TableRow] = []
+    indicators = {lv: [s.rhs for s in statements if s.lhs == lv and s.op == "=~"] for lv in latent}
     for ov in observed:
-        if not has(ov, ov):
+        if _row_key(ov, "~~", ov) not in specified:
             single = any(inds == [ov] for inds in indicators.values())
-            rows.append((ov, "~~", ov, 0.0 if single else None, "", False))
+            rows.append(TableRow(ov, "~~", ov, 0.0 if single else None, "", False))
     for lv in latent:
-        if not has(lv, lv):
-            rows.append((lv, "~~", lv, None, "", False))
-    dependent = {e[0] for e in entries if e[1] == "~"} | {e[2] for e in entries if e[1] == "=~" and e[2] in latent}
-    predictors = {e[2] for e in entries if e[1] == "~"}
+        if _row_key(lv, "~~", lv) not in specified:
+            rows.append(TableRow(lv, "~~", lv, None, "", False))
+    regressed = {s.lhs for s in statements if s.op == "~"}
+    dependent = regressed | {s.rhs for s in statements if s.op == "=~" and s.rhs in latent}
+    predictors = {s.rhs for s in statements if s.op == "~"}
     exogenous = [lv for lv in latent if lv not in dependent]
     pure_y = [lv for lv in latent if lv in dependent and lv not in predictors
-              and lv in {e[0] for e in entries if e[1] == "~"}] if auto_cov_y else []
+              and lv in regressed] if auto_cov_y else []
     for group in (exogenous, pure_y):
         for i, a in enumerate(group):
             for b in group[i + 1:]:
-                if not has(a, b):
-                    rows.append((a, "~~", b, None, "", False))
+                if _row_key(a, "~~", b) not in specified:
+                    rows.append(TableRow(a, "~~", b, None, "", False))
+    return rows
 
-    labels = {r[4] for r in rows if r[4]}
+
+def _check_labels(rows: list[TableRow], latent: list[str], observed: list[str],
+                  defined: list[DefinedParameter]) -> None:
+    """Labels must differ from variable names; a definition may use only labels and earlier definitions."""
+    labels = {r.label for r in rows if r.label}
     clash = labels & (set(latent) | set(observed))
     if clash:
         raise input_error("lavaan syntax: a label is also a variable name", value=sorted(clash)[0],
@@ -318,11 +375,6 @@ def specify_model(syntax: str, auto_cov_y: bool = True) -> ModelSpec:
             raise input_error(f"defined parameter {d.name}: unknown label", value=sorted(unknown)[0],
                               allowed=", ".join(sorted(names)) or "no labels in the model")
         names.add(d.name)
-
-    table = [ParameterSpec(lhs, op, rhs, 0 if fixed is not None else 1,
-                           fixed if fixed is not None else float("nan"), label, user)
-             for lhs, op, rhs, fixed, label, user in rows]
-    return ModelSpec(tuple(observed), tuple(latent), _renumber(table), tuple(defined))
 
 
 def _renumber(rows: list[ParameterSpec]) -> tuple[ParameterSpec, ...]:

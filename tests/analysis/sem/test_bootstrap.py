@@ -18,7 +18,8 @@ from analysis.results import to_plain
 from analysis.sem.bootstrap import (bias_corrected_ci, bootstrap_draws, jackknife_acceleration, norm_inter,
                                 percentile_ci)
 from analysis.sem.models import fit_model
-from analysis.sem.estimation import defined_values, row_values
+from analysis.sem.estimation import defined_values
+from analysis.sem.structure import row_values
 from questionnaire.errors import InputError
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
@@ -33,7 +34,7 @@ def pd_case():
 
 
 def values(fit, thetas):
-    rows = [row_values(fit.model, t) for t in thetas]
+    rows = [row_values(fit.structure, t) for t in thetas]
     return np.array([np.concatenate([r, defined_values(fit.spec, r)]) for r in rows])
 
 

@@ -10,10 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.sem import estimation as sem_estimate
+from analysis.sem import optimizer as sem_optimizer
 from analysis.sem.models import fit_model
-from analysis.sem.estimation import (Optimum, estimate, fit_function, logdet_sample, quasi_newton, sample_moments,
-                                   start_values)
+from analysis.sem.estimation import estimate, sample_moments, start_values
+from analysis.sem.ml import MLDiscrepancy, logdet_sample
+from analysis.sem.optimizer import Optimum, bfgs_fallback
 from analysis.sem.specification import specify_model
 from questionnaire.errors import InputError
 
@@ -94,22 +95,22 @@ def test_data_errors_and_listwise_deletion():
     assert fit.n == len(data) - 2 and fit.diagnostics[0].code == "listwise_deletion"
 
 
-def test_quasi_newton_fallback_reaches_the_same_minimum():
+def test_bfgs_fallback_reaches_the_same_minimum():
     ref, data = load("hs")
     fit = fit_model(data, ref["model"])
-    start = start_values(fit.model, fit.sample_cov)
-    opt = quasi_newton(fit.model, fit.sample_cov, start, logdet_sample(fit.sample_cov))
-    assert abs(opt.fmin / 2 - fit.fmin) < 1e-9  # estimate_theta then polishes θ by Newton steps
+    start = start_values(fit.structure, fit.sample_cov)
+    opt = bfgs_fallback(MLDiscrepancy(fit.structure, fit.sample_cov, logdet_sample(fit.sample_cov)), start)
+    assert abs(opt.fmin / 2 - fit.fmin) < 1e-9  # minimize_discrepancy then polishes θ by Fisher scoring
 
 
 def test_non_convergence_is_a_diagnostic_not_an_exception(monkeypatch):
     ref, data = load("hs")
 
-    def stuck(model, sample_cov, start, logdet_s, *args, **kwargs):
-        return Optimum(np.asarray(start, dtype=float), fit_function(model, start, sample_cov, logdet_s), False, 1)
+    def stuck(discrepancy, start, *args, **kwargs):
+        return Optimum(np.asarray(start, dtype=float), float(discrepancy.value(start)), False, 1)
 
-    monkeypatch.setattr(sem_estimate, "newton_scoring", stuck)
-    monkeypatch.setattr(sem_estimate, "quasi_newton", stuck)
+    monkeypatch.setattr(sem_optimizer, "fisher_scoring", stuck)
+    monkeypatch.setattr(sem_optimizer, "bfgs_fallback", stuck)
     with pytest.warns(UserWarning, match="not_converged"):
         fit = fit_model(data, ref["model"])
     assert not fit.converged and fit.diagnostics[0].code == "not_converged"
