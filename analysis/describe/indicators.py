@@ -17,6 +17,12 @@ from analysis.numbers import json_float, numeric_column, plain_scalar
 from analysis.diagnostics import Diagnostic, warn
 from questionnaire.errors import input_error
 
+#: An NPS below this reads as weak advocacy: promoters barely outnumber detractors (Reichheld 2003 reads
+#: scores above 30 as a base of advocates a firm can grow on).
+NPS_WEAK_BELOW = 30.0
+#: A paid-membership share below this is a programme that reaches a minority of the customers.
+MEMBERSHIP_LOW_BELOW = 0.5
+
 
 def _z(level: float) -> float:
     if not 0 < level < 1:

@@ -8,8 +8,10 @@ priorities, failed checks, …) are attributes of the builder, declared in :meth
 """
 from __future__ import annotations
 
+from analysis.results_view import results_view
 from questionnaire.instrument import Instrument
 from reports import typeset as ts
+from reports.context.phrases import Phrases
 from reports.figures import FigureSpec
 from reports.tables import Cell, TableSet, make_table, missing_table
 
@@ -111,34 +113,26 @@ class BuilderBase:
         self.inst = instrument
         self.lang = lang
         self.t = _Lang(lang)
+        self.say = Phrases(lang)
+        self.view = results_view(self.r)
         self.tables = TableSet()
         self.figures: dict[str, FigureSpec] = {}
         self.v: dict = {"lang": lang}
         # findings shared between sections, filled as the sections are built
         self.n = None
         self.harman = None
-        self.kmo = None
         self.alpha_range = None
-        self.cfa_fit = self.sem_fit = None
-        self.paths: list[dict] = []
-        self.r2: dict = {}
-        self.priorities: list[dict] = []
         self.indicator_values: dict[str, str] = {}
         self.construct_means: dict[str, float] = {}
-        self.supported: list[str] = []
-        self.rejected: list[str] = []
-        self.sig_mediation: list[str] = []
         self.rel_failures: list[str] = []
         self.validity_failures: list[str] = []
-        self.fit_failures: list[str] = []
-        self.low_loadings: list[str] = []
 
     # ------------------------------------------------------------------ helpers
     def na(self, reason_zh: str, reason_en: str) -> str:
         return ts.not_computed(self.t(reason_zh, reason_en), self.lang)
 
     def missing_reason(self, key: str) -> str:
-        return self.t(f"results.json 中没有 {key} 部分", f"results.json has no '{key}' section")
+        return self.say("missing_reason", key=key)
 
     def cr(self, cid: str):
         v = _get(self.r, "reliability", cid, "cr")

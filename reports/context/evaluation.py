@@ -14,7 +14,7 @@ class EvaluationSections(BuilderBase):
     # ------------------------------------------------------------------ chapter 6: indicator system
     def indicator_system(self) -> None:
         t = self.t
-        perf = {p["construct"]: p["performance"] for p in self.priorities}
+        perf = {p.construct: p.performance for p in self.view.ipma.priorities} if self.view.ipma else {}
         mediator = next((reg.lhs for reg in self.inst.structural if reg.lhs != self.outcome), None)
         rows = []
 

@@ -93,117 +93,82 @@ class FramingSections(BuilderBase):
         nodes = [{"id": c, "label": self.name(c)} for c in cons]
         edges = [{"from": x, "to": reg.lhs, "label": hyp.get((x, reg.lhs), "")} for reg in self.inst.structural for x in reg.rhs]
         self.add_figure("research_model", "research_model", t("研究模型", "Research model"), {"nodes": nodes, "edges": edges})
-        est = {(p.get("rhs"), p.get("lhs")): p for p in self.paths}
+        paths = self.view.sem.paths if self.view.sem else ()
+        r2 = self.view.sem.r2 if self.view.sem else {}
+        est = {(p.rhs, p.lhs): p for p in paths}
         if not est:
             self.add_figure("path_diagram", "path_diagram", t("结构模型路径图", "Path diagram"), None,
                             missing=self.missing_reason("sem.paths"))
             return
         pnodes = [{"id": c, "label": self.name(c),
-                   "note": f"R² = {ts.bounded(self.r2[c])}" if ts.is_number(self.r2.get(c)) else ""} for c in cons]
+                   "note": f"R² = {ts.bounded(r2[c])}" if ts.is_number(r2.get(c)) else ""} for c in cons]
         pedges = []
         for e in edges:
-            p = est.get((e["from"], e["to"]), {})
-            pedges.append({"from": e["from"], "to": e["to"], "label": ts.coef(p.get("std_all"), p.get("pvalue"), 2),
-                           "significant": ts.is_number(p.get("pvalue")) and p["pvalue"] < 0.05})
+            p = est.get((e["from"], e["to"]))
+            pedges.append({"from": e["from"], "to": e["to"], "label": ts.coef(p and p.std_all, p and p.pvalue, 2),
+                           "significant": p is not None and p.significant})
         self.add_figure("path_diagram", "path_diagram", t("结构模型路径图（标准化系数）", "Path diagram (standardized coefficients)"),
                         {"nodes": pnodes, "edges": pedges,
                          "legend": ts.stars_legend(self.lang) + t(" 虚线：不显著。", " Dashed: not significant.")})
 
-    def conclusions(self) -> None:
-        t = self.t
+    def conclusions(self) -> list[str]:
+        """Chapter 7's findings, one sentence each; returned for the abstract."""
+        say, sem, outcome = self.say, self.view.sem, self.name(self.outcome)
         items = []
-        top = self.priorities[0] if self.priorities else None
-        strongest = max((p for p in self.paths if ts.is_number(p.get("std_all")) and p.get("lhs") == self.outcome),
-                        key=lambda p: p["std_all"], default=None)
-        if self.supported or self.rejected:
-            items.append(t(f"在{len(self.supported) + len(self.rejected)}个假设中，{len(self.supported)}个得到支持"
-                           + (f"（{'、'.join(self.supported)}）" if self.supported else "")
-                           + (f"，{'、'.join(self.rejected)}未得到支持。" if self.rejected else "。"),
-                           f"Of {len(self.supported) + len(self.rejected)} hypothes{'is' if len(self.supported) + len(self.rejected) == 1 else 'es'}, "
-                           f"{len(self.supported)} {'is' if len(self.supported) == 1 else 'are'} supported"
-                           + (f" ({', '.join(self.supported)})" if self.supported else "")
-                           + (f"; {', '.join(self.rejected)} are not." if self.rejected else ".")))
+        if sem and (sem.supported or sem.rejected):
+            items.append(say("conclusion_hypotheses", supported=sem.supported, rejected=sem.rejected))
+        strongest = max((p for p in sem.paths if p.std_all is not None and p.lhs == self.outcome),
+                        key=lambda p: p.std_all, default=None) if sem else None
         if strongest is not None:
-            items.append(t(f"对{self.name(self.outcome)}直接影响最大的是{self.name(strongest.get('rhs'))}（β = {ts.bounded(strongest['std_all'])}），"
-                           + (f"模型解释了{self.name(self.outcome)} {ts.percent(100 * self.r2[self.outcome])}的方差。" if ts.is_number(self.r2.get(self.outcome)) else ""),
-                           f"The strongest direct influence on {self.name(self.outcome)} is {self.name(strongest.get('rhs'))} "
-                           f"(β = {ts.bounded(strongest['std_all'])})"
-                           + (f"; the model explains {ts.percent(100 * self.r2[self.outcome])} of its variance." if ts.is_number(self.r2.get(self.outcome)) else ".")))
-        if self.sig_mediation:
-            items.append(t(f"中介效应显著的路径：{'；'.join(self.sig_mediation)}，说明驱动因素部分通过中介变量作用于{self.name(self.outcome)}。",
-                           f"Significant indirect paths: {'; '.join(self.sig_mediation)}: the drivers act on "
-                           f"{self.name(self.outcome)} partly through the mediator."))
-        if top is not None:
-            items.append(t(f"重要性–绩效分析表明，应优先改进{self.name(top['construct'])}（重要性{ts.num(top['importance'], 3)}，绩效{ts.num(top['performance'], 1)}）。",
-                           f"The importance–performance analysis puts {self.name(top['construct'])} first "
-                           f"(importance {ts.num(top['importance'], 3)}, performance {ts.num(top['performance'], 1)})."))
+            explained = sem.r2.get(self.outcome)
+            items.append(say("conclusion_strongest", outcome=outcome, driver=self.name(strongest.rhs),
+                             beta=ts.bounded(strongest.std_all),
+                             explained=ts.percent(100 * explained) if ts.is_number(explained) else None))
+        if self.significant_mediation():
+            items.append(say("conclusion_mediation", chains=self.significant_mediation(), outcome=outcome))
+        if self.view.ipma:
+            top = self.view.ipma.priorities[0]
+            items.append(say("conclusion_priority", construct=self.name(top.construct),
+                             importance=ts.num(top.importance, 3), performance=ts.num(top.performance, 1)))
         if self.indicator_values:
-            items.append(t("忠诚度总体水平：" + "，".join(f"{k}为{v}" for k, v in (("NPS", self.indicator_values.get("nps")),
-                                                                           ("重复购买率", self.indicator_values.get("repeat_purchase")),
-                                                                           ("付费会员比例", self.indicator_values.get("membership"))) if v) + "。",
-                           "Overall loyalty: " + ", ".join(f"{k} {v}" for k, v in (("NPS", self.indicator_values.get("nps")),
-                                                                                   ("repeat-purchase rate", self.indicator_values.get("repeat_purchase")),
-                                                                                   ("paid-membership share", self.indicator_values.get("membership"))) if v) + "."))
+            items.append(say("conclusion_loyalty", nps=self.indicator_values.get("nps"),
+                             repeat_purchase=self.indicator_values.get("repeat_purchase"),
+                             membership=self.indicator_values.get("membership")))
         if not items:
-            items.append(self.na("缺少模型结果，无法得出结论", "without model results there is nothing to conclude"))
-        self.conclusion_items = items
+            items.append(ts.not_computed(say("no_conclusions"), self.lang))
         self.v["conclusions"] = {"points": items}
+        return items
 
-    def abstract(self) -> None:
-        t = self.t
-        meta = _get(self.r, "meta") or {}
+    def abstract(self, fit_failures: list[str], conclusions: list[str], strategy_headings: list[str]) -> None:
+        say, view = self.say, self.view
         parts = []
-        kept = meta.get("n_kept") if ts.is_number(meta.get("n_kept")) else meta.get("n_analyzed")
-        if ts.is_number(kept):
-            parts.append(t(f"本文以{len(self.constructs)}个构念、{len(self.inst.item_ids)}个题项的问卷调查了电商平台顾客，获得有效样本{ts.integer(kept)}份",
-                           f"A questionnaire with {len(self.inst.item_ids)} items on {len(self.constructs)} constructs was answered by "
-                           f"{ts.integer(kept)} e-commerce customers (valid responses)"))
+        if view.meta.n_valid is not None:
+            parts.append(say("abstract_sample", constructs=len(self.constructs), items=len(self.inst.item_ids),
+                             valid=ts.integer(view.meta.n_valid)))
         if self.alpha_range:
-            parts.append(t(f"各量表的 Cronbach's α 介于{ts.bounded(self.alpha_range[0])}与{ts.bounded(self.alpha_range[1])}之间",
-                           f"Cronbach's α ranges from {ts.bounded(self.alpha_range[0])} to {ts.bounded(self.alpha_range[1])}"))
-        if self.cfa_fit:
-            f = self.cfa_fit
-            parts.append(t(f"验证性因子分析拟合良好（CFI = {ts.bounded(f.get('cfi'))}，RMSEA = {ts.bounded(f.get('rmsea'))}，SRMR = {ts.bounded(f.get('srmr'))}）"
-                           if not self.fit_failures else
-                           f"验证性因子分析的拟合指标为 CFI = {ts.bounded(f.get('cfi'))}，RMSEA = {ts.bounded(f.get('rmsea'))}，SRMR = {ts.bounded(f.get('srmr'))}",
-                           f"the CFA fits {'well ' if not self.fit_failures else ''}(CFI = {ts.bounded(f.get('cfi'))}, "
-                           f"RMSEA = {ts.bounded(f.get('rmsea'))}, SRMR = {ts.bounded(f.get('srmr'))})"))
-        sep = "；" if self.lang == "zh" else "; "
-        body = sep.join(parts) + t("。", ".") if parts else ""
+            parts.append(say("abstract_alpha", low=ts.bounded(self.alpha_range[0]), high=ts.bounded(self.alpha_range[1])))
+        if view.cfa and view.cfa.fit:
+            f = view.cfa.fit.values
+            parts.append(say("abstract_cfa", fits_well=not fit_failures, cfi=ts.bounded(f["cfi"]),
+                             rmsea=ts.bounded(f["rmsea"]), srmr=ts.bounded(f["srmr"])))
         self.v["abstract"] = {
-            "background": t("在电商市场竞争日益激烈、获客成本不断上升的背景下，培养顾客忠诚度已成为电商企业持续发展的关键。",
-                            "With fierce competition and rising acquisition costs in e-commerce, customer loyalty has become key to a platform's growth."),
+            "background": say("abstract_background"),
             "method": self._method_sentence(),
-            "numbers": body,
-            "findings": " ".join(self.conclusion_items) if self.lang == "en" else "".join(self.conclusion_items),
-            "strategies": t("据此，本文从" + "、".join(s["heading"].split(" ", 1)[1] for s in self.strategy_sections)
-                            + "四个方面提出客户忠诚度培养策略，并给出分阶段实施计划与效果评估指标体系。",
-                            "On this basis the thesis proposes strategies to " + "; ".join(s["heading"].split(" ", 1)[1].lower() for s in self.strategy_sections)
-                            + ", with a phased implementation plan and an indicator system for evaluation."),
-            "keywords": t("电商企业；客户忠诚度；培养策略；结构方程模型；重要性–绩效分析",
-                          "e-commerce; customer loyalty; loyalty strategy; structural equation modelling; importance–performance analysis")}
+            "numbers": say("sentences_joined", parts=parts) if parts else "",
+            "findings": say("paragraph", sentences=conclusions),
+            "strategies": say("abstract_strategies", headings=strategy_headings),
+            "keywords": say("abstract_keywords")}
 
     def _method_sentence(self) -> str:
         """What was modelled and how, from the instrument and the sections that were computed."""
-        t, inst = self.t, self.inst
+        inst = self.inst
         drivers = inst.exogenous
-        mediators = [c for c in dict.fromkeys(r.lhs for r in inst.structural) if c != self.outcome]
-        names_zh = ts.join([self.name(c) for c in drivers], "zh")
-        names_en = ts.join([self.name(c) for c in drivers], "en")
+        names = ts.join([self.name(c) for c in drivers], self.lang)
         if not inst.structural:
-            return t(f"本文以{names_zh}{len(drivers)}个构念的测量模型为对象，运用信度与效度检验、探索性与验证性因子分析进行实证分析。",
-                     f"The study examines the measurement of {names_en} with reliability and validity checks, exploratory "
-                     "and confirmatory factor analysis.")
-        via_zh = f"经由{'、'.join(self.name(m) for m in mediators)}" if mediators else ""
-        via_en = f" through {', '.join(self.name(m) for m in mediators)}" if mediators else ""
-        ipma_zh, ipma_en = ("，并以重要性–绩效分析确定改进优先级", ", and ranks improvement priorities with an "
-                            "importance–performance map") if self.priorities else ("", "")
-        return t(f"本文基于客户关系管理理论、期望确认理论与感知价值理论，构建了{names_zh}{via_zh}影响{self.name(self.outcome)}的研究模型，"
-                 f"运用信度与效度检验、验证性因子分析、结构方程模型" + ("和 Bootstrap 中介检验" if mediators else "")
-                 + f"进行实证分析{ipma_zh}。",
-                 "Drawing on customer relationship management, expectation–confirmation and perceived-value theory, the study "
-                 f"models how {names_en} shape {self.name(self.outcome)}{via_en}, tests it with reliability and validity checks, "
-                 "CFA, structural equation modelling" + (" and bootstrap mediation" if mediators else "") + f"{ipma_en}.")
+            return self.say("method_measurement", drivers=names, n_drivers=len(drivers))
+        mediators = [self.name(c) for c in dict.fromkeys(r.lhs for r in inst.structural) if c != self.outcome]
+        return self.say("method_structural", drivers=names, mediators=mediators, outcome=self.name(self.outcome),
+                        ipma=self.view.ipma is not None)
 
     def theory(self) -> None:
         t = self.t

@@ -95,7 +95,6 @@ class PsychometricSections(BuilderBase):
         s = {}
         fac = _get(self.r, "factorability")
         kmo, bart = _get(fac, "kmo"), _get(fac, "bartlett")
-        self.kmo = kmo
         if ts.is_number(kmo):
             b = bart if isinstance(bart, dict) else {}
             s["factorability"] = t(
@@ -207,7 +206,6 @@ class PsychometricSections(BuilderBase):
                          cell(ts.bounded(std), std),
                          cell(ts.bounded(self.cr(c)) if first else "", self.cr(c) if first else None),
                          cell(ts.bounded(self.ave(c)) if first else "", self.ave(c) if first else None)])
-        self.low_loadings = low
         reason = None if rows else self.missing_reason("cfa.loadings")
         self.add_table("cfa_loadings", t("验证性因子分析的因子载荷、组合信度与平均方差抽取量", "CFA loadings, CR and AVE"),
                        [t("构念", "Construct"), t("题项", "Item"), t("非标准化载荷", "Estimate"), "SE", "z", "p",

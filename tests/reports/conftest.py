@@ -12,7 +12,9 @@ import math
 import numpy as np
 import pytest
 
+from analysis.ipma import importance_performance
 from analysis.pipeline import RunOptions, run_study
+from analysis.sem.effects import mediation_type
 from questionnaire.instrument import bundled_instrument_path
 from questionnaire.loader import load_instrument
 
@@ -94,14 +96,15 @@ def build_results(instrument=None, free_text: list[str] | None = None) -> dict:
     effects = []
     for d in drivers:
         ind = cs_est[d] * ly_est["CS"]
-        indirect.append({"from": d, "via": ["CS"], "to": "LY", "est": ind * 1.1, "std_all": ind,
-                         "ci_lower": ind - 0.04, "ci_upper": ind + 0.05, "pvalue": 0.002,
-                         "method": "percentile bootstrap", "hypothesis": hyp.get((d, "CS", "LY")),
-                         "supported": ind - 0.04 > 0})
+        direct = next(p for p in paths if p["lhs"] == "LY" and p["rhs"] == d)
+        indirect.append({"from": d, "via": "CS", "to": "LY", "est": ind * 1.1, "std_all": ind,
+                         "ci_lower": ind - 0.04, "ci_upper": ind + 0.05, "method": "bootstrap percentile",
+                         "mediation_type": mediation_type(ind - 0.04 > 0, direct["pvalue"] < 0.05, True)[0],
+                         "hypothesis": hyp.get((d, "CS", "LY")), "supported": ind - 0.04 > 0})
         effects.append({"from": d, "to": "LY", "direct": ly_est[d], "indirect": ind, "total": ly_est[d] + ind})
     effects.append({"from": "CS", "to": "LY", "direct": 0.48, "indirect": 0.0, "total": 0.48})
-    ipma = [{"construct": e["from"], "importance": e["total"] * 1.05, "performance": (means[e["from"]] - 1) / 4 * 100}
-            for e in effects]
+    totals = {e["from"]: e["total"] * 1.05 for e in effects if e["from"] in drivers}
+    ipma = [e.to_dict() for e in importance_performance(totals, totals, {d: (means[d] - 1) / 4 * 100 for d in drivers})]
     platform_counts = {"1": 190, "2": 141, "3": 102, "4": 52, "5": 27}
 
     def prop(count, total):
@@ -124,7 +127,7 @@ def build_results(instrument=None, free_text: list[str] | None = None) -> dict:
                             "by_group": {g: prop(int(c * 0.72), c) for g, c in platform_counts.items()},
                             "test": {"statistic": 9.8, "df": 4, "pvalue": 0.044, "n": n, "n_cells": 10,
                                      "n_expected_below_5": 0, "min_expected": 7.4}},
-        "membership": {"indicator": "paid_membership", "level": 0.95, "overall": prop(203, n),
+        "paid_membership": {"indicator": "paid_membership", "level": 0.95, "overall": prop(203, n),
                        "by_group": {g: prop(int(c * 0.4), c) for g, c in platform_counts.items()},
                        "test": {"statistic": 31.5, "df": 4, "pvalue": 0.00001, "n": n, "n_cells": 10,
                                 "n_expected_below_5": 0, "min_expected": 10.7}},
@@ -172,9 +175,9 @@ def build_results(instrument=None, free_text: list[str] | None = None) -> dict:
         "validity": {"htmt": htmt, "htmt2": htmt, "fornell_larcker": fl, "latent_cor": cor},
         "sem": {"converged": True, "fit": _fit(431.2, 283, n), "paths": paths,
                 "r2": {"CS": 0.58, "LY": 0.66}, "indirect": indirect, "effects": effects,
-                "f2": {"CS": {d: cs_est[d] ** 2 / 0.42 for d in drivers},
-                       "LY": {k: v ** 2 / 0.34 for k, v in ly_est.items()}},
-                "bootstrap": {"B": 2000, "n_failed": 3, "method": "percentile"}},
+                "f2": [{"lhs": "CS", "rhs": d, "f2": cs_est[d] ** 2 / 0.42} for d in drivers]
+                + [{"lhs": "LY", "rhs": k, "f2": v ** 2 / 0.34} for k, v in ly_est.items()],
+                "bootstrap": {"B": 2000, "succeeded": 1997, "failed": 3, "inadmissible": 0, "seed": 1}},
         "ipma": ipma,
         "descriptives": {"items": desc_items, "constructs": desc_constructs, "profile": profile},
         "indicators": indicators,
