@@ -17,9 +17,18 @@ import re
 from dataclasses import dataclass
 
 from analysis.describe.indicators import MEMBERSHIP_LOW_BELOW, NPS_WEAK_BELOW
+from analysis.psychometrics.common_method import HARMAN_THRESHOLDS
+from analysis.psychometrics.efa import LOADING_CUTOFF
+from analysis.psychometrics.factorability import KMO_MIN, SPHERICITY_ALPHA
+from analysis.psychometrics.reliability import ALPHA_MIN
+from analysis.psychometrics.validity import AVE_MIN, CR_MIN, HTMT_STRICT, LOADING_MIN
 from analysis.sem.effects import SIGNIFICANT_INDIRECT_TYPES, f2_size
 from analysis.sem.fit_indices import FIT_THRESHOLDS, PASSING_VERDICTS, fit_verdict
 from analysis.sem.models import ALPHA
+
+#: The rule of thumb of ten cases per observed variable for a covariance-structure model (Kline 2016, ch. 9;
+#: Nunnally 1978).
+CASES_PER_ITEM = 10
 
 FIT_KEYS = ("chisq", "df", "pvalue", "chisq_df", "cfi", "tli", "nfi", "rfi", "ifi", "pnfi", "pgfi", "rmsea",
             "rmsea_ci_lower", "rmsea_ci_upper", "pclose", "srmr", "gfi", "agfi")
@@ -53,6 +62,10 @@ class Meta:
     n_kept: int | None
     bootstrap: int | None
     seed: int | None
+
+    def enough_cases(self, n_items: int) -> bool:
+        """At least :data:`CASES_PER_ITEM` analysed respondents per observed item."""
+        return self.n_analyzed / n_items >= CASES_PER_ITEM
 
     @property
     def n_valid(self) -> int | None:
@@ -122,6 +135,142 @@ def _fit(model: dict) -> ModelFit | None:
     return ModelFit({k: number(values.get(k)) for k in FIT_KEYS}, checks)
 
 
+# ---------------------------------------------------------------------------------------------- reliability
+@dataclass(frozen=True)
+class Flag:
+    """A check analysis flagged: ``code`` (e.g. 'low_citc'), the item it concerns and the value."""
+
+    code: str | None
+    item: str | None
+    value: float | None
+
+
+@dataclass(frozen=True)
+class ItemReliability:
+    item: str
+    citc: float | None
+    alpha_if_deleted: float | None
+
+
+@dataclass(frozen=True)
+class ConstructReliability:
+    alpha: float | None
+    alpha_ci: tuple[float | None, float | None]
+    omega: float | None
+    cr: float | None
+    ave: float | None
+    n_items: int
+    items: tuple[ItemReliability, ...]
+    flags: tuple[Flag, ...]
+
+    @property
+    def low_alpha(self) -> bool:
+        return self.alpha is not None and self.alpha < ALPHA_MIN
+
+
+def _reliability(d: dict) -> ConstructReliability:
+    ci = d.get("alpha_ci") if isinstance(d.get("alpha_ci"), list) and len(d["alpha_ci"]) == 2 else [None, None]
+    items = _mapping(d.get("items"))
+    return ConstructReliability(
+        number(d.get("alpha")), (number(ci[0]), number(ci[1])), number(d.get("omega")), number(d.get("cr")),
+        number(d.get("ave")), len(items),
+        tuple(ItemReliability(k, number(v.get("citc")), number(v.get("alpha_if_deleted")))
+              for k, v in items.items() if isinstance(v, dict)),
+        tuple(Flag(_text(f.get("code")), _text(f.get("item")), number(f.get("value"))) for f in _records(d.get("flags"))))
+
+
+# ---------------------------------------------------------------------------------------------- factor analysis
+@dataclass(frozen=True)
+class Factorability:
+    kmo: float
+    chisq: float | None
+    df: int | None
+    pvalue: float | None
+
+    @property
+    def kmo_adequate(self) -> bool:
+        return self.kmo >= KMO_MIN
+
+    @property
+    def suitable(self) -> bool:
+        """KMO adequate and sphericity rejected."""
+        return self.kmo_adequate and self.pvalue is not None and self.pvalue < SPHERICITY_ALPHA
+
+
+def _factorability(d: dict) -> Factorability | None:
+    if number(d.get("kmo")) is None:
+        return None
+    b = _mapping(d.get("bartlett"))
+    return Factorability(d["kmo"], number(b.get("chisq")), number(b.get("df")), number(b.get("pvalue")))
+
+
+@dataclass(frozen=True)
+class FactorVariance:
+    """One row of SPSS's 'total variance explained': initial eigenvalue and the rotated sums of squares."""
+
+    factor: int | None
+    eigenvalue: float | None
+    pct_variance: float | None
+    cum_pct: float | None
+    ss_loadings: float | None
+    rotated_pct_variance: float | None
+
+
+@dataclass(frozen=True)
+class Efa:
+    eigenvalues: tuple[float, ...]
+    parallel_eigenvalues: tuple[float, ...]
+    parallel_n_factors: int | None
+    n_factors: int | None
+    method: str | None
+    rotation: str | None
+    variance_explained: float | None
+    variance: tuple[FactorVariance, ...]
+    loadings: dict[str, list]
+
+    @staticmethod
+    def shown(loading) -> bool:
+        """Whether a rotated loading is large enough to be listed."""
+        return number(loading) is not None and abs(loading) >= LOADING_CUTOFF
+
+
+def _efa(d: dict) -> Efa:
+    n_factors = d.get("n_factors") if isinstance(d.get("n_factors"), int) else None
+    components = d.get("method") == "pc"
+    parallel = _mapping(d.get("parallel")).get("simulated_pc" if components else "simulated_fa")
+    cum = d.get("variance_explained_cum")
+    cum = cum[-1] if isinstance(cum, list) and cum else cum
+    variance = tuple(FactorVariance(*(number(row.get(k)) for k in ("component", "initial_total", "initial_pct",
+                                                                    "initial_cum_pct", "rotation_total", "rotation_pct")))
+                     for row in _records(d.get("variance_table"))[:n_factors])
+    return Efa(tuple(e for e in d.get("eigenvalues") or [] if number(e) is not None),
+               tuple(e for e in parallel or [] if number(e) is not None), number(d.get("parallel_n_factors")),
+               n_factors, _text(d.get("method")), _text(d.get("rotation")), number(cum), variance,
+               _mapping(d.get("loadings")))
+
+
+@dataclass(frozen=True)
+class CommonMethod:
+    """Harman's single-factor test: the first unrotated factor's share of the variance (%)."""
+
+    harman_pct: float
+
+    @property
+    def concern(self) -> bool:
+        return self.harman_pct >= HARMAN_THRESHOLDS[-1]
+
+
+@dataclass(frozen=True)
+class Normality:
+    """Mardia's test of multivariate kurtosis."""
+
+    kurtosis_pvalue: float
+
+    @property
+    def rejected(self) -> bool:
+        return self.kurtosis_pvalue < ALPHA
+
+
 # ---------------------------------------------------------------------------------------------- CFA
 @dataclass(frozen=True)
 class Loading:
@@ -132,6 +281,10 @@ class Loading:
     z: float | None
     pvalue: float | None
     std_all: float | None
+
+    @property
+    def low(self) -> bool:
+        return self.std_all is not None and self.std_all < LOADING_MIN
 
 
 @dataclass(frozen=True)
@@ -148,6 +301,71 @@ def _cfa(d: dict) -> Cfa:
                      for ld in _records(d.get("loadings")) if ld.get("op", "=~") == "=~")
     return Cfa(d.get("converged") if isinstance(d.get("converged"), bool) else None, _fit(d), loadings,
                _mapping(d.get("latent_cor")))
+
+
+# ---------------------------------------------------------------------------------------------- validity
+def _pair(matrix: dict, a: str, b: str):
+    """``matrix[a][b]``, or ``matrix[b][a]`` for the other triangle."""
+    v = _mapping(matrix.get(a)).get(b)
+    return v if v is not None else _mapping(matrix.get(b)).get(a)
+
+
+@dataclass(frozen=True)
+class Validity:
+    """Convergent and discriminant validity over the constructs (instrument order)."""
+
+    constructs: tuple[str, ...]
+    cr: dict[str, float | None]
+    ave: dict[str, float | None]
+    sqrt_ave: dict[str, float | None]
+    latent_cor: dict
+    htmt: dict
+
+    def correlation(self, a: str, b: str):
+        return _pair(self.latent_cor, a, b)
+
+    def htmt_of(self, a: str, b: str):
+        return _pair(self.htmt, a, b)
+
+    def _pairs(self):
+        return [(a, b) for i, a in enumerate(self.constructs) for b in self.constructs[:i]]
+
+    @property
+    def fornell_larcker_failures(self) -> list[tuple[str, str]]:
+        """Pairs whose |latent correlation| exceeds the square root of either AVE (Fornell & Larcker 1981)."""
+        out = []
+        for a, b in self._pairs():
+            r = number(self.correlation(a, b))
+            if r is not None and any(self.sqrt_ave[x] is not None and abs(r) > self.sqrt_ave[x] for x in (a, b)):
+                out.append((a, b))
+        return out
+
+    @property
+    def htmt_failures(self) -> list[tuple[str, str, float]]:
+        """Pairs whose HTMT exceeds Henseler et al.'s (2015) strict .85."""
+        return [(a, b, h) for a, b in self._pairs() if (h := number(self.htmt_of(a, b))) is not None and h > HTMT_STRICT]
+
+    @property
+    def low_ave(self) -> list[str]:
+        return [c for c in self.constructs if self.ave[c] is not None and self.ave[c] < AVE_MIN]
+
+    @property
+    def low_cr(self) -> list[str]:
+        return [c for c in self.constructs if self.cr[c] is not None and self.cr[c] < CR_MIN]
+
+
+def _validity(constructs: tuple[str, ...], reliability: dict, validity: dict, cfa: dict) -> Validity:
+    def first(key: str, c: str):
+        v = number(_mapping(reliability.get(c)).get(key))
+        return v if v is not None else number(_mapping(validity.get(key)).get(c))
+
+    cr = {c: first("cr", c) for c in constructs}
+    ave = {c: first("ave", c) for c in constructs}
+    fl = _mapping(validity.get("fornell_larcker"))
+    sqrt_ave = {c: number(_pair(fl, c, c)) if number(_pair(fl, c, c)) is not None else
+                (math.sqrt(ave[c]) if ave[c] is not None and ave[c] >= 0 else None) for c in constructs}
+    return Validity(constructs, cr, ave, sqrt_ave, _mapping(validity.get("latent_cor")) or _mapping(cfa.get("latent_cor")),
+                    _mapping(validity.get("htmt")))
 
 
 # ---------------------------------------------------------------------------------------------- SEM
@@ -329,12 +547,28 @@ def _indicators(d: dict) -> Indicators:
     return Indicators(overall("nps", "nps"), overall("paid_membership", "proportion"))
 
 
+# ---------------------------------------------------------------------------------------------- warnings
+@dataclass(frozen=True)
+class Warning:
+    """A statistical problem analysis recorded (``results.warnings``)."""
+
+    code: str | None
+    message: str
+
+
 # ---------------------------------------------------------------------------------------------- the view
 @dataclass(frozen=True)
 class ResultsView:
     """Every section the report reads; ``None`` where results.json has no such section."""
 
     meta: Meta
+    reliability: dict[str, ConstructReliability] | None
+    factorability: Factorability | None
+    efa: Efa | None
+    common_method: CommonMethod | None
+    validity: Validity
+    normality: Normality | None
+    warnings: tuple[Warning, ...]
     cfa: Cfa | None
     sem: Sem | None
     ipma: Ipma | None
@@ -342,11 +576,22 @@ class ResultsView:
     skipped: dict[str, str]
 
 
-def results_view(results: dict) -> ResultsView:
-    """The typed view of a results.json dict (see the module docstring)."""
+def results_view(results: dict, constructs: tuple[str, ...]) -> ResultsView:
+    """The typed view of a results.json dict (see the module docstring); ``constructs`` in instrument order."""
     r = _mapping(results)
+    reliability = _mapping(r.get("reliability"))
+    harman = number(_mapping(r.get("common_method")).get("harman_first_factor_pct"))
+    mardia = number(_mapping(r.get("normality")).get("p_kurt"))
     return ResultsView(
         meta=_meta(_mapping(r.get("meta"))),
+        reliability={c: _reliability(d) for c, d in reliability.items() if isinstance(d, dict)}
+        if isinstance(r.get("reliability"), dict) else None,
+        factorability=_factorability(_mapping(r.get("factorability"))),
+        efa=_efa(r["efa"]) if isinstance(r.get("efa"), dict) else None,
+        common_method=CommonMethod(harman) if harman is not None else None,
+        validity=_validity(constructs, reliability, _mapping(r.get("validity")), _mapping(r.get("cfa"))),
+        normality=Normality(mardia) if mardia is not None else None,
+        warnings=tuple(Warning(_text(w.get("code")), w["message"]) for w in _records(r.get("warnings")) if w.get("message")),
         cfa=_cfa(r["cfa"]) if isinstance(r.get("cfa"), dict) else None,
         sem=_sem(r["sem"]) if isinstance(r.get("sem"), dict) else None,
         ipma=_ipma(_records(r.get("ipma"))),
@@ -355,5 +600,6 @@ def results_view(results: dict) -> ResultsView:
     )
 
 
-__all__ = ["Bootstrap", "Cfa", "EffectSize", "FitCheck", "Ipma", "IndirectEffect", "Indicators", "Loading", "Meta", "ModelFit",
-           "Path", "Priority", "QUADRANT_ORDER", "ResultsView", "Sem", "number", "results_view"]
+__all__ = ["Bootstrap", "Cfa", "CommonMethod", "ConstructReliability", "EffectSize", "Efa", "Factorability",
+           "FactorVariance", "FitCheck", "Flag", "ItemReliability", "Normality", "Validity", "Warning", "Ipma", "IndirectEffect", "Indicators", "Loading", "Meta", "ModelFit",
+           "Path", "Priority", "CASES_PER_ITEM", "QUADRANT_ORDER", "ResultsView", "Sem", "number", "results_view"]

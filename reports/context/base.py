@@ -90,7 +90,7 @@ def _number(x):
         return None
 
 
-def _plain(x) -> str:
+def plain(x) -> str:
     """Respondent-supplied text on one line, with the template markers ``[[...]]`` defused."""
     if x is None:
         return ""
@@ -114,18 +114,14 @@ class BuilderBase:
         self.lang = lang
         self.t = _Lang(lang)
         self.say = Phrases(lang)
-        self.view = results_view(self.r)
+        self.view = results_view(self.r, tuple(c.id for c in instrument.constructs))
         self.tables = TableSet()
         self.figures: dict[str, FigureSpec] = {}
         self.v: dict = {"lang": lang}
         # findings shared between sections, filled as the sections are built
-        self.n = None
-        self.harman = None
         self.alpha_range = None
         self.indicator_values: dict[str, str] = {}
         self.construct_means: dict[str, float] = {}
-        self.rel_failures: list[str] = []
-        self.validity_failures: list[str] = []
 
     # ------------------------------------------------------------------ helpers
     def na(self, reason_zh: str, reason_en: str) -> str:
@@ -133,14 +129,6 @@ class BuilderBase:
 
     def missing_reason(self, key: str) -> str:
         return self.say("missing_reason", key=key)
-
-    def cr(self, cid: str):
-        v = _get(self.r, "reliability", cid, "cr")
-        return v if ts.is_number(v) else _get(self.r, "validity", "cr", cid)
-
-    def ave(self, cid: str):
-        v = _get(self.r, "reliability", cid, "ave")
-        return v if ts.is_number(v) else _get(self.r, "validity", "ave", cid)
 
     def name(self, cid: str) -> str:
         if cid is None:

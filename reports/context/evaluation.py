@@ -4,7 +4,7 @@ previous wave (``results.baseline``).
 from __future__ import annotations
 
 from reports import typeset as ts
-from reports.context.base import BuilderBase, _get, _plain
+from reports.context.base import BuilderBase, _get, plain
 from reports.tables import cell, text_cell
 
 
@@ -83,7 +83,7 @@ class EvaluationSections(BuilderBase):
                  "membership": t("付费会员比例", "Paid-membership share")}
         rrow = []
         for r in rates:
-            rrow.append([text_cell(names.get(r.get("indicator"), _plain(r.get("indicator")))),
+            rrow.append([text_cell(names.get(r.get("indicator"), plain(r.get("indicator")))),
                          cell(ts.share(r.get("before")), r.get("before")), cell(ts.share(r.get("after")), r.get("after")),
                          cell(ts.share(r.get("diff")), r.get("diff")), text_cell(ts.ci_percent(r.get("ci_lower"), r.get("ci_upper"))),
                          cell(ts.num(r.get("z")), r.get("z")), text_cell(ts.p_value(r.get("pvalue")))])
@@ -107,9 +107,9 @@ class EvaluationSections(BuilderBase):
                      "(Welch t and Cohen's d on construct means, two-proportion tests on rates, a CI of the NPS change).")
         self.v["baseline"] = True
         prev = _get(b, "previous") or {}
-        parts = [t(f"以上一期调查（{_plain(prev.get('data_file')) or ts.DASH}，分析样本{ts.integer(prev.get('n_analyzed'))}份）为基线，"
+        parts = [t(f"以上一期调查（{plain(prev.get('data_file')) or ts.DASH}，分析样本{ts.integer(prev.get('n_analyzed'))}份）为基线，"
                    f"本期与之对比的结果见{self.ref('baseline_constructs')}与{self.ref('baseline_rates')}。",
-                   f"Against the previous wave ({_plain(prev.get('data_file')) or ts.DASH}, n = {ts.integer(prev.get('n_analyzed'))}), "
+                   f"Against the previous wave ({plain(prev.get('data_file')) or ts.DASH}, n = {ts.integer(prev.get('n_analyzed'))}), "
                    f"the changes are in {self.ref('baseline_constructs')} and {self.ref('baseline_rates')}.")]
         sig = [c for c in constructs if ts.is_number(c.get("pvalue")) and c["pvalue"] < 0.05]
         if constructs:

@@ -4,7 +4,7 @@ hypotheses and model figures, chapter 7's conclusions and limitations, and the r
 from __future__ import annotations
 
 from reports import typeset as ts
-from reports.context.base import DIAGNOSTIC_NAMES, BuilderBase, _get, _plain
+from reports.context.base import DIAGNOSTIC_NAMES, BuilderBase, _get, plain
 from reports.tables import cell, text_cell
 
 
@@ -13,48 +13,24 @@ class FramingSections(BuilderBase):
 
     # ------------------------------------------------------------------ chapter 7
     def limitations(self) -> None:
-        t = self.t
-        items = [t("本研究为横截面调查，只能揭示变量间的相关与路径关系，无法确证因果关系，也无法反映忠诚度随时间的变化。",
-                   "The survey is cross-sectional: it shows associations and paths, not causation, and not change over time.")]
-        n = self.n
-        free = None
-        cfa_loadings = _get(self.r, "cfa", "loadings")
-        if isinstance(cfa_loadings, list) and ts.is_number(n):
+        say, view = self.say, self.view
+        items = [say("limitation_cross_sectional")]
+        n = view.meta.n_analyzed
+        if view.cfa is not None and view.cfa.loadings and n is not None:
             free = len(self.inst.item_ids)
-            items.append(t(f"有效样本量为{ts.integer(n)}，约为观测变量数（{free}）的{ts.num(n / free, 1)}倍"
-                           + ("，满足结构方程模型的一般样本量要求，但对分组比较而言仍然有限。" if n / free >= 10 else "，低于每个观测变量10个样本的经验标准，估计的稳定性有限。"),
-                           f"The analysed sample of {ts.integer(n)} is {ts.num(n / free, 1)} times the number of observed items ({free})"
-                           + ("; adequate for the model, but small for group comparisons." if n / free >= 10 else
-                              ", below the rule of thumb of ten cases per item; estimates may be unstable.")))
-        mardia = _get(self.r, "normality", "mardia_kurtosis_pvalue")
-        mardia = mardia if ts.is_number(mardia) else _get(self.r, "normality", "p_kurt")
-        if ts.is_number(mardia) and mardia < 0.05:
-            items.append(t("Mardia 多元峰度检验显著，数据不服从多元正态分布，极大似然估计的标准误可能偏小（可用稳健估计或 Bootstrap 校正）。",
-                           "Mardia's multivariate kurtosis is significant: the data are not multivariate normal and ML standard "
-                           "errors may be too small (robust estimation or the bootstrap helps)."))
-        if ts.is_number(self.harman):
-            items.append(t(f"数据均来自同一份自陈问卷，Harman 检验第一因子解释{ts.percent(self.harman)}的方差，共同方法偏差无法完全排除。",
-                           f"All measures come from one self-report questionnaire; the first Harman factor explains "
-                           f"{ts.percent(self.harman)} of the variance, so common-method bias cannot be ruled out."))
-        records = [w for w in (_get(self.r, "warnings") or []) if isinstance(w, dict) and w.get("message")]
-        if records:
-            meanings = list(dict.fromkeys(DIAGNOSTIC_NAMES.get(w.get("code"), (_plain(w.get("code")),) * 2)[0 if self.lang == "zh" else 1]
-                                          for w in records))
-            items.append(t(f"分析过程中产生了{len(records)}条诊断提示（{self.ref('diagnostics')}）："
-                           f"{'；'.join(meanings)}。涉及的结果应结合这些提示谨慎解释。",
-                           f"The analysis raised {len(records)} diagnostic(s) ({self.ref('diagnostics')}): "
-                           f"{'; '.join(meanings)}; the results they concern must be read with care."))
-        items.append(t("样本来自便利抽样的线上问卷，对全体电商顾客的代表性有限。",
-                       "The sample is a convenience sample from an online survey; it may not represent all e-commerce customers."))
-        self.v["limitations"] = {"points": items, "future": [
-            t("开展多期追踪调查，检验策略实施前后忠诚度的变化及其因果机制。",
-              "Run repeated waves to follow loyalty over time and test causal mechanisms."),
-            t("结合平台交易数据等客观行为指标，与问卷的态度指标相互印证。",
-              "Combine survey attitudes with objective behavioural data such as transactions."),
-            t("按平台、会员类型等进行多群组比较，检验模型在不同顾客群体间的差异。",
-              "Compare groups (platform, membership) with multi-group models."),
-            t("引入转换成本、社交互动、直播电商等新的影响因素。",
-              "Add new drivers such as switching costs, social interaction and live-stream commerce.")]}
+            items.append(say("limitation_sample_size", n=ts.integer(n), items=free, ratio=ts.num(n / free, 1),
+                             enough=view.meta.enough_cases(free)))
+        if view.normality and view.normality.rejected:
+            items.append(say("limitation_non_normal"))
+        if view.common_method:
+            items.append(say("limitation_common_method", share=ts.percent(view.common_method.harman_pct)))
+        if view.warnings:
+            meanings = list(dict.fromkeys(DIAGNOSTIC_NAMES.get(w.code, (plain(w.code),) * 2)[0 if self.lang == "zh" else 1]
+                                          for w in view.warnings))
+            items.append(say("limitation_diagnostics", count=len(view.warnings), ref=self.ref("diagnostics"),
+                             meanings=meanings))
+        items.append(say("limitation_convenience_sample"))
+        self.v["limitations"] = {"points": items, "future": list(say.data("future_research"))}
 
     def framework(self) -> None:
         """Chapter 1's research framework: the study's steps from the literature to the conclusions."""

@@ -4,7 +4,7 @@ and the table of diagnostics raised by the analysis.
 from __future__ import annotations
 
 from reports import typeset as ts
-from reports.context.base import DIAGNOSTIC_NAMES, BuilderBase, _get, _plain
+from reports.context.base import DIAGNOSTIC_NAMES, BuilderBase, _get, plain
 from reports.tables import cell, text_cell
 
 OPEN_ANSWERS_SHOWN = 8
@@ -40,7 +40,6 @@ class SampleSections(BuilderBase):
                 f"{ts.integer(kept)} valid responses.")
         else:
             s["sample"] = self.na("缺少样本量信息（meta）", "sample sizes (meta) are missing")
-        self.n = n
         # exclusions by rule
         excl = _get(self.r, "exclusions")
         rule_names = {"attention_check": t("注意力检测题作答错误", "failed the attention check"),
@@ -123,10 +122,10 @@ class SampleSections(BuilderBase):
         for col in dropped if isinstance(dropped, list) else []:
             if isinstance(col, dict):
                 kind = col.get("kind")
-                described.append(f"“{_plain(col.get('header'))}”（{kinds.get(kind, _plain(kind))}）" if self.lang == "zh"
-                                 else f"\"{_plain(col.get('header'))}\" ({kinds.get(kind, _plain(kind))})")
+                described.append(f"“{plain(col.get('header'))}”（{kinds.get(kind, plain(kind))}）" if self.lang == "zh"
+                                 else f"\"{plain(col.get('header'))}\" ({kinds.get(kind, plain(kind))})")
             elif col is not None:
-                described.append(_plain(col))
+                described.append(plain(col))
         text = (t(f"为保护受访者隐私，{len(described)}个含个人信息的列在分析前已被删除，且从未被复制到任何输出中：{'、'.join(described)}。",
                   f"To protect respondents, {len(described)} column(s) with personal data were removed before the analysis "
                   f"and never copied into any output: {', '.join(described)}.")
@@ -144,12 +143,12 @@ class SampleSections(BuilderBase):
         if not isinstance(answers, dict):
             return out
         for qid, values in answers.items():
-            texts = [_plain(a) for a in values if _plain(a)] if isinstance(values, list) else []
+            texts = [plain(a) for a in values if plain(a)] if isinstance(values, list) else []
             if not texts:
                 continue
             unique = list(dict.fromkeys(texts))
             q = next((q for q in self.inst.questions if q.id == qid), None)
-            label = q.text.get(self.lang) if q is not None else _plain(qid)
+            label = q.text.get(self.lang) if q is not None else plain(qid)
             shown = unique[:OPEN_ANSWERS_SHOWN]
             out.append({"question": label, "count": ts.integer(len(texts)), "answers": shown,
                         "intro": t(f"开放题“{label}”共收到{ts.integer(len(texts))}条回答（{ts.integer(len(unique))}条不重复）"
@@ -163,9 +162,9 @@ class SampleSections(BuilderBase):
         """Every record of ``results.warnings`` in one table (code, stage, message)."""
         t = self.t
         records = [w for w in (_get(self.r, "warnings") or []) if isinstance(w, dict) and w.get("message")]
-        rows = [[cell(ts.integer(k + 1), k + 1), text_cell(_plain(w.get("code"))),
+        rows = [[cell(ts.integer(k + 1), k + 1), text_cell(plain(w.get("code"))),
                  text_cell(DIAGNOSTIC_NAMES.get(w.get("code"), ("", ""))[0 if self.lang == "zh" else 1] or ts.DASH),
-                 text_cell(_plain(w.get("message")))] for k, w in enumerate(records)]
+                 text_cell(plain(w.get("message")))] for k, w in enumerate(records)]
         self.add_table("diagnostics", t("分析诊断提示", "Diagnostics raised by the analysis"),
                        [t("序号", "No."), t("代码", "Code"), t("含义", "Meaning"), t("详细信息", "Message")], rows,
                        notes=[t("注：诊断提示由分析程序自动记录，不影响其余结果的计算，但解释相关结果时应予以考虑。",

@@ -59,8 +59,9 @@ def build_results(instrument=None, free_text: list[str] | None = None) -> dict:
         half = 1.96 * sd / math.sqrt(n)
         desc_constructs[c.id] = {"n": n, "mean": means[c.id], "sd": sd, "ci_lower": means[c.id] - half,
                                  "ci_upper": means[c.id] + half}
-    reliability["SQ"]["flags"] = ["item SQ4 raises alpha when deleted"]
     reliability["SQ"]["items"]["SQ4"]["alpha_if_deleted"] = reliability["SQ"]["alpha"] + 0.004
+    reliability["SQ"]["flags"] = [{"code": "alpha_rises_if_deleted", "item": "SQ4",
+                                   "value": reliability["SQ"]["items"]["SQ4"]["alpha_if_deleted"]}]
 
     cor = {a: {b: (1.0 if a == b else 0.42 + 0.03 * ((i + j) % 5)) for j, b in enumerate(constructs)}
            for i, a in enumerate(constructs)}
@@ -77,9 +78,9 @@ def build_results(instrument=None, free_text: list[str] | None = None) -> dict:
         loadings[it] = [round(0.68 + 0.01 * (hash(it) % 7), 3) if k == f else round(0.05 * ((k + f) % 3) - 0.04, 3)
                         for k in range(len(constructs))]
     cum = np.cumsum(eig[:7]) / n_items * 100
-    variance_table = [{"factor": k + 1, "eigenvalue": eig[k], "pct_variance": eig[k] / n_items * 100,
-                       "cum_pct": float(cum[k]), "ss_loadings": eig[k] * 0.85,
-                       "rotated_pct_variance": eig[k] * 0.85 / n_items * 100} for k in range(7)]
+    variance_table = [{"component": k + 1, "initial_total": eig[k], "initial_pct": eig[k] / n_items * 100,
+                       "initial_cum_pct": float(cum[k]), "rotation_total": eig[k] * 0.85,
+                       "rotation_pct": eig[k] * 0.85 / n_items * 100} for k in range(7)]
     drivers = [c.id for c in inst.constructs if c.role == "driver"]
     cs_est = {"PQ": 0.21, "SQ": 0.18, "PR": 0.09, "BI": 0.27, "EX": 0.16}
     ly_est = {"PQ": 0.06, "SQ": 0.14, "PR": 0.03, "BI": 0.12, "EX": 0.05, "CS": 0.48}
@@ -166,10 +167,10 @@ def build_results(instrument=None, free_text: list[str] | None = None) -> dict:
         "reliability": reliability,
         "factorability": {"kmo": 0.931, "kmo_items": {it: 0.9 + 0.001 * k for k, it in enumerate(items)},
                           "bartlett": {"chisq": 7421.6, "df": n_items * (n_items - 1) // 2, "pvalue": 0.0}},
-        "efa": {"eigenvalues": eig, "parallel_eigenvalues": parallel, "parallel_n_factors": 7, "n_factors": 7,
-                "method": "minres", "rotation": "oblimin", "variance_explained_cum": float(cum[-1]) / 100,
-                "loadings": loadings, "variance_table": variance_table,
-                "factor_names": constructs},
+        "efa": {"eigenvalues": eig, "parallel": {"n_factors": 7, "simulated_fa": parallel}, "parallel_n_factors": 7,
+                "n_factors": 7, "method": "minres", "rotation": "oblimin",
+                "variance_explained_cum": float(cum[-1]) / 100, "loadings": loadings,
+                "variance_table": variance_table},
         "common_method": {"harman_first_factor_pct": 35.0},
         "cfa": {"converged": True, "fit": _fit(412.7, 278, n), "loadings": cfa_loadings},
         "validity": {"htmt": htmt, "htmt2": htmt, "fornell_larcker": fl, "latent_cor": cor},
@@ -181,7 +182,7 @@ def build_results(instrument=None, free_text: list[str] | None = None) -> dict:
         "ipma": ipma,
         "descriptives": {"items": desc_items, "constructs": desc_constructs, "profile": profile},
         "indicators": indicators,
-        "normality": {"mardia_kurtosis": 812.4, "mardia_kurtosis_z": 9.7, "mardia_kurtosis_pvalue": 0.0},
+        "normality": {"kurtosis": 812.4, "p_kurt": 0.0},
         "text_answers": {"suggestion": free_text if free_text is not None else
                          ["希望物流更快", "会员权益再多一些", "客服回复太慢"]},
         "warnings": [{"code": "validity_htmt", "message": "HTMT of LY and CS is .870 (> .85)"},
