@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from questionnaire.errors import input_error
 from questionnaire.instrument import Instrument
 from reports import typeset as ts
-from reports.context.base import _get
 from reports.context.descriptives import DescriptiveSections
 from reports.context.evaluation import EvaluationSections
 from reports.context.framing import FramingSections
@@ -73,9 +72,9 @@ class _Builder(SampleSections, DescriptiveSections, PsychometricSections, Struct
         self.v["table"] = {k: f"[[table:{k}]]" for k in self.tables.tables}
         self.v["figure"] = {k: f"[[figure:{k}]]" for k in self.figures}
         self.v["ref"] = {k: self.ref(k) for k in [*self.tables.tables, *self.figures]}
-        meta = _get(self.r, "meta") or {}
-        self.v["meta"] = {k: ts.integer(meta.get(k)) for k in ("n_raw", "n_excluded", "n_analyzed", "bootstrap", "seed")}
-        self.v["meta"]["n_kept"] = ts.integer(meta.get("n_kept") if ts.is_number(meta.get("n_kept")) else meta.get("n_analyzed"))
+        meta = self.view.meta
+        self.v["meta"] = {k: ts.integer(getattr(meta, k)) for k in ("n_raw", "n_excluded", "n_analyzed", "bootstrap", "seed")}
+        self.v["meta"]["n_kept"] = ts.integer(meta.n_valid)
         return ReportContext(self.lang, self.v["title"], self.v, dict(self.tables.tables), dict(self.figures))
 
 

@@ -4,7 +4,7 @@ hypotheses and model figures, chapter 7's conclusions and limitations, and the r
 from __future__ import annotations
 
 from reports import typeset as ts
-from reports.context.base import DIAGNOSTIC_NAMES, BuilderBase, _get, plain
+from reports.context.base import DIAGNOSTIC_NAMES, BuilderBase, plain
 from reports.tables import cell, text_cell
 
 
@@ -34,27 +34,15 @@ class FramingSections(BuilderBase):
 
     def framework(self) -> None:
         """Chapter 1's research framework: the study's steps from the literature to the conclusions."""
-        t = self.t
-        meta = _get(self.r, "meta") or {}
-        kept = meta.get("n_kept") if ts.is_number(meta.get("n_kept")) else meta.get("n_analyzed")
-        boot = _get(self.r, "sem", "bootstrap", "B") or meta.get("bootstrap")
-        sample = (t(f"回收{ts.integer(meta.get('n_raw'))}份，有效{ts.integer(kept)}份", f"{ts.integer(meta.get('n_raw'))} returned, {ts.integer(kept)} valid")
-                  if ts.is_number(kept) else t("样本量未知", "sample size unknown"))
-        steps = [
-            (t("第二章", "Ch. 2"), t("文献研究", "Literature review"), t("忠诚度理论、影响因素 → 研究模型与假设", "theory and drivers → model and hypotheses")),
-            (t("第三章", "Ch. 3"), t("问卷设计与调查", "Questionnaire survey"),
-             t(f"{len(self.constructs)}个构念、{len(self.inst.item_ids)}个题项；{sample}",
-               f"{len(self.constructs)} constructs, {len(self.inst.item_ids)} items; {sample}")),
-            (t("第三章", "Ch. 3"), t("数据清洗与描述统计", "Cleaning and descriptives"), t("剔除无效问卷、样本特征、NPS 与重复购买率", "exclusions, sample profile, NPS, repeat purchase")),
-            (t("第三章", "Ch. 3"), t("信度与效度检验", "Reliability and validity"), t("Cronbach's α、EFA、CFA、CR/AVE、HTMT", "Cronbach's α, EFA, CFA, CR/AVE, HTMT")),
-            (t("第三章", "Ch. 3"), t("结构方程模型与假设检验", "SEM and hypothesis tests"),
-             t(f"路径系数、R²、Bootstrap 中介检验（{ts.integer(boot)}次）" if ts.is_number(boot) else "路径系数、R²、Bootstrap 中介检验",
-               f"paths, R², bootstrap mediation ({ts.integer(boot)} samples)" if ts.is_number(boot) else "paths, R², bootstrap mediation")),
-            (t("第四章", "Ch. 4"), t("重要性–绩效分析与培养策略", "IPMA and strategies"), t("按改进优先级提出四类策略", "four strategy areas ordered by priority")),
-            (t("第五、六章", "Ch. 5–6"), t("实施保障与效果评估", "Implementation and evaluation"), t("分阶段计划、资源保障、评估指标体系", "phased plan, resources, indicator system")),
-            (t("第七章", "Ch. 7"), t("结论与展望", "Conclusions"), t("研究结论、不足与展望", "findings, limitations, outlook"))]
-        self.add_figure("framework", "framework", t("研究框架与技术路线", "Research framework"),
-                        {"steps": [{"stage": a, "label": b, "detail": c} for a, b, c in steps]})
+        say, meta, sem = self.say, self.view.meta, self.view.sem
+        details = {"survey": say("framework_survey", constructs=len(self.constructs), items=len(self.inst.item_ids),
+                                 returned=ts.integer(meta.n_raw),
+                                 valid=ts.integer(meta.n_valid) if meta.n_valid is not None else None),
+                   "sem": say("framework_sem", bootstrap=ts.integer((sem and sem.bootstrap.B) or meta.bootstrap)
+                              if ((sem and sem.bootstrap.B) or meta.bootstrap) is not None else None)}
+        steps = [{"stage": stage, "label": label, "detail": details.get(detail, detail)}
+                 for stage, label, detail in say.data("framework_steps")]
+        self.add_figure("framework", "framework", self.t("研究框架与技术路线", "Research framework"), {"steps": steps})
 
     def model_figures(self) -> None:
         t = self.t
@@ -158,13 +146,8 @@ class FramingSections(BuilderBase):
         for h in self.inst.hypotheses:
             path = " → ".join(self.name(x) for x in h.path)
             kind = t("中介", "indirect") if h.is_indirect else t("直接", "direct")
-            claim = (t(f"{self.name(h.path[0])}通过{'、'.join(self.name(x) for x in h.path[1:-1])}"
-                       f"{'正' if h.sign == '+' else '负'}向影响{self.name(h.path[-1])}",
-                       f"{self.name(h.path[0])} {'raises' if h.sign == '+' else 'lowers'} {self.name(h.path[-1])} "
-                       f"through {', '.join(self.name(x) for x in h.path[1:-1])}")
-                     if h.is_indirect else
-                     t(f"{self.name(h.path[0])}对{self.name(h.path[-1])}有{'正' if h.sign == '+' else '负'}向影响",
-                       f"{self.name(h.path[0])} has a {'positive' if h.sign == '+' else 'negative'} effect on {self.name(h.path[-1])}"))
+            claim = self.say("hypothesis_claim", source=self.name(h.path[0]), target=self.name(h.path[-1]),
+                             via=[self.name(x) for x in h.path[1:-1]], positive=h.sign == "+")
             hrows.append([text_cell(h.label), text_cell(path), text_cell(kind), text_cell(claim)])
         self.add_table("hypotheses", t("研究假设", "Hypotheses"),
                        [t("编号", "Label"), t("路径", "Path"), t("类型", "Type"), t("假设内容", "Statement")], hrows,
@@ -173,10 +156,8 @@ class FramingSections(BuilderBase):
                     if self.inst.construct(c).definition else ts.DASH, "source": self.inst.construct(c).source or ts.DASH}
                    for c in self.drivers]
         self.v["theory"] = {"drivers": drivers,
-                            "model": t(f"据此构建的研究模型见{self.ref('research_model')}，研究假设见{self.ref('hypotheses')}，"
-                                       f"各变量的定义与量表来源见{self.ref('constructs')}。",
-                                       f"The research model is shown in {self.ref('research_model')}, the hypotheses in "
-                                       f"{self.ref('hypotheses')} and the constructs with their sources in {self.ref('constructs')}."),
+                            "model": self.say("theory_model", ref_model=self.ref("research_model"),
+                                              ref_hypotheses=self.ref("hypotheses"), ref_constructs=self.ref("constructs")),
                             "structural": self.inst.structural_syntax()}
 
     def references(self) -> None:
