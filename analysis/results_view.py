@@ -63,6 +63,11 @@ class Meta:
     bootstrap: int | None
     seed: int | None
 
+    @property
+    def excluded_share(self) -> float | None:
+        """Excluded respondents as a share of those read."""
+        return self.n_excluded / self.n_raw if self.n_excluded is not None and self.n_raw else None
+
     def enough_cases(self, n_items: int) -> bool:
         """At least :data:`CASES_PER_ITEM` analysed respondents per observed item."""
         return self.n_analyzed / n_items >= CASES_PER_ITEM
@@ -547,6 +552,71 @@ def _indicators(d: dict) -> Indicators:
     return Indicators(overall("nps", "nps"), overall("paid_membership", "proportion"))
 
 
+# ---------------------------------------------------------------------------------------------- sample (chapter 3.1)
+@dataclass(frozen=True)
+class ProfileCategory:
+    code: object
+    label: object
+    count: int | None
+    valid_percent: float | None
+
+
+@dataclass(frozen=True)
+class Missing:
+    """Respondents with a missing answer, left out of the model-based steps (listwise)."""
+
+    n_dropped_listwise: int
+    pct_dropped_listwise: float | None
+    n_listwise: int | None
+
+
+@dataclass(frozen=True)
+class PersonalColumn:
+    header: object
+    kind: object
+
+
+@dataclass(frozen=True)
+class Privacy:
+    dropped_columns: tuple[PersonalColumn, ...]
+    masked_cells: int | None
+
+
+@dataclass(frozen=True)
+class Sample:
+    """Exclusions (rule of each excluded record), missing data, privacy screen, profile, free-text answers."""
+
+    exclusion_rules: tuple[str, ...] | None
+    missing: Missing | None
+    privacy: Privacy
+    profile: dict[str, tuple[ProfileCategory, ...]]
+    text_answers: dict[str, list]
+
+    @property
+    def exclusions_by_rule(self) -> list[tuple[str, int]]:
+        """(rule, number of exclusions), the most frequent first."""
+        counts: dict[str, int] = {}
+        for rule in self.exclusion_rules or ():
+            counts[rule] = counts.get(rule, 0) + 1
+        return sorted(counts.items(), key=lambda kv: -kv[1])
+
+
+def _sample(r: dict) -> Sample:
+    excl = r.get("exclusions")
+    rules = tuple(str(e.get("rule", "other")) if isinstance(e, dict) else "other" for e in excl) \
+        if isinstance(excl, list) else None
+    m = _mapping(r.get("missing"))
+    missing = (Missing(m["n_dropped_listwise"], number(m.get("pct_dropped_listwise")), number(m.get("n_listwise")))
+               if number(m.get("n_dropped_listwise")) is not None else None)
+    privacy = _mapping(r.get("privacy"))
+    dropped = tuple(PersonalColumn(c.get("header"), c.get("kind")) for c in _records(privacy.get("dropped_personal_columns")))
+    profile = {p.get("question"): tuple(ProfileCategory(c.get("code"), c.get("label"), c.get("count"), c.get("valid_percent"))
+                                        for c in _records(p.get("categories")))
+               for p in _records(r.get("sample"))}
+    answers = {q: v for q, v in _mapping(r.get("text_answers")).items() if isinstance(v, list)}
+    return Sample(rules, missing, Privacy(dropped, number(privacy.get("masked_cells"))), profile, answers)
+
+
 # ---------------------------------------------------------------------------------------------- warnings
 @dataclass(frozen=True)
 class Warning:
@@ -573,6 +643,7 @@ class ResultsView:
     sem: Sem | None
     ipma: Ipma | None
     indicators: Indicators
+    sample: Sample
     skipped: dict[str, str]
 
 
@@ -596,10 +667,12 @@ def results_view(results: dict, constructs: tuple[str, ...]) -> ResultsView:
         sem=_sem(r["sem"]) if isinstance(r.get("sem"), dict) else None,
         ipma=_ipma(_records(r.get("ipma"))),
         indicators=_indicators(_mapping(r.get("indicators"))),
+        sample=_sample(r),
         skipped={str(k): str(v) for k, v in _mapping(r.get("skipped")).items()},
     )
 
 
 __all__ = ["Bootstrap", "Cfa", "CommonMethod", "ConstructReliability", "EffectSize", "Efa", "Factorability",
-           "FactorVariance", "FitCheck", "Flag", "ItemReliability", "Normality", "Validity", "Warning", "Ipma", "IndirectEffect", "Indicators", "Loading", "Meta", "ModelFit",
+           "FactorVariance", "FitCheck", "Flag", "ItemReliability", "Missing", "Normality", "PersonalColumn", "Privacy",
+           "ProfileCategory", "Sample", "Validity", "Warning", "Ipma", "IndirectEffect", "Indicators", "Loading", "Meta", "ModelFit",
            "Path", "Priority", "CASES_PER_ITEM", "QUADRANT_ORDER", "ResultsView", "Sem", "number", "results_view"]
