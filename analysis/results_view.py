@@ -16,6 +16,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from analysis.describe.descriptives import KURTOSIS_LIMIT, SKEW_LIMIT
 from analysis.describe.indicators import MEMBERSHIP_LOW_BELOW, NPS_WEAK_BELOW
 from analysis.psychometrics.common_method import HARMAN_THRESHOLDS
 from analysis.psychometrics.efa import LOADING_CUTOFF
@@ -529,27 +530,123 @@ def _ipma(entries: list[dict]) -> Ipma | None:
 
 
 # ---------------------------------------------------------------------------------------------- indicators
+INDICATORS = ("nps", "repeat_purchase", "paid_membership")
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """An NPS (``value`` in points) or a share (``value`` as a proportion) with its CI and counts."""
+
+    value: float | None
+    ci_lower: float | None
+    ci_upper: float | None
+    n: int | None
+    count: int | None
+    promoters_pct: float | None
+    detractors_pct: float | None
+
+
+@dataclass(frozen=True)
+class ChiSquare:
+    statistic: float | None
+    df: int | None
+    pvalue: float | None
+
+
+@dataclass(frozen=True)
+class Indicator:
+    overall: Estimate | None
+    by_group: dict[str, Estimate]
+    test: ChiSquare | None
+
+
 @dataclass(frozen=True)
 class Indicators:
-    """The overall loyalty indicators (None when not computed)."""
+    """The loyalty indicators present in the results, in the order of :data:`INDICATORS`."""
 
-    nps: float | None
-    paid_membership: float | None
+    results: dict[str, Indicator]
+
+    def overall(self, name: str) -> float | None:
+        estimate = self.results[name].overall if name in self.results else None
+        return estimate.value if estimate else None
 
     @property
     def weak_advocacy(self) -> bool:
-        return self.nps is not None and self.nps < NPS_WEAK_BELOW
+        nps = self.overall("nps")
+        return nps is not None and nps < NPS_WEAK_BELOW
 
     @property
     def low_membership(self) -> bool:
-        return self.paid_membership is not None and self.paid_membership < MEMBERSHIP_LOW_BELOW
+        share = self.overall("paid_membership")
+        return share is not None and share < MEMBERSHIP_LOW_BELOW
+
+
+def _estimate(d: dict, key: str) -> Estimate:
+    return Estimate(*(number(d.get(k)) for k in (key, "ci_lower", "ci_upper", "n", "count", "promoters_pct",
+                                                   "detractors_pct")))
 
 
 def _indicators(d: dict) -> Indicators:
-    def overall(name: str, key: str):
-        return number(_mapping(_mapping(d.get(name)).get("overall")).get(key))
+    results = {}
+    for name in INDICATORS:
+        res = d.get(name)
+        if isinstance(res, dict):
+            key = "nps" if name == "nps" else "proportion"
+            test = res.get("test")
+            results[name] = Indicator(
+                _estimate(res["overall"], key) if isinstance(res.get("overall"), dict) else None,
+                {g: _estimate(_mapping(e), key) for g, e in _mapping(res.get("by_group")).items()},
+                ChiSquare(*(number(test.get(k)) for k in ("statistic", "df", "pvalue"))) if isinstance(test, dict) else None)
+    return Indicators(results)
 
-    return Indicators(overall("nps", "nps"), overall("paid_membership", "proportion"))
+
+# ---------------------------------------------------------------------------------------------- descriptives
+@dataclass(frozen=True)
+class ItemDescriptives:
+    mean: float | None
+    sd: float | None
+    skew: float | None
+    kurtosis: float | None
+    shares: dict | None
+
+
+@dataclass(frozen=True)
+class ConstructDescriptives:
+    n: int | None
+    mean: float
+    sd: float | None
+    ci_lower: float | None
+    ci_upper: float | None
+
+
+@dataclass(frozen=True)
+class Descriptives:
+    items: dict[str, ItemDescriptives] | None
+    constructs: dict[str, ConstructDescriptives] | None
+
+    @property
+    def max_abs_skew(self) -> float | None:
+        return max((abs(d.skew) for d in (self.items or {}).values() if d.skew is not None), default=None)
+
+    @property
+    def max_abs_kurtosis(self) -> float | None:
+        return max((abs(d.kurtosis) for d in (self.items or {}).values() if d.kurtosis is not None), default=None)
+
+    @property
+    def near_normal(self) -> bool:
+        """Every item within Kline's limits of skewness and kurtosis."""
+        return self.max_abs_skew < SKEW_LIMIT and self.max_abs_kurtosis < KURTOSIS_LIMIT
+
+
+def _descriptives(d: dict) -> Descriptives:
+    items, constructs = d.get("items"), d.get("constructs")
+    return Descriptives(
+        {k: ItemDescriptives(*(number(v.get(f)) for f in ("mean", "sd", "skew", "kurtosis")),
+                             v.get("shares") if isinstance(v.get("shares"), dict) else None)
+         for k, v in items.items() if isinstance(v, dict)} if isinstance(items, dict) else None,
+        {k: ConstructDescriptives(number(v.get("n")), v["mean"], *(number(v.get(f)) for f in ("sd", "ci_lower", "ci_upper")))
+         for k, v in constructs.items() if isinstance(v, dict) and number(v.get("mean")) is not None}
+        if isinstance(constructs, dict) else None)
 
 
 # ---------------------------------------------------------------------------------------------- sample (chapter 3.1)
@@ -642,7 +739,8 @@ class ResultsView:
     cfa: Cfa | None
     sem: Sem | None
     ipma: Ipma | None
-    indicators: Indicators
+    indicators: Indicators | None
+    descriptives: Descriptives
     sample: Sample
     skipped: dict[str, str]
 
@@ -666,13 +764,15 @@ def results_view(results: dict, constructs: tuple[str, ...]) -> ResultsView:
         cfa=_cfa(r["cfa"]) if isinstance(r.get("cfa"), dict) else None,
         sem=_sem(r["sem"]) if isinstance(r.get("sem"), dict) else None,
         ipma=_ipma(_records(r.get("ipma"))),
-        indicators=_indicators(_mapping(r.get("indicators"))),
+        indicators=_indicators(r["indicators"]) if isinstance(r.get("indicators"), dict) else None,
+        descriptives=_descriptives(_mapping(r.get("descriptives"))),
         sample=_sample(r),
         skipped={str(k): str(v) for k, v in _mapping(r.get("skipped")).items()},
     )
 
 
-__all__ = ["Bootstrap", "Cfa", "CommonMethod", "ConstructReliability", "EffectSize", "Efa", "Factorability",
+__all__ = ["ChiSquare", "ConstructDescriptives", "Descriptives", "Estimate", "INDICATORS", "Indicator",
+           "ItemDescriptives", "Bootstrap", "Cfa", "CommonMethod", "ConstructReliability", "EffectSize", "Efa", "Factorability",
            "FactorVariance", "FitCheck", "Flag", "ItemReliability", "Missing", "Normality", "PersonalColumn", "Privacy",
            "ProfileCategory", "Sample", "Validity", "Warning", "Ipma", "IndirectEffect", "Indicators", "Loading", "Meta", "ModelFit",
            "Path", "Priority", "CASES_PER_ITEM", "QUADRANT_ORDER", "ResultsView", "Sem", "number", "results_view"]

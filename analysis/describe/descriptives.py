@@ -16,6 +16,9 @@ from analysis.diagnostics import Diagnostic, warn
 from analysis.numbers import json_float, numeric_column, plain_scalar
 from questionnaire.errors import input_error
 
+#: Kline (2016, p. 76): |skewness| below 3 and |kurtosis| below 10 are close enough to normal for ML estimation.
+SKEW_LIMIT, KURTOSIS_LIMIT = 3.0, 10.0
+
 
 # --------------------------------------------------------------------------- univariate moments
 

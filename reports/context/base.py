@@ -118,11 +118,6 @@ class BuilderBase:
         self.tables = TableSet()
         self.figures: dict[str, FigureSpec] = {}
         self.v: dict = {"lang": lang}
-        # findings shared between sections, filled as the sections are built
-        self.alpha_range = None
-        self.indicator_values: dict[str, str] = {}
-        self.construct_means: dict[str, float] = {}
-
     # ------------------------------------------------------------------ helpers
     def na(self, reason_zh: str, reason_en: str) -> str:
         return ts.not_computed(self.t(reason_zh, reason_en), self.lang)

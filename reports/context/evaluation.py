@@ -12,7 +12,7 @@ class EvaluationSections(BuilderBase):
     """Chapter 6 sections."""
 
     # ------------------------------------------------------------------ chapter 6: indicator system
-    def indicator_system(self) -> None:
+    def indicator_system(self, indicator_values: dict[str, str]) -> None:
         t = self.t
         perf = {p.construct: p.performance for p in self.view.ipma.priorities} if self.view.ipma else {}
         mediator = next((reg.lhs for reg in self.inst.structural if reg.lhs != self.outcome), None)
@@ -21,7 +21,7 @@ class EvaluationSections(BuilderBase):
         def rescaled(cid):
             if cid in perf:
                 return perf[cid]
-            m = self.construct_means.get(cid) if cid else None
+            m = self.construct_means().get(cid) if cid else None
             scale = self.inst.construct(cid).scale if cid in self.constructs else self.inst.scale
             return 100 * (m - scale.min) / (scale.max - scale.min) if ts.is_number(m) else None
 
@@ -29,12 +29,12 @@ class EvaluationSections(BuilderBase):
         spec = [
             (t("重复购买率", "Repeat-purchase rate"), t("近6个月在该平台下单2次及以上的顾客比例", "share of customers with 2+ orders in 6 months"),
              t("下单 ≥ 2 次的人数 ÷ 回答人数 × 100%", "customers with ≥ 2 orders ÷ respondents × 100%"),
-             self.indicator_values.get("repeat_purchase"), None),
+             indicator_values.get("repeat_purchase"), None),
             ("NPS", t("顾客推荐意愿的净值", "net willingness to recommend"),
              t("推荐者（9–10分）比例 − 贬损者（0–6分）比例", "% promoters (9–10) − % detractors (0–6)"),
-             self.indicator_values.get("nps"), None),
+             indicator_values.get("nps"), None),
             (t("付费会员比例", "Paid-membership share"), t("开通付费会员的顾客比例", "share of customers with a paid membership"),
-             t("付费会员人数 ÷ 回答人数 × 100%", "members ÷ respondents × 100%"), self.indicator_values.get("membership"), None),
+             t("付费会员人数 ÷ 回答人数 × 100%", "members ÷ respondents × 100%"), indicator_values.get("paid_membership"), None),
             (t("顾客满意度指数", "Satisfaction index"), t("满意度构念均值换算为百分制", "satisfaction mean on a 0–100 scale"),
              t("(均值 − 量表最小值) ÷ (最大值 − 最小值) × 100", "(mean − scale min) ÷ (max − min) × 100"), None, sat),
             (t("忠诚度指数", "Loyalty index"), t("忠诚度构念均值换算为百分制", "loyalty mean on a 0–100 scale"),

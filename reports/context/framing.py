@@ -75,7 +75,7 @@ class FramingSections(BuilderBase):
                         {"nodes": pnodes, "edges": pedges,
                          "legend": ts.stars_legend(self.lang) + t(" 虚线：不显著。", " Dashed: not significant.")})
 
-    def conclusions(self) -> list[str]:
+    def conclusions(self, indicator_values: dict[str, str]) -> list[str]:
         """Chapter 7's findings, one sentence each; returned for the abstract."""
         say, sem, outcome = self.say, self.view.sem, self.name(self.outcome)
         items = []
@@ -94,10 +94,10 @@ class FramingSections(BuilderBase):
             top = self.view.ipma.priorities[0]
             items.append(say("conclusion_priority", construct=self.name(top.construct),
                              importance=ts.num(top.importance, 3), performance=ts.num(top.performance, 1)))
-        if self.indicator_values:
-            items.append(say("conclusion_loyalty", nps=self.indicator_values.get("nps"),
-                             repeat_purchase=self.indicator_values.get("repeat_purchase"),
-                             membership=self.indicator_values.get("membership")))
+        if indicator_values:
+            items.append(say("conclusion_loyalty", nps=indicator_values.get("nps"),
+                             repeat_purchase=indicator_values.get("repeat_purchase"),
+                             membership=indicator_values.get("paid_membership")))
         if not items:
             items.append(ts.not_computed(say("no_conclusions"), self.lang))
         self.v["conclusions"] = {"points": items}
@@ -109,8 +109,9 @@ class FramingSections(BuilderBase):
         if view.meta.n_valid is not None:
             parts.append(say("abstract_sample", constructs=len(self.constructs), items=len(self.inst.item_ids),
                              valid=ts.integer(view.meta.n_valid)))
-        if self.alpha_range:
-            parts.append(say("abstract_alpha", low=ts.bounded(self.alpha_range[0]), high=ts.bounded(self.alpha_range[1])))
+        alphas = self.alpha_range()
+        if alphas:
+            parts.append(say("abstract_alpha", low=ts.bounded(alphas[0]), high=ts.bounded(alphas[1])))
         if view.cfa and view.cfa.fit:
             f = view.cfa.fit.values
             parts.append(say("abstract_cfa", fits_well=not fit_failures, cfi=ts.bounded(f["cfi"]),

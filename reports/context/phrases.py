@@ -19,8 +19,8 @@ class Phrases:
                                  autoescape=False, keep_trailing_newline=True)
         self._module = env.get_template("phrases.j2").module
 
-    def __call__(self, name: str, **values) -> str:
-        return str(getattr(self._module, name)(**values))
+    def __call__(self, macro: str, /, **values) -> str:
+        return str(getattr(self._module, macro)(**values))
 
     def data(self, name: str):
         """A list or mapping of wordings set at the top level of ``phrases.j2`` (``{% set name = … %}``)."""

@@ -46,8 +46,6 @@ class PsychometricSections(BuilderBase):
                                   cell(ts.bounded(d.alpha), d.alpha)])
             failures += [say("construct_finding", construct=self.name(c), finding=self.flag_text(flag))
                          for flag in d.flags if not (flag.code == "low_alpha" and d.low_alpha)]
-        alphas = [rel[c].alpha for c in self.constructs if c in rel and rel[c].alpha is not None]
-        self.alpha_range = (min(alphas), max(alphas)) if alphas else None
         self.add_table("reliability", t("信度检验结果", "Reliability"),
                        [t("构念", "Construct"), t("题项数", "Items"), "Cronbach's α", "95% CI", "McDonald's ω", "CR", "AVE"],
                        rows, notes=[say("reliability_note", alpha=ts.bounded(ALPHA_MIN, 2), ave=ts.bounded(AVE_MIN, 2))],
@@ -55,14 +53,21 @@ class PsychometricSections(BuilderBase):
         self.add_table("item_reliability", t("题项-总体相关与删除该题项后的 α", "Corrected item–total correlations"),
                        [t("构念", "Construct"), t("题项", "Item"), "CITC", t("删除该题后的 α", "α if deleted"), "α"],
                        item_rows, missing=None if item_rows else self.missing_reason("reliability.items"))
+        alphas = self.alpha_range()
         if alphas:
             text = say("reliability", ref_table=self.ref("reliability"), ref_items=self.ref("item_reliability"),
-                       low=ts.bounded(min(alphas)), high=ts.bounded(max(alphas)), cutoff=ts.bounded(ALPHA_MIN, 2),
+                       low=ts.bounded(alphas[0]), high=ts.bounded(alphas[1]), cutoff=ts.bounded(ALPHA_MIN, 2),
                        weak=ts.join([self.name(c) for c in weak], self.lang) if weak else "")
         else:
             text = ts.not_computed(self.missing_reason("reliability"), self.lang)
         self.v["reliability"] = {"text": text}
         return failures
+
+    def alpha_range(self) -> tuple[float, float] | None:
+        """The lowest and the highest Cronbach's α of the constructs."""
+        rel = self.view.reliability or {}
+        alphas = [rel[c].alpha for c in self.constructs if c in rel and rel[c].alpha is not None]
+        return (min(alphas), max(alphas)) if alphas else None
 
     # ------------------------------------------------------------------ chapter 3.4: factorability + EFA
     def efa(self) -> None:

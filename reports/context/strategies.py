@@ -64,10 +64,10 @@ class StrategySections(BuilderBase):
             items.append(say("problem_low_performance",
                              low=[{"construct": self.name(p.construct), "performance": ts.num(p.performance, 1)} for p in low],
                              improve_first=[self.name(p.construct) for p in low if p.improve_first]))
-        if indicators.weak_advocacy:
-            items.append(say("problem_weak_advocacy", nps=ts.num(indicators.nps, 1)))
-        if indicators.low_membership:
-            items.append(say("problem_low_membership", share=ts.share(indicators.paid_membership)))
+        if indicators and indicators.weak_advocacy:
+            items.append(say("problem_weak_advocacy", nps=ts.num(indicators.overall("nps"), 1)))
+        if indicators and indicators.low_membership:
+            items.append(say("problem_low_membership", share=ts.share(indicators.overall("paid_membership"))))
         if check_failures:
             items.append(say("problem_checks", checks=check_failures))
         if not items:
@@ -75,7 +75,7 @@ class StrategySections(BuilderBase):
         self.v["problems"] = {"points": items, "intro": say("problems_intro")}
 
     # ------------------------------------------------------------------ chapter 4: strategies
-    def strategies(self) -> list[dict]:
+    def strategies(self, indicator_values: dict[str, str]) -> list[dict]:
         """The four strategy areas in the order of the IPMA priorities; returned for the plan and the abstract."""
         say = self.say
         headings, measures = say.data("strategy_headings"), say.data("strategy_measures")
@@ -90,12 +90,12 @@ class StrategySections(BuilderBase):
                             rank=rank + 1, performance=ts.num(p.performance, 1), quadrant=self.quadrant_name(p.quadrant))
                         for rank, p in areas[area]]
             if area == "programme":
-                rp = self.indicator_values.get("repeat_purchase")
-                mb = self.indicator_values.get("membership")
+                rp = indicator_values.get("repeat_purchase")
+                mb = indicator_values.get("paid_membership")
                 if rp or mb:
                     evidence.append(say("evidence_programme", repeat_purchase=rp or ts.DASH, membership=mb or ts.DASH))
-            if area == "brand" and self.indicator_values.get("nps"):
-                evidence.append(say("evidence_brand", nps=self.indicator_values["nps"]))
+            if area == "brand" and indicator_values.get("nps"):
+                evidence.append(say("evidence_brand", nps=indicator_values["nps"]))
             sections.append({"heading": f"4.{k + 2} " + headings[area], "numeral": "一二三四"[k],
                              "text": say("strategy_evidence", evidence=evidence), "measures": list(measures[area]),
                              "area": area})
