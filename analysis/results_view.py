@@ -714,6 +714,74 @@ def _sample(r: dict) -> Sample:
     return Sample(rules, missing, Privacy(dropped, number(privacy.get("masked_cells"))), profile, answers)
 
 
+# ---------------------------------------------------------------------------------------------- baseline (chapter 6)
+@dataclass(frozen=True)
+class ConstructChange:
+    """A construct mean before and after (Welch t, Cohen's d)."""
+
+    construct: str | None
+    mean_before: float | None
+    mean_after: float | None
+    diff: float | None
+    ci_lower: float | None
+    ci_upper: float | None
+    df: float | None
+    t: float | None
+    pvalue: float | None
+    cohens_d: float | None
+
+    @property
+    def significant(self) -> bool:
+        return self.pvalue is not None and self.pvalue < ALPHA
+
+
+@dataclass(frozen=True)
+class RateChange:
+    """A share (or the NPS, ``indicator`` 'nps') before and after, with its z test."""
+
+    indicator: str | None
+    before: float | None
+    after: float | None
+    diff: float | None
+    ci_lower: float | None
+    ci_upper: float | None
+    z: float | None
+    pvalue: float | None
+
+    @property
+    def significant(self) -> bool:
+        return self.pvalue is not None and self.pvalue < ALPHA
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The comparison with a previous wave (``loyalty run --baseline``)."""
+
+    previous_data_file: object
+    previous_n: int | None
+    level: float | None
+    constructs: tuple[ConstructChange, ...]
+    rates: tuple[RateChange, ...]
+    nps: RateChange | None
+
+
+def _rate(indicator, d: dict) -> RateChange:
+    return RateChange(indicator, *(number(d.get(k)) for k in ("before", "after", "diff", "ci_lower", "ci_upper", "z",
+                                                               "pvalue")))
+
+
+def _baseline(d: dict) -> Baseline:
+    previous = _mapping(d.get("previous"))
+    return Baseline(
+        previous.get("data_file"), number(previous.get("n_analyzed")), number(d.get("level")),
+        tuple(ConstructChange(c.get("construct"), *(number(c.get(k)) for k in ("mean_before", "mean_after", "diff",
+                                                                                "ci_lower", "ci_upper", "df", "t",
+                                                                                "pvalue", "cohens_d")))
+              for c in _records(d.get("constructs"))),
+        tuple(_rate(r.get("indicator"), r) for r in _records(d.get("rates"))),
+        _rate("nps", d["nps"]) if isinstance(d.get("nps"), dict) else None)
+
+
 # ---------------------------------------------------------------------------------------------- warnings
 @dataclass(frozen=True)
 class Warning:
@@ -742,6 +810,7 @@ class ResultsView:
     indicators: Indicators | None
     descriptives: Descriptives
     sample: Sample
+    baseline: Baseline | None
     skipped: dict[str, str]
 
 
@@ -767,11 +836,12 @@ def results_view(results: dict, constructs: tuple[str, ...]) -> ResultsView:
         indicators=_indicators(r["indicators"]) if isinstance(r.get("indicators"), dict) else None,
         descriptives=_descriptives(_mapping(r.get("descriptives"))),
         sample=_sample(r),
+        baseline=_baseline(r["baseline"]) if isinstance(r.get("baseline"), dict) else None,
         skipped={str(k): str(v) for k, v in _mapping(r.get("skipped")).items()},
     )
 
 
-__all__ = ["ChiSquare", "ConstructDescriptives", "Descriptives", "Estimate", "INDICATORS", "Indicator",
+__all__ = ["Baseline", "ConstructChange", "RateChange", "ChiSquare", "ConstructDescriptives", "Descriptives", "Estimate", "INDICATORS", "Indicator",
            "ItemDescriptives", "Bootstrap", "Cfa", "CommonMethod", "ConstructReliability", "EffectSize", "Efa", "Factorability",
            "FactorVariance", "FitCheck", "Flag", "ItemReliability", "Missing", "Normality", "PersonalColumn", "Privacy",
            "ProfileCategory", "Sample", "Validity", "Warning", "Ipma", "IndirectEffect", "Indicators", "Loading", "Meta", "ModelFit",

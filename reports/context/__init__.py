@@ -1,11 +1,12 @@
 """Build the report context: every string, table and figure spec the templates interpolate.
 
 Input is the plain ``results.json`` dict (Contract 3 and the pipeline's extra keys), the instrument and
-the language. Output holds strings and tables only; no statistic is computed here, results are only
-looked up, typeset (``reports.typeset``), compared with published cut-offs and ranked. Every section
-tolerates a missing key: it then reads "not computed: <why>" instead of raising.
+the language; the dict is read once into the typed view :func:`analysis.results_view.results_view`, which
+carries the decisions analysis made (supported, significant, verdicts, bands, quadrants, priorities, failed
+checks). Output holds strings and tables only: values are typeset (``reports.typeset``) and worded by the
+macros of ``templates/<lang>/phrases.j2``. A section the results lack reads "not computed: <why>".
 
-One module per part of the report: ``base`` (shared look-ups and registration), ``sample`` (3.1),
+One module per part of the report: ``base`` (view, phrases and registration), ``sample`` (3.1),
 ``descriptives`` (3.2–3.3), ``psychometrics`` (3.4), ``structural`` (fit, SEM, mediation), ``strategies``
 (IPMA, problems, chapters 4–5), ``evaluation`` (chapter 6), ``framing`` (abstract, chapters 1, 2, 7).
 """
