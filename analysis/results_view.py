@@ -2,9 +2,10 @@
 
 :func:`results_view` builds it once from the plain results dict — the one written by ``loyalty run`` and
 read back by ``loyalty report`` — so the report never walks the dict itself. Each section is a frozen
-dataclass with explicit fields, or ``None`` when the run did not produce it (``skipped`` holds the reason
-the pipeline gave). A record that is not a mapping, or a value that is not a finite number, reads as
-absent (``None``), never as an error: the report says "not computed" instead.
+dataclass with explicit fields, or ``None`` when the run did not produce it (results.json lists such sections
+in ``skipped`` with the reason). The keys read are the ones the current pipeline writes. A record that is
+not a mapping, or a value that is not a finite number, reads as absent (``None``), never as an error: the
+report says "not computed" instead.
 
 Decisions are made here only by reading what analysis wrote (``supported``, ``mediation_type``,
 ``verdict``, ``quadrant``, ``priority``, ``flags``) or, where results.json does not carry the decision, by
@@ -298,15 +299,13 @@ class Cfa:
     converged: bool | None
     fit: ModelFit | None
     loadings: tuple[Loading, ...]
-    latent_cor: dict
 
 
 def _cfa(d: dict) -> Cfa:
     loadings = tuple(Loading(_text(ld.get("lhs")), ld.get("rhs"), number(ld.get("est")), number(ld.get("se")),
                              number(ld.get("z")), number(ld.get("pvalue")), number(ld.get("std_all")))
                      for ld in _records(d.get("loadings")) if ld.get("op", "=~") == "=~")
-    return Cfa(d.get("converged") if isinstance(d.get("converged"), bool) else None, _fit(d), loadings,
-               _mapping(d.get("latent_cor")))
+    return Cfa(d.get("converged") if isinstance(d.get("converged"), bool) else None, _fit(d), loadings)
 
 
 # ---------------------------------------------------------------------------------------------- validity
@@ -484,8 +483,8 @@ def _sem(d: dict) -> Sem:
 
 
 # ---------------------------------------------------------------------------------------------- IPMA
-#: the quadrant analysis.ipma names, in the report's order (the first is the one to improve first)
-QUADRANT_ORDER = ("concentrate_here", "keep_up_the_good_work", "low_priority", "possible_overkill")
+#: the quadrants of analysis.ipma.importance_performance
+QUADRANTS = ("concentrate_here", "keep_up_the_good_work", "low_priority", "possible_overkill")
 
 
 @dataclass(frozen=True)
@@ -525,7 +524,7 @@ class Ipma:
 def _ipma(entries: list[dict]) -> Ipma | None:
     priorities = [Priority(e["construct"], e["importance"], e["performance"], e["quadrant"], e["priority"])
                   for e in entries if number(e.get("importance")) is not None and number(e.get("performance")) is not None
-                  and e.get("quadrant") in QUADRANT_ORDER and number(e.get("priority")) is not None]
+                  and e.get("quadrant") in QUADRANTS and number(e.get("priority")) is not None]
     return Ipma(tuple(sorted(priorities, key=lambda p: p.priority))) if priorities else None
 
 
@@ -784,7 +783,7 @@ def _baseline(d: dict) -> Baseline:
 
 # ---------------------------------------------------------------------------------------------- warnings
 @dataclass(frozen=True)
-class Warning:
+class WarningRecord:
     """A statistical problem analysis recorded (``results.warnings``)."""
 
     code: str | None
@@ -803,7 +802,7 @@ class ResultsView:
     common_method: CommonMethod | None
     validity: Validity
     normality: Normality | None
-    warnings: tuple[Warning, ...]
+    warnings: tuple[WarningRecord, ...]
     cfa: Cfa | None
     sem: Sem | None
     ipma: Ipma | None
@@ -811,7 +810,6 @@ class ResultsView:
     descriptives: Descriptives
     sample: Sample
     baseline: Baseline | None
-    skipped: dict[str, str]
 
 
 def results_view(results: dict, constructs: tuple[str, ...]) -> ResultsView:
@@ -829,7 +827,7 @@ def results_view(results: dict, constructs: tuple[str, ...]) -> ResultsView:
         common_method=CommonMethod(harman) if harman is not None else None,
         validity=_validity(constructs, reliability, _mapping(r.get("validity")), _mapping(r.get("cfa"))),
         normality=Normality(mardia) if mardia is not None else None,
-        warnings=tuple(Warning(_text(w.get("code")), w["message"]) for w in _records(r.get("warnings")) if w.get("message")),
+        warnings=tuple(WarningRecord(_text(w.get("code")), w["message"]) for w in _records(r.get("warnings")) if w.get("message")),
         cfa=_cfa(r["cfa"]) if isinstance(r.get("cfa"), dict) else None,
         sem=_sem(r["sem"]) if isinstance(r.get("sem"), dict) else None,
         ipma=_ipma(_records(r.get("ipma"))),
@@ -837,12 +835,11 @@ def results_view(results: dict, constructs: tuple[str, ...]) -> ResultsView:
         descriptives=_descriptives(_mapping(r.get("descriptives"))),
         sample=_sample(r),
         baseline=_baseline(r["baseline"]) if isinstance(r.get("baseline"), dict) else None,
-        skipped={str(k): str(v) for k, v in _mapping(r.get("skipped")).items()},
     )
 
 
 __all__ = ["Baseline", "ConstructChange", "RateChange", "ChiSquare", "ConstructDescriptives", "Descriptives", "Estimate", "INDICATORS", "Indicator",
            "ItemDescriptives", "Bootstrap", "Cfa", "CommonMethod", "ConstructReliability", "EffectSize", "Efa", "Factorability",
            "FactorVariance", "FitCheck", "Flag", "ItemReliability", "Missing", "Normality", "PersonalColumn", "Privacy",
-           "ProfileCategory", "Sample", "Validity", "Warning", "Ipma", "IndirectEffect", "Indicators", "Loading", "Meta", "ModelFit",
-           "Path", "Priority", "CASES_PER_ITEM", "QUADRANT_ORDER", "ResultsView", "Sem", "number", "results_view"]
+           "ProfileCategory", "Sample", "Validity", "WarningRecord", "Ipma", "IndirectEffect", "Indicators", "Loading", "Meta", "ModelFit",
+           "Path", "Priority", "CASES_PER_ITEM", "QUADRANTS", "ResultsView", "Sem", "number", "results_view"]
