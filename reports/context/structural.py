@@ -20,11 +20,10 @@ class StructuralSections(BuilderBase):
     # ------------------------------------------------------------------ fit table
     def threshold_text(self, check: FitCheck, fmt) -> str:
         """The cut-off of a fit verdict, typeset: ``> .90（良好 > .95）`` / ``> .90 (good > .95)``."""
-        if check.op not in (">", "<", ">=", "<=") or check.acceptable is None:
+        if check.op not in (">", "<") or check.acceptable is None:
             return ts.DASH
-        sign = {">=": "≥", "<=": "≤"}.get(check.op, check.op)
         good = fmt(check.good) if check.good is not None and check.good != check.acceptable else None
-        return self.say("threshold", sign=sign, acceptable=fmt(check.acceptable), good=good)
+        return self.say("threshold", sign=check.op, acceptable=fmt(check.acceptable), good=good)
 
     def fit(self) -> list[str]:
         """The fit table and sentences; returns the fit indices that miss their cut-off, as phrases."""
