@@ -14,12 +14,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import jinja2
+
 from questionnaire.errors import input_error
 from questionnaire.instrument import Instrument
 from reports import typeset as ts
 from reports.context.descriptives import DescriptiveSections
 from reports.context.evaluation import EvaluationSections
 from reports.context.framing import FramingSections
+from reports.context.phrases import Phrases, bundled_environment
 from reports.context.psychometrics import PsychometricSections
 from reports.context.sample import OPEN_ANSWERS_SHOWN, SampleSections
 from reports.context.strategies import StrategySections
@@ -79,8 +82,10 @@ class _Builder(SampleSections, DescriptiveSections, PsychometricSections, Struct
         return ReportContext(self.lang, self.v["title"], self.v, dict(self.tables.tables), dict(self.figures))
 
 
-def build_context(results: dict, instrument: Instrument, lang: str = "zh") -> ReportContext:
-    """The report context for ``lang`` ('zh' or 'en') from a results dict and the instrument."""
+def build_context(results: dict, instrument: Instrument, lang: str = "zh",
+                  templates: jinja2.Environment | None = None) -> ReportContext:
+    """The report context for ``lang`` ('zh' or 'en') from a results dict and the instrument; its sentences come
+    from ``phrases.j2`` in ``templates`` (default: the bundled templates of ``lang``)."""
     if lang not in ("zh", "en"):
         raise input_error("unknown report language", value=lang, allowed="zh, en")
-    return _Builder(results, instrument, lang).build()
+    return _Builder(results, instrument, lang, Phrases(templates or bundled_environment(lang))).build()

@@ -102,11 +102,11 @@ class BuilderBase:
     """What the section builders share (the view, the language, the registered tables and figures) and the
     helpers they use to name and register."""
 
-    def __init__(self, results: dict, instrument: Instrument, lang: str):
+    def __init__(self, results: dict, instrument: Instrument, lang: str, phrases: Phrases):
         self.inst = instrument
         self.lang = lang
         self.t = _Lang(lang)
-        self.say = Phrases(lang)
+        self.say = phrases
         self.view = results_view(results, tuple(c.id for c in instrument.constructs))
         self.tables = TableSet()
         self.figures: dict[str, FigureSpec] = {}

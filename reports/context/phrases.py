@@ -1,7 +1,9 @@
-"""The sentences of the report context, from the per-language snippet template ``templates/<lang>/phrases.j2``.
+"""The sentences of the report context, from the per-language snippet template ``phrases.j2``.
 
 Each sentence is a jinja2 macro there; Python hands it typeset values and decided flags and gets the sentence
-back, so wording changes are template edits. :class:`Phrases` is called as ``say("fit_model", model="cfa", …)``.
+back, so wording changes are template edits. The template is looked up like the chapter templates: a
+``phrases.j2`` in the user's templates folder (``loyalty report --templates``) replaces the bundled
+``reports/templates/<lang>/phrases.j2``. :class:`Phrases` is called as ``say("fit_model", model="cfa", …)``.
 """
 from __future__ import annotations
 
@@ -9,19 +11,42 @@ from importlib import resources
 
 import jinja2
 
+from questionnaire.errors import input_error
+
+TEMPLATE = "phrases.j2"
+
+
+def bundled_environment(lang: str) -> jinja2.Environment:
+    """The bundled templates of ``lang`` only (what :func:`reports.report.template_environment` falls back to)."""
+    folder = str(resources.files("reports.templates") / lang)
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(folder), undefined=jinja2.StrictUndefined,
+                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
 
 class Phrases:
-    """The macros of one language's ``phrases.j2``, called by name with keyword arguments."""
+    """The macros and wordings of ``phrases.j2`` in ``env``, called by name with keyword arguments."""
 
-    def __init__(self, lang: str):
-        folder = str(resources.files("reports.templates") / lang)
-        env = jinja2.Environment(loader=jinja2.FileSystemLoader(folder), undefined=jinja2.StrictUndefined,
-                                 autoescape=False, keep_trailing_newline=True)
-        self._module = env.get_template("phrases.j2").module
+    def __init__(self, env: jinja2.Environment):
+        try:
+            self._module = env.get_template(TEMPLATE).module
+        except jinja2.TemplateSyntaxError as err:
+            raise input_error(f"template syntax error at line {err.lineno}: {err.message}",
+                              file=err.filename or TEMPLATE) from None
+
+    def _get(self, name: str):
+        value = getattr(self._module, name, None)
+        if value is None:
+            raise input_error("the phrases template has no", file=TEMPLATE, value=name,
+                              allowed="the names of the bundled reports/templates/<lang>/phrases.j2")
+        return value
 
     def __call__(self, macro: str, /, **values) -> str:
-        return str(getattr(self._module, macro)(**values))
+        try:
+            return str(self._get(macro)(**values))
+        except jinja2.UndefinedError as err:
+            raise input_error(f"template uses an unknown name: {err.message}", file=TEMPLATE,
+                              allowed=f"the arguments of the bundled macro {macro}") from None
 
     def data(self, name: str):
         """A list or mapping of wordings set at the top level of ``phrases.j2`` (``{% set name = … %}``)."""
-        return getattr(self._module, name)
+        return self._get(name)
