@@ -6,7 +6,8 @@ A section builder (one mixin per part of the report, see the sibling modules) re
 macros of ``templates/<lang>/phrases.j2``), writes the strings into ``self.v`` and registers its tables and
 figures with :meth:`BuilderBase.add_table` / :meth:`BuilderBase.add_figure`. Findings that later sections reuse
 (failed checks, indicator values, strategy sections, conclusions) are returned by the builder that makes them
-and passed on by ``reports.context._Builder.build``; ``self.t`` picks a short label (caption, header, cell).
+and passed on by ``reports.context._Builder.build``; ``self.t(key)`` is a short label (caption, header, cell)
+from the ``labels`` of ``phrases.j2``.
 """
 from __future__ import annotations
 
@@ -90,14 +91,6 @@ def plain(x) -> str:
     return " ".join(str(x).split()).replace("[[", "[\u200b[").replace("]]", "]\u200b]")
 
 
-class _Lang:
-    def __init__(self, lang: str):
-        self.lang = lang
-
-    def __call__(self, zh: str, en: str) -> str:
-        return zh if self.lang == "zh" else en
-
-
 class BuilderBase:
     """What the section builders share (the view, the language, the registered tables and figures) and the
     helpers they use to name and register."""
@@ -105,7 +98,7 @@ class BuilderBase:
     def __init__(self, results: dict, instrument: Instrument, lang: str, phrases: Phrases):
         self.inst = instrument
         self.lang = lang
-        self.t = _Lang(lang)
+        self.t = phrases.label
         self.say = phrases
         self.view = results_view(results, tuple(c.id for c in instrument.constructs))
         self.tables = TableSet()

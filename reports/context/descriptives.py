@@ -23,8 +23,8 @@ class DescriptiveSections(BuilderBase):
             reason = self.missing_reason("indicators")
             s["overall"] = ts.not_computed(reason, self.lang)
             s["by_platform"] = ""
-            self.add_table("indicators", t("顾客忠诚度总体指标", "Loyalty indicators"), [], [], missing=reason)
-            self.add_table("indicators_by_platform", t("各平台忠诚度指标比较", "Loyalty indicators by platform"),
+            self.add_table("indicators", t("loyalty_indicators"), [], [], missing=reason)
+            self.add_table("indicators_by_platform", t("loyalty_indicators_by_platform"),
                            [], [], missing=reason)
             self.v["indicators"] = s
             return {}
@@ -46,8 +46,8 @@ class DescriptiveSections(BuilderBase):
             texts.append(say("indicator_value", name=names[key], value=value, interval=interval))
         s["overall"] = (say("indicators", values=ts.join(texts, self.lang), ref=self.ref("indicators")) if texts else
                         ts.not_computed(say("indicators_empty"), self.lang))
-        self.add_table("indicators", t("顾客忠诚度总体指标", "Loyalty indicators"),
-                       [t("指标", "Indicator"), t("数值", "Value"), "95% CI", "n", t("说明", "Detail")], rows,
+        self.add_table("indicators", t("loyalty_indicators"),
+                       [t("indicator"), t("value"), "95% CI", "n", t("detail")], rows,
                        notes=[say("indicators_note")])
         platform_q = self.inst.question_by_role("platform")
         by_rows, tests = [], []
@@ -64,7 +64,7 @@ class DescriptiveSections(BuilderBase):
                 n_group = n_group or (est.n if est else None)
             row.insert(1, cell(ts.integer(n_group), n_group))
             by_rows.append(row)
-        test_row = [text_cell(t("χ² 检验", "χ² test")), cell("")]
+        test_row = [text_cell(t("test")), cell("")]
         for key in INDICATORS:
             test = ind.results[key].test if key in ind.results else None
             if test:
@@ -76,9 +76,9 @@ class DescriptiveSections(BuilderBase):
         if by_rows:
             by_rows.append(test_row)
         s["by_platform"] = say("indicators_by_platform", ref=self.ref("indicators_by_platform"), tests=tests) if by_rows else ""
-        self.add_table("indicators_by_platform", t("各平台忠诚度指标比较", "Loyalty indicators by platform"),
-                       [t("平台", "Platform"), "n", "NPS", t("重复购买率", "Repeat purchase"),
-                        t("付费会员比例", "Paid membership")], by_rows,
+        self.add_table("indicators_by_platform", t("loyalty_indicators_by_platform"),
+                       [t("platform"), "n", "NPS", t("repeat_purchase"),
+                        t("paid_membership")], by_rows,
                        missing=None if by_rows else say("no_indicator_by_platform"))
         self.v["indicators"] = s
         return values
@@ -94,11 +94,11 @@ class DescriptiveSections(BuilderBase):
                 d = items.get(it.id)
                 if d is None:
                     continue
-                rows.append([text_cell(it.id), text_cell(it.text.get(self.lang) + (t("（反向）", " (R)") if it.reverse else "")),
+                rows.append([text_cell(it.id), text_cell(it.text.get(self.lang) + (t("r") if it.reverse else "")),
                              cell(ts.num(d.mean), d.mean), cell(ts.num(d.sd), d.sd),
                              cell(ts.num(d.skew), d.skew), cell(ts.num(d.kurtosis), d.kurtosis)])
-        self.add_table("item_descriptives", t("测量题项的描述性统计", "Item descriptive statistics"),
-                       [t("题项", "Item"), t("内容", "Wording"), "M", "SD", t("偏度", "Skewness"), t("峰度", "Kurtosis")],
+        self.add_table("item_descriptives", t("item_descriptive_statistics"),
+                       [t("item"), t("wording"), "M", "SD", t("skewness"), t("kurtosis")],
                        rows, notes=[say("item_descriptives_note")],
                        missing=None if rows else self.missing_reason("descriptives.items"))
         if desc.max_abs_skew is not None and desc.max_abs_kurtosis is not None:
@@ -123,10 +123,10 @@ class DescriptiveSections(BuilderBase):
             if lo is not None and hi is not None and on_main_scale:  # one axis: the instrument's scale
                 fig_rows.append({"label": self.name(c), "mean": m, "lower": lo, "upper": hi, "text": ts.num(m),
                                  "ci": has_ci})
-        header = [t("构念", "Construct"), "n", "M", "SD", "95% CI"]
+        header = [t("construct"), "n", "M", "SD", "95% CI"]
         if rows and all(r[4].text == ts.DASH for r in rows):
             header, rows = header[:4], [r[:4] for r in rows]
-        self.add_table("construct_descriptives", t("各构念得分的描述性统计", "Construct mean scores"), header, rows,
+        self.add_table("construct_descriptives", t("construct_mean_scores"), header, rows,
                        missing=None if rows else self.missing_reason("descriptives.constructs"))
         if means:
             ranked = sorted(means, key=means.get)
@@ -138,9 +138,9 @@ class DescriptiveSections(BuilderBase):
             s["constructs"] = ts.not_computed(self.missing_reason("descriptives.constructs"), self.lang)
         all_ci = all(r["ci"] for r in fig_rows)
         self.add_figure("construct_means", "construct_means",
-                        t("各构念均值及其", "Construct means with ") + (t("95%置信区间", "95% CIs") if all_ci else t("±1个标准差", "±1 SD")),
+                        t("construct_means_with") + (t("95_cis") if all_ci else t("1_sd")),
                         {"rows": fig_rows, "scale_min": self.inst.scale.min, "scale_max": self.inst.scale.max,
-                         "midpoint": mid, "xlabel": t("均值", "Mean")} if fig_rows else None,
+                         "midpoint": mid, "xlabel": t("mean")} if fig_rows else None,
                         missing=None if fig_rows else self.missing_reason("descriptives.constructs"))
         # Likert figure
         groups = []
@@ -158,8 +158,8 @@ class DescriptiveSections(BuilderBase):
                 groups.append({"label": self.name(c.id), "items": its})
         labels = list(self.inst.scale.labels.get(self.lang) or self.inst.scale.labels.get("zh") or
                       [str(p) for p in self.inst.scale.points])
-        self.add_figure("likert", "likert", t("各题项回答分布（发散堆积条形图）", "Answer distribution per item (diverging bars)"),
-                        {"groups": groups, "scale_labels": labels, "xlabel": t("回答比例（%）", "Share of answers (%)")}
+        self.add_figure("likert", "likert", t("likert_caption"),
+                        {"groups": groups, "scale_labels": labels, "xlabel": t("share_of_answers")}
                         if groups else None, missing=None if groups else self.missing_reason("descriptives.items.shares"))
         s["likert"] = say("likert", ref=self.ref("likert")) if groups else ""
         self.v["descriptives"] = s

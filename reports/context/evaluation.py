@@ -33,8 +33,8 @@ class EvaluationSections(BuilderBase):
             value = text if text else (ts.num(raw, 1) if ts.is_number(raw) else
                                        say("needs_previous_wave") if source == "retention" else ts.DASH)
             rows.append([text_cell(name), text_cell(definition), text_cell(formula), cell(value, raw)])
-        self.add_table("indicator_system", t("客户忠诚度评估指标体系", "Loyalty indicator system"),
-                       [t("指标", "Indicator"), t("定义", "Definition"), t("计算方法", "Formula"), t("本期数值", "Current value")],
+        self.add_table("indicator_system", t("loyalty_indicator_system"),
+                       [t("indicator"), t("definition"), t("formula"), t("current_value")],
                        rows)
         self.v["indicator_system"] = {"text": say("indicator_system_text", ref=self.ref("indicator_system")),
                                       "evaluation": self.baseline()}
@@ -48,8 +48,8 @@ class EvaluationSections(BuilderBase):
                  cell(ts.num(c.mean_after), c.mean_after), cell(ts.num(c.diff, 3), c.diff),
                  text_cell(ts.ci(c.ci_lower, c.ci_upper, 3, False)), text_cell(f"t({ts.num(c.df, 1)}) = {ts.num(c.t)}"),
                  text_cell(ts.p_value(c.pvalue)), cell(ts.num(c.cohens_d), c.cohens_d)] for c in constructs]
-        self.add_table("baseline_constructs", t("策略实施前后构念均值比较", "Construct means before and after"),
-                       [t("构念", "Construct"), t("上一期 M", "Before M"), t("本期 M", "After M"), t("差值", "Difference"),
+        self.add_table("baseline_constructs", t("construct_means_before_and_after"),
+                       [t("construct"), t("before_m"), t("after_m"), t("difference"),
                         ci_name, "Welch t", "p", "Cohen's d"], crow, notes=[say("baseline_constructs_note")],
                        missing=None if crow else (say("no_previous_wave") if b is None
                                                   else self.missing_reason("baseline.constructs")))
@@ -63,8 +63,8 @@ class EvaluationSections(BuilderBase):
             rrow.append([text_cell("NPS"), cell(ts.num(nps.before, 1), nps.before), cell(ts.num(nps.after, 1), nps.after),
                          cell(ts.num(nps.diff, 1), nps.diff), text_cell(ts.ci(nps.ci_lower, nps.ci_upper, 1, False)),
                          cell(ts.num(nps.z), nps.z), text_cell(ts.p_value(nps.pvalue))])
-        self.add_table("baseline_rates", t("策略实施前后忠诚度指标比较", "Loyalty indicators before and after"),
-                       [t("指标", "Indicator"), t("上一期", "Before"), t("本期", "After"), t("变化", "Change"), ci_name, "z", "p"],
+        self.add_table("baseline_rates", t("loyalty_indicators_before_and_after"),
+                       [t("indicator"), t("before"), t("after"), t("change"), ci_name, "z", "p"],
                        rrow, notes=[say("baseline_rates_note")],
                        missing=None if rrow else (say("no_previous_wave") if b is None
                                                   else self.missing_reason("baseline.rates")))

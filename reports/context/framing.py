@@ -42,26 +42,26 @@ class FramingSections(BuilderBase):
                               if ((sem and sem.bootstrap.B) or meta.bootstrap) is not None else None)}
         steps = [{"stage": stage, "label": label, "detail": details.get(detail, detail)}
                  for stage, label, detail in say.data("framework_steps")]
-        self.add_figure("framework", "framework", self.t("研究框架与技术路线", "Research framework"), {"steps": steps})
+        self.add_figure("framework", "framework", self.t("research_framework"), {"steps": steps})
 
     def model_figures(self) -> None:
         t = self.t
         self.framework()
         cons = [c for c in self.constructs if any(c == r.lhs or c in r.rhs for r in self.inst.structural)]
         if not self.inst.structural:
-            reason = t("工具中没有结构模型（structural）", "the instrument has no structural model")
-            self.add_figure("research_model", "research_model", t("研究模型", "Research model"), None, missing=reason)
-            self.add_figure("path_diagram", "path_diagram", t("结构模型路径图", "Path diagram"), None, missing=reason)
+            reason = t("the_instrument_has_no_structural_model")
+            self.add_figure("research_model", "research_model", t("research_model"), None, missing=reason)
+            self.add_figure("path_diagram", "path_diagram", t("path_diagram"), None, missing=reason)
             return
         hyp = {h.path: h.label for h in self.inst.hypotheses}
         nodes = [{"id": c, "label": self.name(c)} for c in cons]
         edges = [{"from": x, "to": reg.lhs, "label": hyp.get((x, reg.lhs), "")} for reg in self.inst.structural for x in reg.rhs]
-        self.add_figure("research_model", "research_model", t("研究模型", "Research model"), {"nodes": nodes, "edges": edges})
+        self.add_figure("research_model", "research_model", t("research_model"), {"nodes": nodes, "edges": edges})
         paths = self.view.sem.paths if self.view.sem else ()
         r2 = self.view.sem.r2 if self.view.sem else {}
         est = {(p.rhs, p.lhs): p for p in paths}
         if not est:
-            self.add_figure("path_diagram", "path_diagram", t("结构模型路径图", "Path diagram"), None,
+            self.add_figure("path_diagram", "path_diagram", t("path_diagram"), None,
                             missing=self.missing_reason("sem.paths"))
             return
         pnodes = [{"id": c, "label": self.name(c),
@@ -71,9 +71,9 @@ class FramingSections(BuilderBase):
             p = est.get((e["from"], e["to"]))
             pedges.append({"from": e["from"], "to": e["to"], "label": ts.coef(p and p.std_all, p and p.pvalue, 2),
                            "significant": p is not None and p.significant})
-        self.add_figure("path_diagram", "path_diagram", t("结构模型路径图（标准化系数）", "Path diagram (standardized coefficients)"),
+        self.add_figure("path_diagram", "path_diagram", t("path_diagram_standardized_coefficients"),
                         {"nodes": pnodes, "edges": pedges,
-                         "legend": ts.stars_legend(self.lang) + t(" 虚线：不显著。", " Dashed: not significant.")})
+                         "legend": ts.stars_legend(self.lang) + t("dashed_not_significant")})
 
     def conclusions(self, indicator_values: dict[str, str]) -> list[str]:
         """Chapter 7's findings, one sentence each; returned for the abstract."""
@@ -141,18 +141,18 @@ class FramingSections(BuilderBase):
         for c in self.inst.constructs:
             rows.append([text_cell(self.name_id(c.id)), text_cell(c.definition.get(self.lang) if c.definition else ts.DASH),
                          cell(ts.integer(len(c.items)), len(c.items)), text_cell(c.source or ts.DASH)])
-        self.add_table("constructs", t("研究变量的定义与量表来源", "Constructs, definitions and scale sources"),
-                       [t("构念", "Construct"), t("定义", "Definition"), t("题项数", "Items"), t("量表来源", "Source")], rows)
+        self.add_table("constructs", t("constructs_definitions_and_scale_sources"),
+                       [t("construct"), t("definition"), t("items"), t("source")], rows)
         hrows = []
         for h in self.inst.hypotheses:
             path = " → ".join(self.name(x) for x in h.path)
-            kind = t("中介", "indirect") if h.is_indirect else t("直接", "direct")
+            kind = t("indirect") if h.is_indirect else t("direct")
             claim = self.say("hypothesis_claim", source=self.name(h.path[0]), target=self.name(h.path[-1]),
                              via=[self.name(x) for x in h.path[1:-1]], positive=h.sign == "+")
             hrows.append([text_cell(h.label), text_cell(path), text_cell(kind), text_cell(claim)])
-        self.add_table("hypotheses", t("研究假设", "Hypotheses"),
-                       [t("编号", "Label"), t("路径", "Path"), t("类型", "Type"), t("假设内容", "Statement")], hrows,
-                       missing=None if hrows else t("工具中没有假设", "the instrument states no hypothesis"))
+        self.add_table("hypotheses", t("hypotheses"),
+                       [t("label"), t("path"), t("type"), t("statement")], hrows,
+                       missing=None if hrows else t("the_instrument_states_no_hypothesis"))
         drivers = [{"name": self.name(c), "definition": self.inst.construct(c).definition.get(self.lang)
                     if self.inst.construct(c).definition else ts.DASH, "source": self.inst.construct(c).source or ts.DASH}
                    for c in self.drivers]

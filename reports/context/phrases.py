@@ -47,6 +47,14 @@ class Phrases:
             raise input_error(f"template uses an unknown name: {err.message}", file=TEMPLATE,
                               allowed=f"the arguments of the bundled macro {macro}") from None
 
+    def label(self, key: str) -> str:
+        """A caption, header or cell text of the ``labels`` set in ``phrases.j2``."""
+        labels = self._get("labels")
+        if key not in labels:
+            raise input_error("the labels of the phrases template have no", file=TEMPLATE, value=key,
+                              allowed="the keys of the bundled reports/templates/<lang>/phrases.j2")
+        return labels[key]
+
     def data(self, name: str):
         """A list or mapping of wordings set at the top level of ``phrases.j2`` (``{% set name = … %}``)."""
         return self._get(name)

@@ -46,12 +46,12 @@ class PsychometricSections(BuilderBase):
                                   cell(ts.bounded(d.alpha), d.alpha)])
             failures += [say("construct_finding", construct=self.name(c), finding=self.flag_text(flag))
                          for flag in d.flags if not (flag.code == "low_alpha" and d.low_alpha)]
-        self.add_table("reliability", t("信度检验结果", "Reliability"),
-                       [t("构念", "Construct"), t("题项数", "Items"), "Cronbach's α", "95% CI", "McDonald's ω", "CR", "AVE"],
+        self.add_table("reliability", t("reliability"),
+                       [t("construct"), t("items"), "Cronbach's α", "95% CI", "McDonald's ω", "CR", "AVE"],
                        rows, notes=[say("reliability_note", alpha=ts.bounded(ALPHA_MIN, 2), ave=ts.bounded(AVE_MIN, 2))],
                        missing=None if rows else self.missing_reason("reliability"))
-        self.add_table("item_reliability", t("题项-总体相关与删除该题项后的 α", "Corrected item–total correlations"),
-                       [t("构念", "Construct"), t("题项", "Item"), "CITC", t("删除该题后的 α", "α if deleted"), "α"],
+        self.add_table("item_reliability", t("corrected_item_total_correlations"),
+                       [t("construct"), t("item"), "CITC", t("if_deleted"), "α"],
                        item_rows, missing=None if item_rows else self.missing_reason("reliability.items"))
         alphas = self.alpha_range()
         if alphas:
@@ -89,26 +89,26 @@ class PsychometricSections(BuilderBase):
         if efa is None:
             reason = self.missing_reason("efa")
             s["text"] = ts.not_computed(reason, self.lang)
-            self.add_table("efa_variance", t("探索性因子分析的方差解释", "EFA: variance explained"), [], [], missing=reason)
-            self.add_table("efa_loadings", t("探索性因子分析旋转后的因子载荷", "EFA: rotated loadings"), [], [], missing=reason)
-            self.add_figure("scree", "scree", t("碎石图与平行分析", "Scree plot with parallel analysis"), None, missing=reason)
+            self.add_table("efa_variance", t("efa_variance_explained"), [], [], missing=reason)
+            self.add_table("efa_loadings", t("efa_rotated_loadings"), [], [], missing=reason)
+            self.add_figure("scree", "scree", t("scree_plot_with_parallel_analysis"), None, missing=reason)
             self.v["efa"] = s
             return
         rows = [[cell(ts.integer(row.factor), row.factor), cell(ts.num(row.eigenvalue, 3), row.eigenvalue),
                  cell(ts.percent(row.pct_variance, 2), row.pct_variance), cell(ts.percent(row.cum_pct, 2), row.cum_pct),
                  cell(ts.num(row.ss_loadings, 3), row.ss_loadings),
                  cell(ts.percent(row.rotated_pct_variance, 2), row.rotated_pct_variance)] for row in efa.variance]
-        self.add_table("efa_variance", t("探索性因子分析的方差解释", "EFA: variance explained"),
-                       [t("因子", "Factor"), t("特征值", "Eigenvalue"), t("方差解释率", "% of variance"),
-                        t("累计解释率", "Cumulative %"), t("旋转后平方载荷和", "Rotated SS loadings"),
-                        t("旋转后方差解释率", "Rotated % of variance")], rows,
+        self.add_table("efa_variance", t("efa_variance_explained"),
+                       [t("factor"), t("eigenvalue"), t("of_variance"),
+                        t("cumulative"), t("rotated_ss_loadings"),
+                        t("rotated_of_variance")], rows,
                        missing=None if rows else self.missing_reason("efa.variance_table"))
-        header = [t("题项", "Item")] + [f"F{k + 1}" for k in range(efa.n_factors or 0)]
+        header = [t("item")] + [f"F{k + 1}" for k in range(efa.n_factors or 0)]
         lrows = []
         for iid, vals in efa.loadings.items():  # sorted by factor, then by loading size (analysis.psychometrics.efa.sort_loadings)
             if isinstance(vals, list) and len(vals) == len(header) - 1:
                 lrows.append([text_cell(iid)] + [cell(ts.bounded(v, 2) if efa.shown(v) else "", v) for v in vals])
-        self.add_table("efa_loadings", t("探索性因子分析旋转后的因子载荷", "EFA: rotated loadings"), header, lrows,
+        self.add_table("efa_loadings", t("efa_rotated_loadings"), header, lrows,
                        notes=[say("efa_note", method=efa.method or ts.DASH, rotation=efa.rotation or ts.DASH,
                                   cutoff=ts.bounded(LOADING_CUTOFF, 2))],
                        missing=None if lrows else self.missing_reason("efa.loadings"))
@@ -116,11 +116,11 @@ class PsychometricSections(BuilderBase):
                         explained=ts.share(efa.variance_explained), ref_scree=self.ref("scree"),
                         ref_variance=self.ref("efa_variance"), ref_loadings=self.ref("efa_loadings"))
         eig = list(efa.eigenvalues)
-        self.add_figure("scree", "scree", t("碎石图与平行分析", "Scree plot with parallel analysis"),
+        self.add_figure("scree", "scree", t("scree_plot_with_parallel_analysis"),
                         {"eigenvalues": eig, "parallel": list(efa.parallel_eigenvalues),
-                         "observed_label": t("实际数据特征值", "Observed eigenvalues"),
-                         "parallel_label": t("平行分析（随机数据）", "Parallel analysis (random data)"),
-                         "xlabel": t("因子序号", "Factor number"), "ylabel": t("特征值", "Eigenvalue")} if eig else None,
+                         "observed_label": t("observed_eigenvalues"),
+                         "parallel_label": t("parallel_analysis_random_data"),
+                         "xlabel": t("factor_number"), "ylabel": t("eigenvalue")} if eig else None,
                         missing=None if eig else self.missing_reason("efa.eigenvalues"))
         self.v["efa"] = s
 
@@ -139,9 +139,9 @@ class PsychometricSections(BuilderBase):
                          cell(ts.num(ld.z, 2), ld.z), text_cell(ts.p_value(ld.pvalue)),
                          cell(ts.bounded(ld.std_all), ld.std_all),
                          cell(ts.bounded(cr) if first else "", cr), cell(ts.bounded(ave) if first else "", ave)])
-        self.add_table("cfa_loadings", t("验证性因子分析的因子载荷、组合信度与平均方差抽取量", "CFA loadings, CR and AVE"),
-                       [t("构念", "Construct"), t("题项", "Item"), t("非标准化载荷", "Estimate"), "SE", "z", "p",
-                        t("标准化载荷", "Std. loading"), "CR", "AVE"], rows,
+        self.add_table("cfa_loadings", t("cfa_loadings_cr_and_ave"),
+                       [t("construct"), t("item"), t("estimate"), "SE", "z", "p",
+                        t("std_loading"), "CR", "AVE"], rows,
                        notes=[self.say("cfa_note")], missing=None if rows else self.missing_reason("cfa.loadings"))
         stds = [ld.std_all for ld in cfa.loadings if ld.std_all is not None] if cfa else []
         if stds:
@@ -182,17 +182,17 @@ class PsychometricSections(BuilderBase):
 
         has_fl = bool(val.latent_cor) and matrix(
             "fornell_larcker", val.correlation,
-            t("区分效度检验：Fornell–Larcker 准则", "Discriminant validity: Fornell–Larcker criterion"), val.sqrt_ave,
+            t("fornell_larcker_caption"), val.sqrt_ave,
             say("fornell_larcker_note"))
         if not val.latent_cor:
-            self.add_table("fornell_larcker", t("区分效度检验：Fornell–Larcker 准则", "Discriminant validity: Fornell–Larcker criterion"),
+            self.add_table("fornell_larcker", t("fornell_larcker_caption"),
                            [""] + cons, [], notes=[say("fornell_larcker_note")],
                            missing=self.missing_reason("validity.fornell_larcker"))
         htmt_note = say("htmt_note", maximum=ts.bounded(HTMT_STRICT, 2))
-        has_htmt = bool(val.htmt) and matrix("htmt", val.htmt_of, t("区分效度检验：HTMT", "Discriminant validity: HTMT"),
+        has_htmt = bool(val.htmt) and matrix("htmt", val.htmt_of, t("discriminant_validity_htmt"),
                                              None, htmt_note)
         if not val.htmt:
-            self.add_table("htmt", t("区分效度检验：HTMT", "Discriminant validity: HTMT"), [""] + cons, [],
+            self.add_table("htmt", t("discriminant_validity_htmt"), [""] + cons, [],
                            notes=[htmt_note], missing=self.missing_reason("validity.htmt"))
         fl_fail = [f"{a}–{b}" for a, b in val.fornell_larcker_failures]
         htmt_fail = [(f"{a}–{b}", ts.bounded(h)) for a, b, h in val.htmt_failures]

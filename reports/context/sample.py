@@ -26,7 +26,7 @@ class SampleSections(BuilderBase):
                               share=ts.share(meta.excluded_share), valid=ts.integer(meta.n_valid))
         else:
             s["sample"] = ts.not_computed(say("sample_sizes_missing"), self.lang)
-        caption = t("无效问卷剔除原因", "Exclusions by reason")
+        caption = t("exclusions_by_reason")
         if sample.exclusion_rules is not None:
             names = say.data("exclusion_rules")
             rows = [[text_cell(names.get(k, k)), cell(ts.integer(v), v),
@@ -34,7 +34,7 @@ class SampleSections(BuilderBase):
                     for k, v in sample.exclusions_by_rule]
             s["exclusions"] = say("exclusions", ref=self.ref("exclusions") if rows else "")
             self.add_table("exclusions", caption,
-                           [t("剔除原因", "Reason"), t("份数", "n"), t("占回收问卷比例", "% of returned")], rows,
+                           [t("reason"), t("n"), t("of_returned")], rows,
                            missing=None if rows else say("no_exclusion"))
         else:
             s["exclusions"] = ts.not_computed(say("exclusion_log_missing"), self.lang)
@@ -50,8 +50,8 @@ class SampleSections(BuilderBase):
                              text_cell(self.question_label(q.id, c.code) if c.code is not None else c.label),
                              cell(ts.integer(c.count), c.count), cell(ts.percent(c.valid_percent), c.valid_percent)])
         s["profile"] = say("profile", ref=self.ref("sample_profile")) if rows else ""
-        self.add_table("sample_profile", t("样本基本特征", "Sample profile"),
-                       [t("变量", "Variable"), t("类别", "Category"), t("人数", "n"), t("百分比", "%")], rows,
+        self.add_table("sample_profile", t("sample_profile"),
+                       [t("variable"), t("category"), t("n_respondents"), t("percent")], rows,
                        missing=None if rows else self.missing_reason("descriptives.profile"))
         s["open_answers"] = self.open_answers()
         self.v["sample"] = s
@@ -89,8 +89,8 @@ class SampleSections(BuilderBase):
         rows = [[cell(ts.integer(k + 1), k + 1), text_cell(plain(w.code)),
                  text_cell(DIAGNOSTIC_NAMES.get(w.code, ("", ""))[0 if self.lang == "zh" else 1] or ts.DASH),
                  text_cell(plain(w.message))] for k, w in enumerate(records)]
-        self.add_table("diagnostics", t("分析诊断提示", "Diagnostics raised by the analysis"),
-                       [t("序号", "No."), t("代码", "Code"), t("含义", "Meaning"), t("详细信息", "Message")], rows,
+        self.add_table("diagnostics", t("diagnostics_raised_by_the_analysis"),
+                       [t("no"), t("code"), t("meaning"), t("message")], rows,
                        notes=[say("diagnostics_note")], missing=None if rows else say("no_diagnostics_reason"))
         self.v["diagnostics"] = {"count": len(records), "text": say("diagnostics", count=len(records),
                                                                     ref=self.ref("diagnostics"))}

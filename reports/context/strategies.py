@@ -24,8 +24,8 @@ class StrategySections(BuilderBase):
         t, ipma = self.t, self.view.ipma
         if ipma is None:
             reason = self.missing_reason("ipma")
-            self.add_table("ipma", t("重要性–绩效分析（IPMA）", "Importance–performance map (IPMA)"), [], [], missing=reason)
-            self.add_figure("ipma_map", "ipma", t("重要性–绩效矩阵", "Importance–performance map"), None, missing=reason)
+            self.add_table("ipma", t("ipma_analysis"), [], [], missing=reason)
+            self.add_figure("ipma_map", "ipma", t("importance_performance_map"), None, missing=reason)
             self.v["ipma"] = {"text": ts.not_computed(reason, self.lang)}
             return
         mi, mp = ipma.mean_importance, ipma.mean_performance
@@ -33,18 +33,18 @@ class StrategySections(BuilderBase):
         rows = [[cell(ts.integer(k + 1), k + 1), text_cell(self.name_id(p.construct)),
                  cell(ts.num(p.importance, 3), p.importance), cell(ts.num(p.performance, 1), p.performance),
                  text_cell(self.quadrant_name(p.quadrant))] for k, p in enumerate(ipma.priorities)]
-        self.add_table("ipma", t("重要性–绩效分析（IPMA）与改进优先级", "Importance–performance analysis (IPMA) and priorities"),
-                       [t("优先级", "Priority"), t("构念", "Construct"), t("重要性（总效应）", "Importance (total effect)"),
-                        t("绩效（0–100）", "Performance (0–100)"), t("象限", "Quadrant")], rows,
+        self.add_table("ipma", t("ipma_priorities"),
+                       [t("priority"), t("construct"), t("importance_total_effect"),
+                        t("performance_0_100"), t("quadrant")], rows,
                        notes=[self.say("ipma_note", outcome=outcome, mean_importance=ts.num(mi, 3),
                                        mean_performance=ts.num(mp, 1))])
         points = [{"label": self.name(p.construct), "importance": p.importance, "performance": p.performance,
                    "priority": p.improve_first} for p in ipma.priorities]
-        self.add_figure("ipma_map", "ipma", t("重要性–绩效矩阵（IPMA）", "Importance–performance map (IPMA)"),
+        self.add_figure("ipma_map", "ipma", t("ipma_map_figure"),
                         {"points": points, "mean_importance": mi, "mean_performance": mp,
-                         "xlabel": t("重要性（对忠诚度的总效应）", "Importance (total effect on loyalty)"),
-                         "ylabel": t("绩效（0–100）", "Performance (0–100)"),
-                         "quadrant_note": t("右下象限：优先改进", "lower right: improve first")})
+                         "xlabel": t("importance_total_effect_on_loyalty"),
+                         "ylabel": t("performance_0_100"),
+                         "quadrant_note": t("lower_right_improve_first")})
         first = [self.name(p.construct) for p in ipma.priorities if p.improve_first]
         self.v["ipma"] = {"text": self.say("ipma", outcome=outcome, improve_first=ts.join(first, self.lang) if first else "",
                                            ref_map=self.ref("ipma_map"), ref_table=self.ref("ipma"))}
@@ -96,9 +96,8 @@ class StrategySections(BuilderBase):
                     evidence.append(say("evidence_programme", repeat_purchase=rp or ts.DASH, membership=mb or ts.DASH))
             if area == "brand" and indicator_values.get("nps"):
                 evidence.append(say("evidence_brand", nps=indicator_values["nps"]))
-            sections.append({"heading": f"4.{k + 2} " + headings[area], "numeral": "一二三四"[k],
-                             "text": say("strategy_evidence", evidence=evidence), "measures": list(measures[area]),
-                             "area": area})
+            sections.append({"heading": f"4.{k + 2} " + headings[area], "text": say("strategy_evidence", evidence=evidence),
+                             "measures": list(measures[area]), "area": area})
         self.v["strategies"] = {"sections": sections,
                                 "order": say("strategy_order", headings=[s["heading"].split(" ", 1)[1] for s in sections])}
         return sections
@@ -113,11 +112,11 @@ class StrategySections(BuilderBase):
             constructs = [self.name(p.construct) for p in priorities
                           if AREA_OF_CONSTRUCT.get(p.construct, "personal") == sec["area"]]
             rows.append([text_cell(phases[min(k, 2)]), text_cell(sec["heading"].split(" ", 1)[1]),
-                         text_cell("、".join(constructs) if self.lang == "zh" else ", ".join(constructs) or ts.DASH),
+                         text_cell(say("names", names=constructs)),
                          text_cell(sec["measures"][0]), text_cell(owners[sec["area"]]), text_cell(kpis[sec["area"]])])
-        self.add_table("plan", t("策略实施计划", "Implementation plan"),
-                       [t("阶段", "Phase"), t("策略", "Strategy"), t("相关构念", "Constructs"), t("重点任务", "Key task"),
-                        t("责任部门", "Owner"), t("考核指标", "KPI")], rows,
+        self.add_table("plan", t("implementation_plan"),
+                       [t("phase"), t("strategy"), t("constructs"), t("key_task"),
+                        t("owner"), t("kpi")], rows,
                        notes=[say("plan_note")], missing=None if rows else self.missing_reason("ipma"))
         self.v["plan"] = {"text": say("plan", ref=self.ref("plan")) if rows else
                           ts.not_computed(self.missing_reason("ipma"), self.lang)}

@@ -31,7 +31,7 @@ class StructuralSections(BuilderBase):
         fits: dict[str, ModelFit | None] = {"cfa": self.view.cfa and self.view.cfa.fit,
                                             "sem": self.view.sem and self.view.sem.fit}
         checks = {m: fits[m].checks if fits[m] else {} for m in fits}
-        words = {"good": t("良好", "good"), "acceptable": t("可接受", "acceptable"), "poor": t("不理想", "poor")}
+        words = {"good": t("good"), "acceptable": t("acceptable"), "poor": t("poor")}
         indices = ([k for k in (list(checks["cfa"]) or list(checks["sem"])) if k in FIT_NAMES]
                    or [th.index for th in FIT_THRESHOLDS if th.index in FIT_NAMES])
         rows = []
@@ -55,9 +55,9 @@ class StructuralSections(BuilderBase):
                         text_cell(ts.p_text(f.get("pvalue")))]
         rows.insert(0, chi_row)
         have = any(fits.values())
-        self.add_table("fit", t("模型拟合指标", "Model fit"),
-                       [t("指标", "Index"), t("参考标准", "Threshold"), t("测量模型", "CFA"), t("评价", "Verdict"),
-                        t("结构模型", "SEM"), t("评价", "Verdict")], rows if have else [],
+        self.add_table("fit", t("model_fit"),
+                       [t("index"), t("threshold"), t("cfa"), t("verdict"),
+                        t("sem"), t("verdict")], rows if have else [],
                        notes=[self.say("fit_note")], missing=None if have else self.missing_reason("cfa.fit / sem.fit"))
         s = {}
         for model in ("cfa", "sem"):
@@ -86,10 +86,10 @@ class StructuralSections(BuilderBase):
                          cell(ts.num(p.z, 2), p.z), text_cell(ts.p_value(p.pvalue)),
                          cell(ts.coef(p.std_all, p.pvalue), p.std_all),
                          text_cell(ts.DASH if p.supported is None else
-                                   (t("支持", "supported") if p.supported else t("不支持", "not supported")))])
-        self.add_table("paths", t("结构模型路径系数与假设检验结果", "Structural paths and hypothesis tests"),
-                       [t("假设", "Hypothesis"), t("路径", "Path"), t("非标准化系数", "Estimate"), "SE", "z", "p",
-                        "β", t("结论", "Verdict")], rows, notes=[ts.stars_legend(self.lang)],
+                                   (t("supported") if p.supported else t("not_supported")))])
+        self.add_table("paths", t("structural_paths_and_hypothesis_tests"),
+                       [t("hypothesis"), t("path"), t("unstandardized_estimate"), "SE", "z", "p",
+                        "β", t("conclusion")], rows, notes=[ts.stars_legend(self.lang)],
                        missing=None if rows else self.missing_reason("sem.paths"))
         if paths:
             s["paths"] = self.say("sem_paths", supported=sem.supported, rejected=sem.rejected,
@@ -99,16 +99,16 @@ class StructuralSections(BuilderBase):
         if sem and sem.converged is False:
             s["paths"] += self.say("sem_not_converged")
         r2 = sem.r2 if sem else {}
-        sizes = {"large": t("大", "large"), "medium": t("中", "medium"), "small": t("小", "small"),
-                 "negligible": t("可忽略", "negligible")}
+        sizes = {"large": t("large"), "medium": t("medium"), "small": t("small"),
+                 "negligible": t("negligible")}
         rows = []
         for lhs in r2:
             rows.append([text_cell(self.name_id(lhs)), cell(""), cell(ts.bounded(r2[lhs]), r2[lhs]), cell("")])
             for e in sem.f2_of(lhs):
                 rows.append([cell(""), text_cell(self.name(e.rhs)), cell(ts.num(e.f2, 3), e.f2),
                              text_cell(sizes[e.size] if e.size else ts.DASH)])
-        self.add_table("r2_f2", t("内生变量的解释力（R²）与效应量（f²）", "Explained variance (R²) and effect sizes (f²)"),
-                       [t("内生变量", "Endogenous"), t("预测变量", "Predictor"), "R² / f²", t("效应大小", "Size")], rows,
+        self.add_table("r2_f2", t("r2_f2_caption"),
+                       [t("endogenous"), t("predictor"), "R² / f²", t("size")], rows,
                        notes=[self.say("f2_note", small=ts.bounded(F2_SMALL, 2), medium=ts.bounded(F2_MEDIUM, 2),
                                        large=ts.bounded(F2_LARGE, 2))],
                        missing=None if rows else self.missing_reason("sem.r2"))
@@ -121,11 +121,11 @@ class StructuralSections(BuilderBase):
             rows.append([cell(i.hypothesis or ""), text_cell(self.chain_name(i)),
                          cell(ts.num(i.est, 3), i.est), cell(ts.bounded(i.std_all), i.std_all),
                          text_cell(ts.ci(i.ci_lower, i.ci_upper, 3, False)),
-                         text_cell(t("显著", "significant") if i.significant else t("不显著", "not significant"))])
+                         text_cell(t("significant") if i.significant else t("not_significant"))])
         b_count = ts.integer((sem and sem.bootstrap.B) or self.view.meta.bootstrap)
-        self.add_table("mediation", t("中介效应检验（Bootstrap）", "Mediation (bootstrap)"),
-                       [t("假设", "Hypothesis"), t("路径", "Path"), t("间接效应", "Indirect effect"), t("标准化", "Standardized"),
-                        "95% CI", t("结论", "Verdict")], rows, notes=[self.say("mediation_note", B=b_count)],
+        self.add_table("mediation", t("mediation_bootstrap"),
+                       [t("hypothesis"), t("path"), t("indirect_effect"), t("standardized"),
+                        "95% CI", t("conclusion")], rows, notes=[self.say("mediation_note", B=b_count)],
                        missing=None if rows else self.missing_reason("sem.indirect"))
         if rows:
             failed = sem.bootstrap.failed
