@@ -10,8 +10,7 @@ from analysis.psychometrics.factorability import KMO_MIN, SPHERICITY_ALPHA
 from analysis.psychometrics.reliability import ALPHA_MIN
 from analysis.psychometrics.validity import AVE_MIN, CR_MIN, HTMT_STRICT, LOADING_MIN
 from analysis.results_view.fit import ModelFit, read_fit
-from analysis.results_view.reading import mapping, number, records, text
-from analysis.sem.models import ALPHA
+from analysis.results_view.reading import is_significant, mapping, number, records, text
 
 
 @dataclass(frozen=True)
@@ -146,7 +145,7 @@ class Normality:
 
     @property
     def rejected(self) -> bool:
-        return self.kurtosis_pvalue < ALPHA
+        return is_significant(self.kurtosis_pvalue)
 
 
 # ---------------------------------------------------------------------------------------------- CFA

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import math
 
+from analysis.sem.models import ALPHA
+
 
 def number(x) -> float | int | None:
     """``x`` when it is a finite int or float (bool excluded), else None."""
@@ -24,3 +26,8 @@ def records(x) -> list[dict]:
 def text(x) -> str | None:
     """``x`` when it is a non-empty string, else None."""
     return x if isinstance(x, str) and x else None
+
+
+def is_significant(pvalue: float | None) -> bool:
+    """A p-value below the significance level of the analysis (:data:`analysis.sem.models.ALPHA`)."""
+    return pvalue is not None and pvalue < ALPHA

@@ -4,9 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from analysis.results_view.fit import ModelFit, read_fit
-from analysis.results_view.reading import mapping, number, records, text
+from analysis.results_view.reading import is_significant, mapping, number, records, text
 from analysis.sem.effects import SIGNIFICANT_INDIRECT_TYPES, f2_size
-from analysis.sem.models import ALPHA
 
 
 @dataclass(frozen=True)
@@ -25,7 +24,7 @@ class Path:
 
     @property
     def significant(self) -> bool:
-        return self.pvalue is not None and self.pvalue < ALPHA
+        return is_significant(self.pvalue)
 
 
 @dataclass(frozen=True)

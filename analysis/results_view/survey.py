@@ -6,8 +6,7 @@ from dataclasses import dataclass
 
 from analysis.describe.descriptives import KURTOSIS_LIMIT, SKEW_LIMIT
 from analysis.describe.indicators import MEMBERSHIP_LOW_BELOW, NPS_WEAK_BELOW
-from analysis.results_view.reading import mapping, number, records
-from analysis.sem.models import ALPHA
+from analysis.results_view.reading import is_significant, mapping, number, records
 
 #: The rule of thumb of ten cases per observed variable for a covariance-structure model (Kline 2016, ch. 9;
 #: Nunnally 1978).
@@ -245,7 +244,7 @@ class ConstructChange:
 
     @property
     def significant(self) -> bool:
-        return self.pvalue is not None and self.pvalue < ALPHA
+        return is_significant(self.pvalue)
 
 
 @dataclass(frozen=True)
@@ -263,7 +262,7 @@ class RateChange:
 
     @property
     def significant(self) -> bool:
-        return self.pvalue is not None and self.pvalue < ALPHA
+        return is_significant(self.pvalue)
 
 
 @dataclass(frozen=True)
