@@ -8,7 +8,7 @@ from analysis.psychometrics.common_method import HARMAN_THRESHOLDS
 from analysis.psychometrics.efa import LOADING_CUTOFF
 from analysis.psychometrics.factorability import KMO_MIN, SPHERICITY_ALPHA
 from analysis.psychometrics.reliability import ALPHA_MIN
-from analysis.psychometrics.validity import AVE_MIN, CR_MIN, HTMT_STRICT, LOADING_MIN
+from analysis.psychometrics.validity import LOADING_MIN
 from analysis.results_view.fit import ModelFit, read_fit
 from analysis.results_view.reading import is_significant, mapping, number, records, text
 
@@ -186,6 +186,15 @@ def _pair(matrix: dict, a: str, b: str):
 
 
 @dataclass(frozen=True)
+class ValidityFlag:
+    """A validity check analysis flagged (analysis.psychometrics.validity.ValidityFlag)."""
+
+    code: str | None
+    lhs: str | None
+    rhs: str | None
+
+
+@dataclass(frozen=True)
 class Validity:
     """Convergent and discriminant validity over the constructs (instrument order)."""
 
@@ -195,6 +204,11 @@ class Validity:
     sqrt_ave: dict[str, float | None]
     latent_cor: dict
     htmt: dict
+    flags: tuple[ValidityFlag, ...] | None  # None: analysis did not check validity
+
+    @property
+    def checked(self) -> bool:
+        return self.flags is not None
 
     def correlation(self, a: str, b: str):
         return _pair(self.latent_cor, a, b)
@@ -203,30 +217,35 @@ class Validity:
         return _pair(self.htmt, a, b)
 
     def _pairs(self):
+        """Each pair once, the later construct first (the lower triangle of the matrices)."""
         return [(a, b) for i, a in enumerate(self.constructs) for b in self.constructs[:i]]
+
+    def _flagged(self, *codes: str) -> set[frozenset]:
+        return {frozenset((f.lhs, f.rhs)) for f in self.flags or () if f.code in codes}
 
     @property
     def fornell_larcker_failures(self) -> list[tuple[str, str]]:
-        """Pairs whose |latent correlation| exceeds the square root of either AVE (Fornell & Larcker 1981)."""
-        out = []
-        for a, b in self._pairs():
-            r = number(self.correlation(a, b))
-            if r is not None and any(self.sqrt_ave[x] is not None and abs(r) > self.sqrt_ave[x] for x in (a, b)):
-                out.append((a, b))
-        return out
+        """Pairs analysis flagged: |latent correlation| above the square root of either AVE (Fornell & Larcker 1981)."""
+        flagged = self._flagged("fornell_larcker")
+        return [(a, b) for a, b in self._pairs() if frozenset((a, b)) in flagged]
 
     @property
     def htmt_failures(self) -> list[tuple[str, str, float]]:
-        """Pairs whose HTMT exceeds Henseler et al.'s (2015) strict .85."""
-        return [(a, b, h) for a, b in self._pairs() if (h := number(self.htmt_of(a, b))) is not None and h > HTMT_STRICT]
+        """Pairs analysis flagged above Henseler et al.'s (2015) strict .85, with their HTMT."""
+        flagged = self._flagged("htmt_above_085", "htmt_above_090")
+        return [(a, b, self.htmt_of(a, b)) for a, b in self._pairs() if frozenset((a, b)) in flagged]
 
     @property
     def low_ave(self) -> list[str]:
-        return [c for c in self.constructs if self.ave[c] is not None and self.ave[c] < AVE_MIN]
+        """Constructs analysis flagged with an AVE below .50."""
+        flagged = {f.lhs for f in self.flags or () if f.code == "ave_below_050"}
+        return [c for c in self.constructs if c in flagged]
 
     @property
     def low_cr(self) -> list[str]:
-        return [c for c in self.constructs if self.cr[c] is not None and self.cr[c] < CR_MIN]
+        """Constructs analysis flagged with a CR below .70."""
+        flagged = {f.lhs for f in self.flags or () if f.code == "cr_below_070"}
+        return [c for c in self.constructs if c in flagged]
 
 
 def read_validity(constructs: tuple[str, ...], reliability: dict, validity: dict, cfa: dict) -> Validity:
@@ -239,5 +258,7 @@ def read_validity(constructs: tuple[str, ...], reliability: dict, validity: dict
     fl = mapping(validity.get("fornell_larcker"))
     sqrt_ave = {c: number(_pair(fl, c, c)) if number(_pair(fl, c, c)) is not None else
                 (math.sqrt(ave[c]) if ave[c] is not None and ave[c] >= 0 else None) for c in constructs}
+    flags = (tuple(ValidityFlag(text(f.get("code")), text(f.get("lhs")), text(f.get("rhs")))
+                   for f in records(validity["flags"])) if isinstance(validity.get("flags"), list) else None)
     return Validity(constructs, cr, ave, sqrt_ave, mapping(validity.get("latent_cor")) or mapping(cfa.get("latent_cor")),
-                    mapping(validity.get("htmt")))
+                    mapping(validity.get("htmt")), flags)

@@ -194,6 +194,9 @@ class PsychometricSections(BuilderBase):
         if not val.htmt:
             self.add_table("htmt", t("discriminant_validity_htmt"), [""] + cons, [],
                            notes=[htmt_note], missing=self.missing_reason("validity.htmt"))
+        if not val.checked:
+            self.v["validity"] = {"text": ts.not_computed(self.missing_reason("validity"), self.lang)}
+            return []
         fl_fail = [f"{a}–{b}" for a, b in val.fornell_larcker_failures]
         htmt_fail = [(f"{a}–{b}", ts.bounded(h)) for a, b, h in val.htmt_failures]
         low_ave, low_cr = val.low_ave, val.low_cr

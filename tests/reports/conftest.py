@@ -173,7 +173,9 @@ def build_results(instrument=None, free_text: list[str] | None = None) -> dict:
                 "variance_table": variance_table},
         "common_method": {"harman_first_factor_pct": 35.0},
         "cfa": {"converged": True, "fit": _fit(412.7, 278, n), "loadings": cfa_loadings},
-        "validity": {"htmt": htmt, "htmt2": htmt, "fornell_larcker": fl, "latent_cor": cor},
+        "validity": {"htmt": htmt, "htmt2": htmt, "fornell_larcker": fl, "latent_cor": cor,
+                     "flags": [{"code": "htmt_above_085", "lhs": "CS", "rhs": "LY", "value": 0.87, "threshold": 0.85},
+                               {"code": "htmt2_above_085", "lhs": "CS", "rhs": "LY", "value": 0.87, "threshold": 0.85}]},
         "sem": {"converged": True, "fit": _fit(431.2, 283, n), "paths": paths,
                 "r2": {"CS": 0.58, "LY": 0.66}, "indirect": indirect, "effects": effects,
                 "f2": [{"lhs": "CS", "rhs": d, "f2": cs_est[d] ** 2 / 0.42} for d in drivers]
