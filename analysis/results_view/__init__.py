@@ -51,7 +51,8 @@ def results_view(results: dict, constructs: tuple[str, ...]) -> ResultsView:
     """The typed view of a results.json dict (see the module docstring); ``constructs`` in instrument order."""
     r = mapping(results)
     reliability = mapping(r.get("reliability"))
-    harman = number(mapping(r.get("common_method")).get("harman_first_factor_pct"))
+    common_method = mapping(r.get("common_method"))
+    harman = number(common_method.get("harman_first_factor_pct"))
     mardia = number(mapping(r.get("normality")).get("p_kurt"))
     return ResultsView(
         meta=read_meta(mapping(r.get("meta"))),
@@ -59,7 +60,8 @@ def results_view(results: dict, constructs: tuple[str, ...]) -> ResultsView:
         if isinstance(r.get("reliability"), dict) else None,
         factorability=read_factorability(mapping(r.get("factorability"))),
         efa=read_efa(r["efa"]) if isinstance(r.get("efa"), dict) else None,
-        common_method=CommonMethod(harman) if harman is not None else None,
+        common_method=CommonMethod(harman, tuple(f.get("threshold") for f in records(common_method.get("flags"))))
+        if harman is not None else None,
         validity=read_validity(constructs, reliability, mapping(r.get("validity")), mapping(r.get("cfa"))),
         normality=Normality(mardia) if mardia is not None else None,
         warnings=tuple(WarningRecord(text(w.get("code")), w["message"]) for w in records(r.get("warnings")) if w.get("message")),

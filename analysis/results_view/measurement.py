@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from analysis.psychometrics.common_method import HARMAN_THRESHOLDS
 from analysis.psychometrics.efa import LOADING_CUTOFF
 from analysis.psychometrics.factorability import KMO_MIN, SPHERICITY_ALPHA
-from analysis.psychometrics.reliability import ALPHA_MIN
 from analysis.psychometrics.validity import LOADING_MIN
 from analysis.results_view.fit import ModelFit, read_fit
 from analysis.results_view.reading import is_significant, mapping, number, records, text
@@ -42,7 +41,8 @@ class ConstructReliability:
 
     @property
     def low_alpha(self) -> bool:
-        return self.alpha is not None and self.alpha < ALPHA_MIN
+        """Analysis flagged α below .70."""
+        return any(f.code == "low_alpha" for f in self.flags)
 
 
 def read_reliability(d: dict) -> ConstructReliability:
@@ -128,13 +128,16 @@ def read_efa(d: dict) -> Efa:
 
 @dataclass(frozen=True)
 class CommonMethod:
-    """Harman's single-factor test: the first unrotated factor's share of the variance (%)."""
+    """Harman's single-factor test: the first unrotated factor's share of the variance (%) and the thresholds
+    analysis found it above."""
 
     harman_pct: float
+    above: tuple[float, ...]
 
     @property
     def concern(self) -> bool:
-        return self.harman_pct >= HARMAN_THRESHOLDS[-1]
+        """Above the highest threshold (50%, Podsakoff et al. 2003)."""
+        return HARMAN_THRESHOLDS[-1] in self.above
 
 
 @dataclass(frozen=True)
