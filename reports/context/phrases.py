@@ -33,7 +33,7 @@ class Phrases:
             raise input_error(f"template syntax error at line {err.lineno}: {err.message}",
                               file=err.filename or TEMPLATE) from None
 
-    def _get(self, name: str):
+    def _lookup(self, name: str):
         value = getattr(self._module, name, None)
         if value is None:
             raise input_error("the phrases template has no", file=TEMPLATE, value=name,
@@ -42,14 +42,14 @@ class Phrases:
 
     def __call__(self, macro: str, /, **values) -> str:
         try:
-            return str(self._get(macro)(**values))
+            return str(self._lookup(macro)(**values))
         except jinja2.UndefinedError as err:
             raise input_error(f"template uses an unknown name: {err.message}", file=TEMPLATE,
                               allowed=f"the arguments of the bundled macro {macro}") from None
 
     def label(self, key: str) -> str:
         """A caption, header or cell text of the ``labels`` set in ``phrases.j2``."""
-        labels = self._get("labels")
+        labels = self._lookup("labels")
         if key not in labels:
             raise input_error("the labels of the phrases template have no", file=TEMPLATE, value=key,
                               allowed="the keys of the bundled reports/templates/<lang>/phrases.j2")
@@ -57,4 +57,4 @@ class Phrases:
 
     def data(self, name: str):
         """A list or mapping of wordings set at the top level of ``phrases.j2`` (``{% set name = … %}``)."""
-        return self._get(name)
+        return self._lookup(name)
