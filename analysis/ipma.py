@@ -16,7 +16,12 @@ def construct_performance(scores: pd.Series, scale_min: float, scale_max: float)
     values = pd.to_numeric(scores, errors="coerce").dropna()
     if values.empty:
         return float("nan")
-    return float(100 * (values.mean() - scale_min) / (scale_max - scale_min))
+    return performance_score(values.mean(), scale_min, scale_max)
+
+
+def performance_score(mean: float, scale_min: float, scale_max: float) -> float:
+    """A mean score on the 0–100 performance scale: 100·(mean − min)/(max − min)."""
+    return float(100 * (mean - scale_min) / (scale_max - scale_min))
 
 
 def rescaled_effect(total_effect: float, driver_range: float, outcome_range: float) -> float:

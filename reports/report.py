@@ -2,8 +2,10 @@
 tables.xlsx and figures/*.png|svg in ``out_dir``.
 
 Templates are ``reports/templates/<lang>/NN_name.md.j2`` (NN = chapter number: 00 abstract, 01–07 the
-chapters, 08 references, 09 appendix). A ``templates_dir`` overrides them file by file: a file
-``templates_dir/<lang>/NN_name.md.j2`` (or ``templates_dir/NN_name.md.j2``) replaces the bundled one.
+chapters, 08 references, 09 appendix); ``reports/templates/<lang>/phrases.j2`` holds the sentences the report
+context builds (one macro each, see ``reports.context.phrases``). A ``templates_dir`` overrides them file by file:
+a file ``templates_dir/<lang>/NN_name.md.j2`` or ``phrases.j2`` (or the same directly in ``templates_dir``)
+replaces the bundled one.
 """
 from __future__ import annotations
 
@@ -65,8 +67,8 @@ def _part_number(chapter: int) -> str | None:
 def build_report_document(results: dict, instrument: Instrument, lang: str = "zh", chapter: int | None = None,
                           templates_dir: str | Path | None = None) -> Document:
     """Render the templates with the report context and parse them into a :class:`Document`."""
-    context = build_context(results, instrument, lang)
     env = template_environment(lang, templates_dir)
+    context = build_context(results, instrument, lang, env)
     templates = chapter_templates(env)
     if chapter is not None:
         if chapter not in templates:

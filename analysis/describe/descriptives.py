@@ -17,6 +17,9 @@ from analysis.numbers import numeric_column, plain_scalar
 from analysis.results import plain_fields
 from questionnaire.errors import input_error
 
+#: Kline (2016, p. 76): |skewness| below 3 and |kurtosis| below 10 are close enough to normal for ML estimation.
+SKEW_LIMIT, KURTOSIS_LIMIT = 3.0, 10.0
+
 
 # --------------------------------------------------------------------------- univariate moments
 

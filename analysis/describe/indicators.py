@@ -19,6 +19,12 @@ from analysis.numbers import numeric_column, plain_scalar
 from analysis.results import plain_fields
 from questionnaire.errors import input_error
 
+#: An NPS below this reads as weak advocacy: promoters barely outnumber detractors (Reichheld 2003 reads
+#: scores above 30 as a base of advocates a firm can grow on).
+NPS_WEAK_BELOW = 30.0
+#: A paid-membership share below this is a programme that reaches a minority of the customers.
+MEMBERSHIP_LOW_BELOW = 0.5
+
 
 # --------------------------------------------------------------------------- chi-square test
 

@@ -16,6 +16,10 @@ from scipy import stats
 from analysis.diagnostics import Diagnostic, warn
 from analysis.numbers import numeric_items
 
+#: Kaiser (1974): a KMO below .60 is "mediocre" or worse, too low for factor analysis.
+KMO_MIN = 0.60
+#: Bartlett's test must reject sphericity at this level before factoring makes sense.
+SPHERICITY_ALPHA = 0.05
 #: Two items whose |r| reaches this are treated as the same item (the matrix is singular).
 DUPLICATE_R = 1 - 1e-10
 #: Smallest eigenvalue below which the correlation matrix is reported as (near) singular.

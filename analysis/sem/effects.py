@@ -256,6 +256,25 @@ def specific_indirect_effects(fit: ModelFit) -> list[IndirectEstimate]:
             for i, c in enumerate(chains)]
 
 
+#: Cohen's (1988, pp. 410–414) conventions for f²: small, medium and large effects.
+F2_SMALL, F2_MEDIUM, F2_LARGE = 0.02, 0.15, 0.35
+
+#: The Zhao, Lynch & Chen (2010) types of :func:`mediation_type` whose indirect effect is significant.
+SIGNIFICANT_INDIRECT_TYPES = ("complementary", "competitive", "indirect-only")
+
+
+def f2_size(f2: float) -> str:
+    """Cohen's (1988) band of an effect size f²: 'large' (≥ .35), 'medium' (≥ .15), 'small' (≥ .02) or
+    'negligible'."""
+    if f2 >= F2_LARGE:
+        return "large"
+    if f2 >= F2_MEDIUM:
+        return "medium"
+    if f2 >= F2_SMALL:
+        return "small"
+    return "negligible"
+
+
 def mediation_type(indirect_significant: bool, direct_significant: bool | None, same_sign: bool) -> tuple[str, str]:
     """(Zhao, Lynch & Chen 2010 type, full/partial/none).
 
@@ -271,6 +290,7 @@ def mediation_type(indirect_significant: bool, direct_significant: bool | None, 
     return ("direct-only" if direct else "no-effect"), "none"
 
 
-__all__ = ["Effect", "EffectSize", "F2_METHODS", "IndirectEstimate", "chain_values", "cohen_f2", "effect_decomposition",
+__all__ = ["Effect", "EffectSize", "F2_LARGE", "F2_MEDIUM", "F2_METHODS", "F2_SMALL", "IndirectEstimate",
+           "SIGNIFICANT_INDIRECT_TYPES", "chain_values", "cohen_f2", "effect_decomposition", "f2_size",
            "latent_regression_r2", "mediation_type", "r_squared", "specific_indirect_effects", "structural_paths",
            "total_effect_values"]

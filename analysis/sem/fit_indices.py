@@ -277,17 +277,23 @@ def fit_verdicts(fit: FitIndices, thresholds: tuple[FitThreshold, ...] = FIT_THR
     out = []
     for t in thresholds:
         value = float(getattr(fit, t.index))
-
-        def meets(c, v=value, d=t.direction):
-            return v > c if d == ">" else v < c
-
-        if math.isnan(value):
-            verdict = "n/a"
-        elif meets(t.good):
-            verdict = "good"
-        elif meets(t.acceptable):
-            verdict = "acceptable"
-        else:
-            verdict = "poor"
-        out.append(FitVerdict(t.index, value, t.direction, t.acceptable, t.good, verdict, t.reference))
+        out.append(FitVerdict(t.index, value, t.direction, t.acceptable, t.good, fit_verdict(value, t), t.reference))
     return out
+
+
+def fit_verdict(value: float, threshold: FitThreshold) -> str:
+    """'good' (meets the strict cut-off), 'acceptable' (the usual one), 'poor', or 'n/a' for NaN."""
+    def meets(c):
+        return value > c if threshold.direction == ">" else value < c
+
+    if math.isnan(value):
+        return "n/a"
+    if meets(threshold.good):
+        return "good"
+    if meets(threshold.acceptable):
+        return "acceptable"
+    return "poor"
+
+
+#: The verdicts of :func:`fit_verdict` that meet the cut-off.
+PASSING_VERDICTS = ("good", "acceptable")

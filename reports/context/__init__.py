@@ -1,11 +1,12 @@
 """Build the report context: every string, table and figure spec the templates interpolate.
 
 Input is the plain ``results.json`` dict (Contract 3 and the pipeline's extra keys), the instrument and
-the language. Output holds strings and tables only; no statistic is computed here, results are only
-looked up, typeset (``reports.typeset``), compared with published cut-offs and ranked. Every section
-tolerates a missing key: it then reads "not computed: <why>" instead of raising.
+the language; the dict is read once into the typed view :func:`analysis.results_view.results_view`, which
+carries the decisions analysis made (supported, significant, verdicts, bands, quadrants, priorities, failed
+checks). Output holds strings and tables only: values are typeset (``reports.typeset``) and worded by the
+macros of ``templates/<lang>/phrases.j2``. A section the results lack reads "not computed: <why>".
 
-One module per part of the report: ``base`` (shared look-ups and registration), ``sample`` (3.1),
+One module per part of the report: ``base`` (view, phrases and registration), ``sample`` (3.1),
 ``descriptives`` (3.2–3.3), ``psychometrics`` (3.4), ``structural`` (fit, SEM, mediation), ``strategies``
 (IPMA, problems, chapters 4–5), ``evaluation`` (chapter 6), ``framing`` (abstract, chapters 1, 2, 7).
 """
@@ -13,13 +14,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import jinja2
+
 from questionnaire.errors import input_error
 from questionnaire.instrument import Instrument
 from reports import typeset as ts
-from reports.context.base import _get
 from reports.context.descriptives import DescriptiveSections
 from reports.context.evaluation import EvaluationSections
 from reports.context.framing import FramingSections
+from reports.context.phrases import Phrases, bundled_environment
 from reports.context.psychometrics import PsychometricSections
 from reports.context.sample import OPEN_ANSWERS_SHOWN, SampleSections
 from reports.context.strategies import StrategySections
@@ -51,36 +54,38 @@ class _Builder(SampleSections, DescriptiveSections, PsychometricSections, Struct
         self.v["figure"] = {}
         self.sample()
         self.diagnostics()
-        self.indicators()
+        indicator_values = self.indicators()
         self.descriptives()
-        self.reliability()
+        reliability_failures = self.reliability()
         self.efa()
         self.cfa()
-        self.validity()
-        self.fit()
+        validity_failures = self.validity()
+        fit_failures = self.fit()
         self.sem()
         self.ipma()
-        self.problems()
-        self.strategies()
-        self.plan()
-        self.indicator_system()
+        self.problems(reliability_failures + validity_failures + fit_failures)
+        sections = self.strategies(indicator_values)
+        self.plan(sections)
+        self.indicator_system(indicator_values)
         self.limitations()
         self.model_figures()
-        self.conclusions()
-        self.abstract()
+        conclusions = self.conclusions(indicator_values)
+        self.abstract(fit_failures, conclusions, [s["heading"].split(" ", 1)[1] for s in sections])
         self.theory()
         self.references()
         self.v["table"] = {k: f"[[table:{k}]]" for k in self.tables.tables}
         self.v["figure"] = {k: f"[[figure:{k}]]" for k in self.figures}
         self.v["ref"] = {k: self.ref(k) for k in [*self.tables.tables, *self.figures]}
-        meta = _get(self.r, "meta") or {}
-        self.v["meta"] = {k: ts.integer(meta.get(k)) for k in ("n_raw", "n_excluded", "n_analyzed", "bootstrap", "seed")}
-        self.v["meta"]["n_kept"] = ts.integer(meta.get("n_kept") if ts.is_number(meta.get("n_kept")) else meta.get("n_analyzed"))
+        meta = self.view.meta
+        self.v["meta"] = {k: ts.integer(getattr(meta, k)) for k in ("n_raw", "n_excluded", "n_analyzed", "bootstrap", "seed")}
+        self.v["meta"]["n_kept"] = ts.integer(meta.n_valid)
         return ReportContext(self.lang, self.v["title"], self.v, dict(self.tables.tables), dict(self.figures))
 
 
-def build_context(results: dict, instrument: Instrument, lang: str = "zh") -> ReportContext:
-    """The report context for ``lang`` ('zh' or 'en') from a results dict and the instrument."""
+def build_context(results: dict, instrument: Instrument, lang: str = "zh",
+                  templates: jinja2.Environment | None = None) -> ReportContext:
+    """The report context for ``lang`` ('zh' or 'en') from a results dict and the instrument; its sentences come
+    from ``phrases.j2`` in ``templates`` (default: the bundled templates of ``lang``)."""
     if lang not in ("zh", "en"):
         raise input_error("unknown report language", value=lang, allowed="zh, en")
-    return _Builder(results, instrument, lang).build()
+    return _Builder(results, instrument, lang, Phrases(templates or bundled_environment(lang))).build()

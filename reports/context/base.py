@@ -1,15 +1,20 @@
-"""What every section of the report context shares: result look-ups, the language switch and the table/figure
-registration.
+"""What every section of the report context shares: the typed view of the results, the sentences of the
+language, the label switch and the table/figure registration.
 
-A section builder (one mixin per part of the report, see the sibling modules) reads the plain ``results.json``
-dict through :func:`_get`, writes its strings into ``self.v`` and registers its tables and figures with
-:meth:`BuilderBase.add_table` / :meth:`BuilderBase.add_figure`. Findings that later sections reuse (paths,
-priorities, failed checks, …) are attributes of the builder, declared in :meth:`BuilderBase.__init__`.
+A section builder (one mixin per part of the report, see the sibling modules) reads the results through
+``self.view`` (:func:`analysis.results_view.results_view`, built once), words them with ``self.say`` (the
+macros of ``templates/<lang>/phrases.j2``), writes the strings into ``self.v`` and registers its tables and
+figures with :meth:`BuilderBase.add_table` / :meth:`BuilderBase.add_figure`. Findings that later sections reuse
+(failed checks, indicator values, strategy sections, conclusions) are returned by the builder that makes them
+and passed on by ``reports.context._Builder.build``; ``self.t(key)`` is a short label (caption, header, cell)
+from the ``labels`` of ``phrases.j2``.
 """
 from __future__ import annotations
 
+from analysis.results_view import results_view
 from questionnaire.instrument import Instrument
 from reports import typeset as ts
+from reports.context.phrases import Phrases
 from reports.figures import FigureSpec
 from reports.tables import Cell, TableSet, make_table, missing_table
 
@@ -71,15 +76,6 @@ DIAGNOSTIC_NAMES = {
 }
 
 
-def _get(d, *keys):
-    """``d[k1][k2]…`` or None when any level is missing or not a mapping."""
-    for k in keys:
-        if not isinstance(d, dict) or k not in d:
-            return None
-        d = d[k]
-    return d
-
-
 def _number(x):
     """``x`` as a float when it is a number or a numeric string ("1.0"), else None."""
     try:
@@ -88,65 +84,29 @@ def _number(x):
         return None
 
 
-def _plain(x) -> str:
+def plain(x) -> str:
     """Respondent-supplied text on one line, with the template markers ``[[...]]`` defused."""
     if x is None:
         return ""
     return " ".join(str(x).split()).replace("[[", "[\u200b[").replace("]]", "]\u200b]")
 
 
-class _Lang:
-    def __init__(self, lang: str):
-        self.lang = lang
-
-    def __call__(self, zh: str, en: str) -> str:
-        return zh if self.lang == "zh" else en
-
-
 class BuilderBase:
-    """The state shared by the section builders and the helpers they use to look up, name and register."""
+    """What the section builders share (the view, the language, the registered tables and figures) and the
+    helpers they use to name and register."""
 
-    def __init__(self, results: dict, instrument: Instrument, lang: str):
-        self.r = results if isinstance(results, dict) else {}
+    def __init__(self, results: dict, instrument: Instrument, lang: str, phrases: Phrases):
         self.inst = instrument
         self.lang = lang
-        self.t = _Lang(lang)
+        self.t = phrases.label
+        self.say = phrases
+        self.view = results_view(results, tuple(c.id for c in instrument.constructs))
         self.tables = TableSet()
         self.figures: dict[str, FigureSpec] = {}
         self.v: dict = {"lang": lang}
-        # findings shared between sections, filled as the sections are built
-        self.n = None
-        self.harman = None
-        self.kmo = None
-        self.alpha_range = None
-        self.cfa_fit = self.sem_fit = None
-        self.paths: list[dict] = []
-        self.r2: dict = {}
-        self.priorities: list[dict] = []
-        self.indicator_values: dict[str, str] = {}
-        self.construct_means: dict[str, float] = {}
-        self.supported: list[str] = []
-        self.rejected: list[str] = []
-        self.sig_mediation: list[str] = []
-        self.rel_failures: list[str] = []
-        self.validity_failures: list[str] = []
-        self.fit_failures: list[str] = []
-        self.low_loadings: list[str] = []
-
     # ------------------------------------------------------------------ helpers
-    def na(self, reason_zh: str, reason_en: str) -> str:
-        return ts.not_computed(self.t(reason_zh, reason_en), self.lang)
-
     def missing_reason(self, key: str) -> str:
-        return self.t(f"results.json 中没有 {key} 部分", f"results.json has no '{key}' section")
-
-    def cr(self, cid: str):
-        v = _get(self.r, "reliability", cid, "cr")
-        return v if ts.is_number(v) else _get(self.r, "validity", "cr", cid)
-
-    def ave(self, cid: str):
-        v = _get(self.r, "reliability", cid, "ave")
-        return v if ts.is_number(v) else _get(self.r, "validity", "ave", cid)
+        return self.say("missing_reason", key=key)
 
     def name(self, cid: str) -> str:
         if cid is None:
@@ -162,13 +122,13 @@ class BuilderBase:
     def add_table(self, key: str, caption: str, header: list[str], rows: list[list[Cell]],
                   notes: list[str] | None = None, missing: str | None = None) -> str:
         if missing is not None or not rows:
-            reason = missing or self.t("没有可列出的结果", "no rows to show")
+            reason = missing or self.say("no_rows")
             return self.tables.add(missing_table(key, caption, ts.not_computed(reason, self.lang)))
         return self.tables.add(make_table(key, caption, header, rows, notes))
 
     def add_figure(self, key: str, kind: str, caption: str, data: dict | None, missing: str | None = None) -> str:
         if missing is not None or data is None:
-            reason = missing or self.t("没有可绘制的结果", "nothing to draw")
+            reason = missing or self.say("nothing_to_draw")
             self.figures[key] = FigureSpec(key, kind, caption, {}, ts.not_computed(reason, self.lang))
         else:
             self.figures[key] = FigureSpec(key, kind, caption, data)

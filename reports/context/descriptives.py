@@ -3,8 +3,10 @@ and the item and construct descriptives with their figures.
 """
 from __future__ import annotations
 
+from analysis.describe.descriptives import KURTOSIS_LIMIT, SKEW_LIMIT
+from analysis.results_view import INDICATORS
 from reports import typeset as ts
-from reports.context.base import BuilderBase, _get
+from reports.context.base import BuilderBase
 from reports.tables import cell, text_cell
 
 
@@ -12,190 +14,157 @@ class DescriptiveSections(BuilderBase):
     """Chapter 3.2–3.3 sections."""
 
     # ------------------------------------------------------------------ chapter 3.2: loyalty indicators
-    def indicators(self) -> None:
-        t = self.t
-        ind = _get(self.r, "indicators")
+    def indicators(self) -> dict[str, str]:
+        """The indicator tables and sentences; returns the typeset overall values by indicator, for later chapters."""
+        t, say, ind = self.t, self.say, self.view.indicators
         s = {}
-        names = {"nps": t("净推荐值（NPS）", "Net Promoter Score (NPS)"),
-                 "repeat_purchase": t("重复购买率", "Repeat-purchase rate"),
-                 "membership": t("付费会员比例", "Paid-membership share")}
-        self.indicator_values: dict[str, str] = {}
-        if not isinstance(ind, dict):
+        names = say.data("indicator_names")
+        if ind is None:
             reason = self.missing_reason("indicators")
             s["overall"] = ts.not_computed(reason, self.lang)
             s["by_platform"] = ""
-            self.add_table("indicators", t("顾客忠诚度总体指标", "Loyalty indicators"), [], [], missing=reason)
-            self.add_table("indicators_by_platform", t("各平台忠诚度指标比较", "Loyalty indicators by platform"),
+            self.add_table("indicators", t("loyalty_indicators"), [], [], missing=reason)
+            self.add_table("indicators_by_platform", t("loyalty_indicators_by_platform"),
                            [], [], missing=reason)
             self.v["indicators"] = s
-            return
+            return {}
+        values: dict[str, str] = {}
         rows, texts = [], []
-        for key in ("nps", "repeat_purchase", "membership"):
-            res = ind.get(key) or (ind.get("paid_membership") if key == "membership" else None)
-            ov = _get(res, "overall")
-            if not isinstance(ov, dict):
+        for key in INDICATORS:
+            ov = ind.results[key].overall if key in ind.results else None
+            if ov is None:
                 continue
             if key == "nps":
-                value, interval = ts.num(ov.get("nps"), 1), ts.ci(ov.get("ci_lower"), ov.get("ci_upper"), 1, False)
-                raw = ov.get("nps")
-                detail = t(f"推荐者{ts.percent(ov.get('promoters_pct'))}，贬损者{ts.percent(ov.get('detractors_pct'))}",
-                           f"promoters {ts.percent(ov.get('promoters_pct'))}, detractors {ts.percent(ov.get('detractors_pct'))}")
+                value, interval = ts.num(ov.value, 1), ts.ci(ov.ci_lower, ov.ci_upper, 1, False)
+                detail = say("nps_detail", promoters=ts.percent(ov.promoters_pct), detractors=ts.percent(ov.detractors_pct))
             else:
-                value, interval = ts.share(ov.get("proportion")), ts.ci_percent(ov.get("ci_lower"), ov.get("ci_upper"))
-                raw = ov.get("proportion")
-                detail = t(f"{ts.integer(ov.get('count'))}/{ts.integer(ov.get('n'))}人",
-                           f"{ts.integer(ov.get('count'))} of {ts.integer(ov.get('n'))}")
-            self.indicator_values[key] = value
-            rows.append([text_cell(names[key]), cell(value, raw), text_cell(interval), cell(ts.integer(ov.get("n")),
-                                                                                             ov.get("n")),
+                value, interval = ts.share(ov.value), ts.ci_percent(ov.ci_lower, ov.ci_upper)
+                detail = say("share_detail", count=ts.integer(ov.count), n=ts.integer(ov.n))
+            values[key] = value
+            rows.append([text_cell(names[key]), cell(value, ov.value), text_cell(interval), cell(ts.integer(ov.n), ov.n),
                          text_cell(detail)])
-            texts.append(t(f"{names[key]}为{value}（95% CI {interval}）", f"the {names[key]} is {value} (95% CI {interval})"))
-        s["overall"] = (t("样本的", "In the sample, ") + ts.join(texts, self.lang)
-                        + t("，详见", "; see ") + self.ref("indicators") + t("。", ".")) if texts else \
-            self.na("指标结果为空", "the indicator results are empty")
-        self.add_table("indicators", t("顾客忠诚度总体指标", "Loyalty indicators"),
-                       [t("指标", "Indicator"), t("数值", "Value"), "95% CI", "n", t("说明", "Detail")], rows,
-                       notes=[t("注：NPS = 推荐者（9–10分）比例 − 贬损者（0–6分）比例；比例的置信区间为 Wilson 区间。",
-                                "Note. NPS = % promoters (9–10) − % detractors (0–6); CIs of shares are Wilson intervals.")])
+            texts.append(say("indicator_value", name=names[key], value=value, interval=interval))
+        s["overall"] = (say("indicators", values=ts.join(texts, self.lang), ref=self.ref("indicators")) if texts else
+                        ts.not_computed(say("indicators_empty"), self.lang))
+        self.add_table("indicators", t("loyalty_indicators"),
+                       [t("indicator"), t("value"), "95% CI", "n", t("detail")], rows,
+                       notes=[say("indicators_note")])
         platform_q = self.inst.question_by_role("platform")
         by_rows, tests = [], []
         groups: list[str] = []
-        for key in ("nps", "repeat_purchase", "membership"):
-            res = ind.get(key) or (ind.get("paid_membership") if key == "membership" else None)
-            for g in (_get(res, "by_group") or {}):
-                if g not in groups:
-                    groups.append(g)
+        for res in ind.results.values():
+            groups += [g for g in res.by_group if g not in groups]
         for g in groups:
             row = [text_cell(self.question_label(platform_q.id, g) if platform_q else g)]
             n_group = None
-            for key in ("nps", "repeat_purchase", "membership"):
-                res = ind.get(key) or (ind.get("paid_membership") if key == "membership" else None)
-                est = _get(res, "by_group", g)
-                if key == "nps":
-                    row.append(cell(ts.num(_get(est, "nps"), 1), _get(est, "nps")))
-                else:
-                    row.append(cell(ts.share(_get(est, "proportion")), _get(est, "proportion")))
-                n_group = n_group or _get(est, "n")
+            for key in INDICATORS:
+                est = ind.results[key].by_group.get(g) if key in ind.results else None
+                value = est.value if est else None
+                row.append(cell(ts.num(value, 1) if key == "nps" else ts.share(value), value))
+                n_group = n_group or (est.n if est else None)
             row.insert(1, cell(ts.integer(n_group), n_group))
             by_rows.append(row)
-        test_row = [text_cell(t("χ² 检验", "χ² test")), cell("")]
-        for key in ("nps", "repeat_purchase", "membership"):
-            res = ind.get(key) or (ind.get("paid_membership") if key == "membership" else None)
-            test = _get(res, "test")
-            if isinstance(test, dict):
-                text = f"{ts.chisq(test.get('statistic'), test.get('df'))}, {ts.p_text(test.get('pvalue'))}"
-                tests.append(t(f"{names[key]}：{text}", f"{names[key]}: {text}"))
+        test_row = [text_cell(t("test")), cell("")]
+        for key in INDICATORS:
+            test = ind.results[key].test if key in ind.results else None
+            if test:
+                text = f"{ts.chisq(test.statistic, test.df)}, {ts.p_text(test.pvalue)}"
+                tests.append(say("construct_finding", construct=names[key], finding=text))
                 test_row.append(text_cell(text))
             else:
                 test_row.append(text_cell(ts.DASH))
         if by_rows:
             by_rows.append(test_row)
-        s["by_platform"] = (t("按最常用平台分组的结果见", "Results by main platform are in ") + self.ref("indicators_by_platform")
-                            + t("；平台间差异的卡方检验结果为：", "; χ² tests of the differences between platforms: ")
-                            + t("；", "; ").join(tests) + t("。", ".")) if by_rows else ""
-        self.add_table("indicators_by_platform", t("各平台忠诚度指标比较", "Loyalty indicators by platform"),
-                       [t("平台", "Platform"), "n", "NPS", t("重复购买率", "Repeat purchase"),
-                        t("付费会员比例", "Paid membership")], by_rows,
-                       missing=None if by_rows else t("结果中没有按平台分组的指标", "no indicator by platform in the results"))
+        s["by_platform"] = say("indicators_by_platform", ref=self.ref("indicators_by_platform"), tests=tests) if by_rows else ""
+        self.add_table("indicators_by_platform", t("loyalty_indicators_by_platform"),
+                       [t("platform"), "n", "NPS", t("repeat_purchase"),
+                        t("paid_membership")], by_rows,
+                       missing=None if by_rows else say("no_indicator_by_platform"))
         self.v["indicators"] = s
+        return values
 
     # ------------------------------------------------------------------ chapter 3.3: descriptives
     def descriptives(self) -> None:
-        t = self.t
-        items = _get(self.r, "descriptives", "items")
-        constructs = _get(self.r, "descriptives", "constructs")
+        t, say, desc = self.t, self.say, self.view.descriptives
+        items = desc.items
         s = {}
         rows = []
-        if isinstance(items, dict):
-            for c in self.inst.constructs:
-                for it in c.items:
-                    d = items.get(it.id)
-                    if not isinstance(d, dict):
-                        continue
-                    rows.append([text_cell(it.id), text_cell(it.text.get(self.lang) + (t("（反向）", " (R)") if it.reverse else "")),
-                                 cell(ts.num(d.get("mean")), d.get("mean")), cell(ts.num(d.get("sd")), d.get("sd")),
-                                 cell(ts.num(d.get("skew")), d.get("skew")), cell(ts.num(d.get("kurtosis")), d.get("kurtosis"))])
-        self.add_table("item_descriptives", t("测量题项的描述性统计", "Item descriptive statistics"),
-                       [t("题项", "Item"), t("内容", "Wording"), "M", "SD", t("偏度", "Skewness"), t("峰度", "Kurtosis")],
-                       rows, notes=[t("注：反向题已重新编码。", "Note. Reverse-worded items (R) were recoded.")],
+        for c in self.inst.constructs if items is not None else ():
+            for it in c.items:
+                d = items.get(it.id)
+                if d is None:
+                    continue
+                rows.append([text_cell(it.id), text_cell(it.text.get(self.lang) + (t("r") if it.reverse else "")),
+                             cell(ts.num(d.mean), d.mean), cell(ts.num(d.sd), d.sd),
+                             cell(ts.num(d.skew), d.skew), cell(ts.num(d.kurtosis), d.kurtosis)])
+        self.add_table("item_descriptives", t("item_descriptive_statistics"),
+                       [t("item"), t("wording"), "M", "SD", t("skewness"), t("kurtosis")],
+                       rows, notes=[say("item_descriptives_note")],
                        missing=None if rows else self.missing_reason("descriptives.items"))
-        skews = [abs(d.get("skew")) for d in (items or {}).values() if isinstance(d, dict) and ts.is_number(d.get("skew"))]
-        kurts = [abs(d.get("kurtosis")) for d in (items or {}).values() if isinstance(d, dict) and ts.is_number(d.get("kurtosis"))]
-        if skews and kurts:
-            s["item_text"] = t(f"各题项的描述性统计见{self.ref('item_descriptives')}。偏度绝对值最大为{ts.num(max(skews))}，"
-                           f"峰度绝对值最大为{ts.num(max(kurts))}，"
-                           + ("均在 Kline（2016）建议的|偏度| < 3、|峰度| < 10 范围内，可视为近似正态。"
-                              if max(skews) < 3 and max(kurts) < 10 else "超出 Kline（2016）建议的范围，数据偏离正态。"),
-                           f"Item statistics are in {self.ref('item_descriptives')}. The largest absolute skewness is "
-                           f"{ts.num(max(skews))} and the largest absolute kurtosis {ts.num(max(kurts))}; "
-                           + ("both within Kline's (2016) limits of 3 and 10, so the items are close enough to normal."
-                              if max(skews) < 3 and max(kurts) < 10 else "beyond Kline's (2016) limits: the data are not normal."))
+        if desc.max_abs_skew is not None and desc.max_abs_kurtosis is not None:
+            s["item_text"] = say("item_descriptives", ref=self.ref("item_descriptives"), skew=ts.num(desc.max_abs_skew),
+                                 kurtosis=ts.num(desc.max_abs_kurtosis), near_normal=desc.near_normal,
+                                 skew_limit=f"{SKEW_LIMIT:g}", kurtosis_limit=f"{KURTOSIS_LIMIT:g}")
         else:
             s["item_text"] = ts.not_computed(self.missing_reason("descriptives.items"), self.lang)
         # construct means
         rows, fig_rows = [], []
-        self.construct_means: dict[str, float] = {}
+        means = self.construct_means()
         mid = (self.inst.scale.min + self.inst.scale.max) / 2
-        if isinstance(constructs, dict):
-            for c in self.constructs:
-                d = constructs.get(c)
-                if not isinstance(d, dict) or not ts.is_number(d.get("mean")):
-                    continue
-                m, sd = d.get("mean"), d.get("sd")
-                self.construct_means[c] = m
-                lo, hi = d.get("ci_lower"), d.get("ci_upper")
-                rows.append([text_cell(self.name_id(c)), cell(ts.integer(d.get("n")), d.get("n")), cell(ts.num(m), m),
-                             cell(ts.num(sd), sd), text_cell(ts.ci(lo, hi, 2, False))])
-                has_ci = ts.is_number(lo) and ts.is_number(hi)
-                if not has_ci and ts.is_number(sd):
-                    lo, hi = m - sd, m + sd
-                on_main_scale = self.inst.construct(c).scale.points == self.inst.scale.points
-                if ts.is_number(lo) and ts.is_number(hi) and on_main_scale:  # one axis: the instrument's scale
-                    fig_rows.append({"label": self.name(c), "mean": m, "lower": lo, "upper": hi, "text": ts.num(m),
-                                     "ci": has_ci})
-        header = [t("构念", "Construct"), "n", "M", "SD", "95% CI"]
+        for c in means:
+            d = desc.constructs[c]
+            m, sd, lo, hi = d.mean, d.sd, d.ci_lower, d.ci_upper
+            rows.append([text_cell(self.name_id(c)), cell(ts.integer(d.n), d.n), cell(ts.num(m), m),
+                         cell(ts.num(sd), sd), text_cell(ts.ci(lo, hi, 2, False))])
+            has_ci = lo is not None and hi is not None
+            if not has_ci and sd is not None:
+                lo, hi = m - sd, m + sd
+            on_main_scale = self.inst.construct(c).scale.points == self.inst.scale.points
+            if lo is not None and hi is not None and on_main_scale:  # one axis: the instrument's scale
+                fig_rows.append({"label": self.name(c), "mean": m, "lower": lo, "upper": hi, "text": ts.num(m),
+                                 "ci": has_ci})
+        header = [t("construct"), "n", "M", "SD", "95% CI"]
         if rows and all(r[4].text == ts.DASH for r in rows):
             header, rows = header[:4], [r[:4] for r in rows]
-        self.add_table("construct_descriptives", t("各构念得分的描述性统计", "Construct mean scores"), header, rows,
+        self.add_table("construct_descriptives", t("construct_mean_scores"), header, rows,
                        missing=None if rows else self.missing_reason("descriptives.constructs"))
-        if self.construct_means:
-            ranked = sorted(self.construct_means, key=self.construct_means.get)
+        if means:
+            ranked = sorted(means, key=means.get)
             low, high = ranked[0], ranked[-1]
-            s["constructs"] = t(
-                f"各构念均值见{self.ref('construct_descriptives')}与{self.ref('construct_means')}：得分最高的是{self.name(high)}"
-                f"（M = {ts.num(self.construct_means[high])}），最低的是{self.name(low)}（M = {ts.num(self.construct_means[low])}），"
-                f"量表中点为{ts.num(mid, 1)}。",
-                f"Construct means are in {self.ref('construct_descriptives')} and {self.ref('construct_means')}: "
-                f"{self.name(high)} scores highest (M = {ts.num(self.construct_means[high])}) and {self.name(low)} lowest "
-                f"(M = {ts.num(self.construct_means[low])}); the scale midpoint is {ts.num(mid, 1)}.")
+            s["constructs"] = say("construct_means", ref_table=self.ref("construct_descriptives"),
+                                  ref_figure=self.ref("construct_means"), high=self.name(high), high_mean=ts.num(means[high]),
+                                  low=self.name(low), low_mean=ts.num(means[low]), midpoint=ts.num(mid, 1))
         else:
             s["constructs"] = ts.not_computed(self.missing_reason("descriptives.constructs"), self.lang)
         all_ci = all(r["ci"] for r in fig_rows)
         self.add_figure("construct_means", "construct_means",
-                        t("各构念均值及其", "Construct means with ") + (t("95%置信区间", "95% CIs") if all_ci else t("±1个标准差", "±1 SD")),
+                        t("construct_means_with") + (t("95_cis") if all_ci else t("1_sd")),
                         {"rows": fig_rows, "scale_min": self.inst.scale.min, "scale_max": self.inst.scale.max,
-                         "midpoint": mid, "xlabel": t("均值", "Mean")} if fig_rows else None,
+                         "midpoint": mid, "xlabel": t("mean")} if fig_rows else None,
                         missing=None if fig_rows else self.missing_reason("descriptives.constructs"))
         # Likert figure
         groups = []
-        if isinstance(items, dict):
-            for c in self.inst.constructs:
-                if c.scale.points != self.inst.scale.points:  # the legend shows the instrument's scale labels
-                    continue
-                its = []
-                for it in c.items:
-                    shares = _get(items, it.id, "shares")
-                    if isinstance(shares, dict):
-                        vals = [shares.get(str(p)) for p in c.scale.points]
-                        if all(ts.is_number(v) for v in vals):
-                            its.append({"label": it.id, "shares": vals})
-                if its:
-                    groups.append({"label": self.name(c.id), "items": its})
+        for c in self.inst.constructs if items is not None else ():
+            if c.scale.points != self.inst.scale.points:  # the legend shows the instrument's scale labels
+                continue
+            its = []
+            for it in c.items:
+                shares = items[it.id].shares if it.id in items else None
+                if shares is not None:
+                    vals = [shares.get(str(p)) for p in c.scale.points]
+                    if all(ts.is_number(v) for v in vals):
+                        its.append({"label": it.id, "shares": vals})
+            if its:
+                groups.append({"label": self.name(c.id), "items": its})
         labels = list(self.inst.scale.labels.get(self.lang) or self.inst.scale.labels.get("zh") or
                       [str(p) for p in self.inst.scale.points])
-        self.add_figure("likert", "likert", t("各题项回答分布（发散堆积条形图）", "Answer distribution per item (diverging bars)"),
-                        {"groups": groups, "scale_labels": labels, "xlabel": t("回答比例（%）", "Share of answers (%)")}
+        self.add_figure("likert", "likert", t("likert_caption"),
+                        {"groups": groups, "scale_labels": labels, "xlabel": t("share_of_answers")}
                         if groups else None, missing=None if groups else self.missing_reason("descriptives.items.shares"))
-        s["likert"] = t(f"各题项的回答分布见{self.ref('likert')}。", f"The distribution of answers per item is shown in {self.ref('likert')}.") \
-            if groups else ""
+        s["likert"] = say("likert", ref=self.ref("likert")) if groups else ""
         self.v["descriptives"] = s
+
+    def construct_means(self) -> dict[str, float]:
+        """The mean score of each construct the results describe, in instrument order."""
+        constructs = self.view.descriptives.constructs or {}
+        return {c: constructs[c].mean for c in self.constructs if c in constructs}

@@ -4,7 +4,7 @@ hypotheses and model figures, chapter 7's conclusions and limitations, and the r
 from __future__ import annotations
 
 from reports import typeset as ts
-from reports.context.base import DIAGNOSTIC_NAMES, BuilderBase, _get, _plain
+from reports.context.base import DIAGNOSTIC_NAMES, BuilderBase, plain
 from reports.tables import cell, text_cell
 
 
@@ -13,197 +13,127 @@ class FramingSections(BuilderBase):
 
     # ------------------------------------------------------------------ chapter 7
     def limitations(self) -> None:
-        t = self.t
-        items = [t("本研究为横截面调查，只能揭示变量间的相关与路径关系，无法确证因果关系，也无法反映忠诚度随时间的变化。",
-                   "The survey is cross-sectional: it shows associations and paths, not causation, and not change over time.")]
-        n = self.n
-        free = None
-        cfa_loadings = _get(self.r, "cfa", "loadings")
-        if isinstance(cfa_loadings, list) and ts.is_number(n):
+        say, view = self.say, self.view
+        items = [say("limitation_cross_sectional")]
+        n = view.meta.n_analyzed
+        if view.cfa is not None and view.cfa.loadings and n is not None:
             free = len(self.inst.item_ids)
-            items.append(t(f"有效样本量为{ts.integer(n)}，约为观测变量数（{free}）的{ts.num(n / free, 1)}倍"
-                           + ("，满足结构方程模型的一般样本量要求，但对分组比较而言仍然有限。" if n / free >= 10 else "，低于每个观测变量10个样本的经验标准，估计的稳定性有限。"),
-                           f"The analysed sample of {ts.integer(n)} is {ts.num(n / free, 1)} times the number of observed items ({free})"
-                           + ("; adequate for the model, but small for group comparisons." if n / free >= 10 else
-                              ", below the rule of thumb of ten cases per item; estimates may be unstable.")))
-        mardia = _get(self.r, "normality", "mardia_kurtosis_pvalue")
-        mardia = mardia if ts.is_number(mardia) else _get(self.r, "normality", "p_kurt")
-        if ts.is_number(mardia) and mardia < 0.05:
-            items.append(t("Mardia 多元峰度检验显著，数据不服从多元正态分布，极大似然估计的标准误可能偏小（可用稳健估计或 Bootstrap 校正）。",
-                           "Mardia's multivariate kurtosis is significant: the data are not multivariate normal and ML standard "
-                           "errors may be too small (robust estimation or the bootstrap helps)."))
-        if ts.is_number(self.harman):
-            items.append(t(f"数据均来自同一份自陈问卷，Harman 检验第一因子解释{ts.percent(self.harman)}的方差，共同方法偏差无法完全排除。",
-                           f"All measures come from one self-report questionnaire; the first Harman factor explains "
-                           f"{ts.percent(self.harman)} of the variance, so common-method bias cannot be ruled out."))
-        records = [w for w in (_get(self.r, "warnings") or []) if isinstance(w, dict) and w.get("message")]
-        if records:
-            meanings = list(dict.fromkeys(DIAGNOSTIC_NAMES.get(w.get("code"), (_plain(w.get("code")),) * 2)[0 if self.lang == "zh" else 1]
-                                          for w in records))
-            items.append(t(f"分析过程中产生了{len(records)}条诊断提示（{self.ref('diagnostics')}）："
-                           f"{'；'.join(meanings)}。涉及的结果应结合这些提示谨慎解释。",
-                           f"The analysis raised {len(records)} diagnostic(s) ({self.ref('diagnostics')}): "
-                           f"{'; '.join(meanings)}; the results they concern must be read with care."))
-        items.append(t("样本来自便利抽样的线上问卷，对全体电商顾客的代表性有限。",
-                       "The sample is a convenience sample from an online survey; it may not represent all e-commerce customers."))
-        self.v["limitations"] = {"points": items, "future": [
-            t("开展多期追踪调查，检验策略实施前后忠诚度的变化及其因果机制。",
-              "Run repeated waves to follow loyalty over time and test causal mechanisms."),
-            t("结合平台交易数据等客观行为指标，与问卷的态度指标相互印证。",
-              "Combine survey attitudes with objective behavioural data such as transactions."),
-            t("按平台、会员类型等进行多群组比较，检验模型在不同顾客群体间的差异。",
-              "Compare groups (platform, membership) with multi-group models."),
-            t("引入转换成本、社交互动、直播电商等新的影响因素。",
-              "Add new drivers such as switching costs, social interaction and live-stream commerce.")]}
+            items.append(say("limitation_sample_size", n=ts.integer(n), items=free, ratio=ts.num(n / free, 1),
+                             enough=view.meta.enough_cases(free)))
+        if view.normality and view.normality.rejected:
+            items.append(say("limitation_non_normal"))
+        if view.common_method:
+            items.append(say("limitation_common_method", share=ts.percent(view.common_method.harman_pct)))
+        if view.warnings:
+            meanings = list(dict.fromkeys(DIAGNOSTIC_NAMES.get(w.code, (plain(w.code),) * 2)[0 if self.lang == "zh" else 1]
+                                          for w in view.warnings))
+            items.append(say("limitation_diagnostics", count=len(view.warnings), ref=self.ref("diagnostics"),
+                             meanings=meanings))
+        items.append(say("limitation_convenience_sample"))
+        self.v["limitations"] = {"points": items, "future": list(say.data("future_research"))}
 
     def framework(self) -> None:
         """Chapter 1's research framework: the study's steps from the literature to the conclusions."""
-        t = self.t
-        meta = _get(self.r, "meta") or {}
-        kept = meta.get("n_kept") if ts.is_number(meta.get("n_kept")) else meta.get("n_analyzed")
-        boot = _get(self.r, "sem", "bootstrap", "B") or meta.get("bootstrap")
-        sample = (t(f"回收{ts.integer(meta.get('n_raw'))}份，有效{ts.integer(kept)}份", f"{ts.integer(meta.get('n_raw'))} returned, {ts.integer(kept)} valid")
-                  if ts.is_number(kept) else t("样本量未知", "sample size unknown"))
-        steps = [
-            (t("第二章", "Ch. 2"), t("文献研究", "Literature review"), t("忠诚度理论、影响因素 → 研究模型与假设", "theory and drivers → model and hypotheses")),
-            (t("第三章", "Ch. 3"), t("问卷设计与调查", "Questionnaire survey"),
-             t(f"{len(self.constructs)}个构念、{len(self.inst.item_ids)}个题项；{sample}",
-               f"{len(self.constructs)} constructs, {len(self.inst.item_ids)} items; {sample}")),
-            (t("第三章", "Ch. 3"), t("数据清洗与描述统计", "Cleaning and descriptives"), t("剔除无效问卷、样本特征、NPS 与重复购买率", "exclusions, sample profile, NPS, repeat purchase")),
-            (t("第三章", "Ch. 3"), t("信度与效度检验", "Reliability and validity"), t("Cronbach's α、EFA、CFA、CR/AVE、HTMT", "Cronbach's α, EFA, CFA, CR/AVE, HTMT")),
-            (t("第三章", "Ch. 3"), t("结构方程模型与假设检验", "SEM and hypothesis tests"),
-             t(f"路径系数、R²、Bootstrap 中介检验（{ts.integer(boot)}次）" if ts.is_number(boot) else "路径系数、R²、Bootstrap 中介检验",
-               f"paths, R², bootstrap mediation ({ts.integer(boot)} samples)" if ts.is_number(boot) else "paths, R², bootstrap mediation")),
-            (t("第四章", "Ch. 4"), t("重要性–绩效分析与培养策略", "IPMA and strategies"), t("按改进优先级提出四类策略", "four strategy areas ordered by priority")),
-            (t("第五、六章", "Ch. 5–6"), t("实施保障与效果评估", "Implementation and evaluation"), t("分阶段计划、资源保障、评估指标体系", "phased plan, resources, indicator system")),
-            (t("第七章", "Ch. 7"), t("结论与展望", "Conclusions"), t("研究结论、不足与展望", "findings, limitations, outlook"))]
-        self.add_figure("framework", "framework", t("研究框架与技术路线", "Research framework"),
-                        {"steps": [{"stage": a, "label": b, "detail": c} for a, b, c in steps]})
+        say, meta, sem = self.say, self.view.meta, self.view.sem
+        details = {"survey": say("framework_survey", constructs=len(self.constructs), items=len(self.inst.item_ids),
+                                 returned=ts.integer(meta.n_raw),
+                                 valid=ts.integer(meta.n_valid) if meta.n_valid is not None else None),
+                   "sem": say("framework_sem", bootstrap=ts.integer((sem and sem.bootstrap.B) or meta.bootstrap)
+                              if ((sem and sem.bootstrap.B) or meta.bootstrap) is not None else None)}
+        steps = [{"stage": stage, "label": label, "detail": details.get(detail, detail)}
+                 for stage, label, detail in say.data("framework_steps")]
+        self.add_figure("framework", "framework", self.t("research_framework"), {"steps": steps})
 
     def model_figures(self) -> None:
         t = self.t
         self.framework()
         cons = [c for c in self.constructs if any(c == r.lhs or c in r.rhs for r in self.inst.structural)]
         if not self.inst.structural:
-            reason = t("工具中没有结构模型（structural）", "the instrument has no structural model")
-            self.add_figure("research_model", "research_model", t("研究模型", "Research model"), None, missing=reason)
-            self.add_figure("path_diagram", "path_diagram", t("结构模型路径图", "Path diagram"), None, missing=reason)
+            reason = t("the_instrument_has_no_structural_model")
+            self.add_figure("research_model", "research_model", t("research_model"), None, missing=reason)
+            self.add_figure("path_diagram", "path_diagram", t("path_diagram"), None, missing=reason)
             return
         hyp = {h.path: h.label for h in self.inst.hypotheses}
         nodes = [{"id": c, "label": self.name(c)} for c in cons]
         edges = [{"from": x, "to": reg.lhs, "label": hyp.get((x, reg.lhs), "")} for reg in self.inst.structural for x in reg.rhs]
-        self.add_figure("research_model", "research_model", t("研究模型", "Research model"), {"nodes": nodes, "edges": edges})
-        est = {(p.get("rhs"), p.get("lhs")): p for p in self.paths}
+        self.add_figure("research_model", "research_model", t("research_model"), {"nodes": nodes, "edges": edges})
+        paths = self.view.sem.paths if self.view.sem else ()
+        r2 = self.view.sem.r2 if self.view.sem else {}
+        est = {(p.rhs, p.lhs): p for p in paths}
         if not est:
-            self.add_figure("path_diagram", "path_diagram", t("结构模型路径图", "Path diagram"), None,
+            self.add_figure("path_diagram", "path_diagram", t("path_diagram"), None,
                             missing=self.missing_reason("sem.paths"))
             return
         pnodes = [{"id": c, "label": self.name(c),
-                   "note": f"R² = {ts.bounded(self.r2[c])}" if ts.is_number(self.r2.get(c)) else ""} for c in cons]
+                   "note": f"R² = {ts.bounded(r2[c])}" if ts.is_number(r2.get(c)) else ""} for c in cons]
         pedges = []
         for e in edges:
-            p = est.get((e["from"], e["to"]), {})
-            pedges.append({"from": e["from"], "to": e["to"], "label": ts.coef(p.get("std_all"), p.get("pvalue"), 2),
-                           "significant": ts.is_number(p.get("pvalue")) and p["pvalue"] < 0.05})
-        self.add_figure("path_diagram", "path_diagram", t("结构模型路径图（标准化系数）", "Path diagram (standardized coefficients)"),
+            p = est.get((e["from"], e["to"]))
+            pedges.append({"from": e["from"], "to": e["to"], "label": ts.coef(p and p.std_all, p and p.pvalue, 2),
+                           "significant": p is not None and p.significant})
+        self.add_figure("path_diagram", "path_diagram", t("path_diagram_standardized_coefficients"),
                         {"nodes": pnodes, "edges": pedges,
-                         "legend": ts.stars_legend(self.lang) + t(" 虚线：不显著。", " Dashed: not significant.")})
+                         "legend": ts.stars_legend(self.lang) + t("dashed_not_significant")})
 
-    def conclusions(self) -> None:
-        t = self.t
+    def conclusions(self, indicator_values: dict[str, str]) -> list[str]:
+        """Chapter 7's findings, one sentence each; returned for the abstract."""
+        say, sem, outcome = self.say, self.view.sem, self.name(self.outcome)
         items = []
-        top = self.priorities[0] if self.priorities else None
-        strongest = max((p for p in self.paths if ts.is_number(p.get("std_all")) and p.get("lhs") == self.outcome),
-                        key=lambda p: p["std_all"], default=None)
-        if self.supported or self.rejected:
-            items.append(t(f"在{len(self.supported) + len(self.rejected)}个假设中，{len(self.supported)}个得到支持"
-                           + (f"（{'、'.join(self.supported)}）" if self.supported else "")
-                           + (f"，{'、'.join(self.rejected)}未得到支持。" if self.rejected else "。"),
-                           f"Of {len(self.supported) + len(self.rejected)} hypothes{'is' if len(self.supported) + len(self.rejected) == 1 else 'es'}, "
-                           f"{len(self.supported)} {'is' if len(self.supported) == 1 else 'are'} supported"
-                           + (f" ({', '.join(self.supported)})" if self.supported else "")
-                           + (f"; {', '.join(self.rejected)} are not." if self.rejected else ".")))
+        if sem and (sem.supported or sem.rejected):
+            items.append(say("conclusion_hypotheses", supported=sem.supported, rejected=sem.rejected))
+        strongest = max((p for p in sem.paths if p.std_all is not None and p.lhs == self.outcome),
+                        key=lambda p: p.std_all, default=None) if sem else None
         if strongest is not None:
-            items.append(t(f"对{self.name(self.outcome)}直接影响最大的是{self.name(strongest.get('rhs'))}（β = {ts.bounded(strongest['std_all'])}），"
-                           + (f"模型解释了{self.name(self.outcome)} {ts.percent(100 * self.r2[self.outcome])}的方差。" if ts.is_number(self.r2.get(self.outcome)) else ""),
-                           f"The strongest direct influence on {self.name(self.outcome)} is {self.name(strongest.get('rhs'))} "
-                           f"(β = {ts.bounded(strongest['std_all'])})"
-                           + (f"; the model explains {ts.percent(100 * self.r2[self.outcome])} of its variance." if ts.is_number(self.r2.get(self.outcome)) else ".")))
-        if self.sig_mediation:
-            items.append(t(f"中介效应显著的路径：{'；'.join(self.sig_mediation)}，说明驱动因素部分通过中介变量作用于{self.name(self.outcome)}。",
-                           f"Significant indirect paths: {'; '.join(self.sig_mediation)}: the drivers act on "
-                           f"{self.name(self.outcome)} partly through the mediator."))
-        if top is not None:
-            items.append(t(f"重要性–绩效分析表明，应优先改进{self.name(top['construct'])}（重要性{ts.num(top['importance'], 3)}，绩效{ts.num(top['performance'], 1)}）。",
-                           f"The importance–performance analysis puts {self.name(top['construct'])} first "
-                           f"(importance {ts.num(top['importance'], 3)}, performance {ts.num(top['performance'], 1)})."))
-        if self.indicator_values:
-            items.append(t("忠诚度总体水平：" + "，".join(f"{k}为{v}" for k, v in (("NPS", self.indicator_values.get("nps")),
-                                                                           ("重复购买率", self.indicator_values.get("repeat_purchase")),
-                                                                           ("付费会员比例", self.indicator_values.get("membership"))) if v) + "。",
-                           "Overall loyalty: " + ", ".join(f"{k} {v}" for k, v in (("NPS", self.indicator_values.get("nps")),
-                                                                                   ("repeat-purchase rate", self.indicator_values.get("repeat_purchase")),
-                                                                                   ("paid-membership share", self.indicator_values.get("membership"))) if v) + "."))
+            explained = sem.r2.get(self.outcome)
+            items.append(say("conclusion_strongest", outcome=outcome, driver=self.name(strongest.rhs),
+                             beta=ts.bounded(strongest.std_all),
+                             explained=ts.percent(100 * explained) if ts.is_number(explained) else None))
+        if self.significant_mediation():
+            items.append(say("conclusion_mediation", chains=self.significant_mediation(), outcome=outcome))
+        if self.view.ipma:
+            top = self.view.ipma.priorities[0]
+            items.append(say("conclusion_priority", construct=self.name(top.construct),
+                             importance=ts.num(top.importance, 3), performance=ts.num(top.performance, 1)))
+        if indicator_values:
+            items.append(say("conclusion_loyalty", nps=indicator_values.get("nps"),
+                             repeat_purchase=indicator_values.get("repeat_purchase"),
+                             membership=indicator_values.get("paid_membership")))
         if not items:
-            items.append(self.na("缺少模型结果，无法得出结论", "without model results there is nothing to conclude"))
-        self.conclusion_items = items
+            items.append(ts.not_computed(say("no_conclusions"), self.lang))
         self.v["conclusions"] = {"points": items}
+        return items
 
-    def abstract(self) -> None:
-        t = self.t
-        meta = _get(self.r, "meta") or {}
+    def abstract(self, fit_failures: list[str], conclusions: list[str], strategy_headings: list[str]) -> None:
+        say, view = self.say, self.view
         parts = []
-        kept = meta.get("n_kept") if ts.is_number(meta.get("n_kept")) else meta.get("n_analyzed")
-        if ts.is_number(kept):
-            parts.append(t(f"本文以{len(self.constructs)}个构念、{len(self.inst.item_ids)}个题项的问卷调查了电商平台顾客，获得有效样本{ts.integer(kept)}份",
-                           f"A questionnaire with {len(self.inst.item_ids)} items on {len(self.constructs)} constructs was answered by "
-                           f"{ts.integer(kept)} e-commerce customers (valid responses)"))
-        if self.alpha_range:
-            parts.append(t(f"各量表的 Cronbach's α 介于{ts.bounded(self.alpha_range[0])}与{ts.bounded(self.alpha_range[1])}之间",
-                           f"Cronbach's α ranges from {ts.bounded(self.alpha_range[0])} to {ts.bounded(self.alpha_range[1])}"))
-        if self.cfa_fit:
-            f = self.cfa_fit
-            parts.append(t(f"验证性因子分析拟合良好（CFI = {ts.bounded(f.get('cfi'))}，RMSEA = {ts.bounded(f.get('rmsea'))}，SRMR = {ts.bounded(f.get('srmr'))}）"
-                           if not self.fit_failures else
-                           f"验证性因子分析的拟合指标为 CFI = {ts.bounded(f.get('cfi'))}，RMSEA = {ts.bounded(f.get('rmsea'))}，SRMR = {ts.bounded(f.get('srmr'))}",
-                           f"the CFA fits {'well ' if not self.fit_failures else ''}(CFI = {ts.bounded(f.get('cfi'))}, "
-                           f"RMSEA = {ts.bounded(f.get('rmsea'))}, SRMR = {ts.bounded(f.get('srmr'))})"))
-        sep = "；" if self.lang == "zh" else "; "
-        body = sep.join(parts) + t("。", ".") if parts else ""
+        if view.meta.n_valid is not None:
+            parts.append(say("abstract_sample", constructs=len(self.constructs), items=len(self.inst.item_ids),
+                             valid=ts.integer(view.meta.n_valid)))
+        alphas = self.alpha_range()
+        if alphas:
+            parts.append(say("abstract_alpha", low=ts.bounded(alphas[0]), high=ts.bounded(alphas[1])))
+        if view.cfa and view.cfa.fit:
+            f = view.cfa.fit.values
+            parts.append(say("abstract_cfa", fits_well=not fit_failures, cfi=ts.bounded(f["cfi"]),
+                             rmsea=ts.bounded(f["rmsea"]), srmr=ts.bounded(f["srmr"])))
         self.v["abstract"] = {
-            "background": t("在电商市场竞争日益激烈、获客成本不断上升的背景下，培养顾客忠诚度已成为电商企业持续发展的关键。",
-                            "With fierce competition and rising acquisition costs in e-commerce, customer loyalty has become key to a platform's growth."),
+            "background": say("abstract_background"),
             "method": self._method_sentence(),
-            "numbers": body,
-            "findings": " ".join(self.conclusion_items) if self.lang == "en" else "".join(self.conclusion_items),
-            "strategies": t("据此，本文从" + "、".join(s["heading"].split(" ", 1)[1] for s in self.strategy_sections)
-                            + "四个方面提出客户忠诚度培养策略，并给出分阶段实施计划与效果评估指标体系。",
-                            "On this basis the thesis proposes strategies to " + "; ".join(s["heading"].split(" ", 1)[1].lower() for s in self.strategy_sections)
-                            + ", with a phased implementation plan and an indicator system for evaluation."),
-            "keywords": t("电商企业；客户忠诚度；培养策略；结构方程模型；重要性–绩效分析",
-                          "e-commerce; customer loyalty; loyalty strategy; structural equation modelling; importance–performance analysis")}
+            "numbers": say("sentences_joined", parts=parts) if parts else "",
+            "findings": say("paragraph", sentences=conclusions),
+            "strategies": say("abstract_strategies", headings=strategy_headings),
+            "keywords": say("abstract_keywords")}
 
     def _method_sentence(self) -> str:
         """What was modelled and how, from the instrument and the sections that were computed."""
-        t, inst = self.t, self.inst
+        inst = self.inst
         drivers = inst.exogenous
-        mediators = [c for c in dict.fromkeys(r.lhs for r in inst.structural) if c != self.outcome]
-        names_zh = ts.join([self.name(c) for c in drivers], "zh")
-        names_en = ts.join([self.name(c) for c in drivers], "en")
+        names = ts.join([self.name(c) for c in drivers], self.lang)
         if not inst.structural:
-            return t(f"本文以{names_zh}{len(drivers)}个构念的测量模型为对象，运用信度与效度检验、探索性与验证性因子分析进行实证分析。",
-                     f"The study examines the measurement of {names_en} with reliability and validity checks, exploratory "
-                     "and confirmatory factor analysis.")
-        via_zh = f"经由{'、'.join(self.name(m) for m in mediators)}" if mediators else ""
-        via_en = f" through {', '.join(self.name(m) for m in mediators)}" if mediators else ""
-        ipma_zh, ipma_en = ("，并以重要性–绩效分析确定改进优先级", ", and ranks improvement priorities with an "
-                            "importance–performance map") if self.priorities else ("", "")
-        return t(f"本文基于客户关系管理理论、期望确认理论与感知价值理论，构建了{names_zh}{via_zh}影响{self.name(self.outcome)}的研究模型，"
-                 f"运用信度与效度检验、验证性因子分析、结构方程模型" + ("和 Bootstrap 中介检验" if mediators else "")
-                 + f"进行实证分析{ipma_zh}。",
-                 "Drawing on customer relationship management, expectation–confirmation and perceived-value theory, the study "
-                 f"models how {names_en} shape {self.name(self.outcome)}{via_en}, tests it with reliability and validity checks, "
-                 "CFA, structural equation modelling" + (" and bootstrap mediation" if mediators else "") + f"{ipma_en}.")
+            return self.say("method_measurement", drivers=names, n_drivers=len(drivers))
+        mediators = [self.name(c) for c in dict.fromkeys(r.lhs for r in inst.structural) if c != self.outcome]
+        return self.say("method_structural", drivers=names, mediators=mediators, outcome=self.name(self.outcome),
+                        ipma=self.view.ipma is not None)
 
     def theory(self) -> None:
         t = self.t
@@ -211,31 +141,24 @@ class FramingSections(BuilderBase):
         for c in self.inst.constructs:
             rows.append([text_cell(self.name_id(c.id)), text_cell(c.definition.get(self.lang) if c.definition else ts.DASH),
                          cell(ts.integer(len(c.items)), len(c.items)), text_cell(c.source or ts.DASH)])
-        self.add_table("constructs", t("研究变量的定义与量表来源", "Constructs, definitions and scale sources"),
-                       [t("构念", "Construct"), t("定义", "Definition"), t("题项数", "Items"), t("量表来源", "Source")], rows)
+        self.add_table("constructs", t("constructs_definitions_and_scale_sources"),
+                       [t("construct"), t("definition"), t("items"), t("source")], rows)
         hrows = []
         for h in self.inst.hypotheses:
             path = " → ".join(self.name(x) for x in h.path)
-            kind = t("中介", "indirect") if h.is_indirect else t("直接", "direct")
-            claim = (t(f"{self.name(h.path[0])}通过{'、'.join(self.name(x) for x in h.path[1:-1])}"
-                       f"{'正' if h.sign == '+' else '负'}向影响{self.name(h.path[-1])}",
-                       f"{self.name(h.path[0])} {'raises' if h.sign == '+' else 'lowers'} {self.name(h.path[-1])} "
-                       f"through {', '.join(self.name(x) for x in h.path[1:-1])}")
-                     if h.is_indirect else
-                     t(f"{self.name(h.path[0])}对{self.name(h.path[-1])}有{'正' if h.sign == '+' else '负'}向影响",
-                       f"{self.name(h.path[0])} has a {'positive' if h.sign == '+' else 'negative'} effect on {self.name(h.path[-1])}"))
+            kind = t("indirect") if h.is_indirect else t("direct")
+            claim = self.say("hypothesis_claim", source=self.name(h.path[0]), target=self.name(h.path[-1]),
+                             via=[self.name(x) for x in h.path[1:-1]], positive=h.sign == "+")
             hrows.append([text_cell(h.label), text_cell(path), text_cell(kind), text_cell(claim)])
-        self.add_table("hypotheses", t("研究假设", "Hypotheses"),
-                       [t("编号", "Label"), t("路径", "Path"), t("类型", "Type"), t("假设内容", "Statement")], hrows,
-                       missing=None if hrows else t("工具中没有假设", "the instrument states no hypothesis"))
+        self.add_table("hypotheses", t("hypotheses"),
+                       [t("label"), t("path"), t("type"), t("statement")], hrows,
+                       missing=None if hrows else t("the_instrument_states_no_hypothesis"))
         drivers = [{"name": self.name(c), "definition": self.inst.construct(c).definition.get(self.lang)
                     if self.inst.construct(c).definition else ts.DASH, "source": self.inst.construct(c).source or ts.DASH}
                    for c in self.drivers]
         self.v["theory"] = {"drivers": drivers,
-                            "model": t(f"据此构建的研究模型见{self.ref('research_model')}，研究假设见{self.ref('hypotheses')}，"
-                                       f"各变量的定义与量表来源见{self.ref('constructs')}。",
-                                       f"The research model is shown in {self.ref('research_model')}, the hypotheses in "
-                                       f"{self.ref('hypotheses')} and the constructs with their sources in {self.ref('constructs')}."),
+                            "model": self.say("theory_model", ref_model=self.ref("research_model"),
+                                              ref_hypotheses=self.ref("hypotheses"), ref_constructs=self.ref("constructs")),
                             "structural": self.inst.structural_syntax()}
 
     def references(self) -> None:

@@ -1,301 +1,213 @@
 """Chapter 3.4: measurement quality — reliability, factorability and EFA, common-method bias, CFA loadings,
-convergent and discriminant validity — each compared with its published cut-off.
+convergent and discriminant validity — each compared with its published cut-off (the rules live in analysis).
 """
 from __future__ import annotations
 
-import math
-
 from analysis.psychometrics.efa import LOADING_CUTOFF
+from analysis.psychometrics.factorability import KMO_MIN
+from analysis.psychometrics.reliability import ALPHA_MIN
+from analysis.psychometrics.validity import AVE_MIN, CR_MIN, HTMT_STRICT, LOADING_MIN
+from analysis.results_view import Flag
 from reports import typeset as ts
-from reports.context.base import BuilderBase, _get, _plain
+from reports.context.base import BuilderBase, plain
 from reports.tables import cell, text_cell
-
-ALPHA_MIN, CR_MIN, AVE_MIN, HTMT_MAX, HARMAN_MAX, KMO_MIN = 0.70, 0.70, 0.50, 0.85, 50.0, 0.60
-
-
-def _flag_text(flag, lang: str) -> str:
-    """A check flag from the results (a string, or {code, item | lhs, rhs, value}) as a sentence."""
-    if not isinstance(flag, dict):
-        return _plain(flag)
-    code, item = flag.get("code"), _plain(flag.get("item"))
-    value = ts.bounded(flag["value"]) if ts.is_number(flag.get("value")) else ts.DASH
-    zh = lang == "zh"
-    if code == "alpha_rises_if_deleted" and item:
-        return f"删除题项{item}后 α 升至{value}" if zh else f"α rises to {value} if {item} is deleted"
-    if code == "low_citc" and item:
-        return f"题项{item}的校正项总相关仅为{value}" if zh else f"the corrected item–total correlation of {item} is only {value}"
-    if code == "low_alpha":
-        return f"α 仅为{value}" if zh else f"α is only {value}"
-    where = "–".join(_plain(flag[k]) for k in ("item", "lhs", "rhs") if flag.get(k))
-    shown = f" = {value}" if value != ts.DASH else ""
-    return f"{_plain(code)} {where}{shown}".strip()
 
 
 class PsychometricSections(BuilderBase):
     """Chapter 3.4 sections."""
 
+    def flag_text(self, flag: Flag) -> str:
+        """A check flagged by analysis, as a phrase."""
+        return self.say("reliability_flag", code=plain(flag.code), item=plain(flag.item),
+                        value=ts.bounded(flag.value) if flag.value is not None else ts.DASH,
+                        has_value=flag.value is not None)
+
     # ------------------------------------------------------------------ chapter 3.4: reliability
-    def reliability(self) -> None:
-        t = self.t
-        rel = _get(self.r, "reliability")
-        s = {}
-        rows, item_rows, weak = [], [], []
-        self.rel_failures: list[str] = []
-        if isinstance(rel, dict):
-            for c in self.constructs:
-                d = rel.get(c)
-                if not isinstance(d, dict):
-                    continue
-                ci = d.get("alpha_ci") if isinstance(d.get("alpha_ci"), list) and len(d.get("alpha_ci")) == 2 else [None, None]
-                rows.append([text_cell(self.name_id(c)), cell(ts.integer(len(d.get("items") or {})), len(d.get("items") or {})),
-                             cell(ts.bounded(d.get("alpha")), d.get("alpha")), text_cell(ts.ci(*ci)),
-                             cell(ts.bounded(d.get("omega")), d.get("omega")), cell(ts.bounded(self.cr(c)), self.cr(c)),
-                             cell(ts.bounded(self.ave(c)), self.ave(c))])
-                if ts.is_number(d.get("alpha")) and d["alpha"] < ALPHA_MIN:
-                    weak.append(c)
-                    self.rel_failures.append(t(f"{self.name(c)}的 Cronbach's α 仅为{ts.bounded(d['alpha'])}",
-                                               f"Cronbach's α of {self.name(c)} is only {ts.bounded(d['alpha'])}"))
-                for iid, it in (d.get("items") or {}).items():
-                    if isinstance(it, dict):
-                        item_rows.append([cell(self.name(c) if all(r[0].text != self.name(c) for r in item_rows) else ""),
-                                          text_cell(iid), cell(ts.bounded(it.get("citc")), it.get("citc")),
-                                          cell(ts.bounded(it.get("alpha_if_deleted")), it.get("alpha_if_deleted")),
-                                          cell(ts.bounded(d.get("alpha")), d.get("alpha"))])
-                for flag in d.get("flags") or []:
-                    if isinstance(flag, dict) and flag.get("code") == "low_alpha" and c in weak:
-                        continue
-                    self.rel_failures.append(t(f"{self.name(c)}：{_flag_text(flag, 'zh')}", f"{self.name(c)}: {_flag_text(flag, 'en')}"))
-        alphas = [rel[c]["alpha"] for c in self.constructs if ts.is_number(_get(rel, c, "alpha"))]
-        self.alpha_range = (min(alphas), max(alphas)) if alphas else None
-        self.add_table("reliability", t("信度检验结果", "Reliability"),
-                       [t("构念", "Construct"), t("题项数", "Items"), "Cronbach's α", "95% CI", "McDonald's ω", "CR", "AVE"],
-                       rows, notes=[t(f"注：α、ω、CR 的参考标准为 ≥ {ts.bounded(ALPHA_MIN, 2)}，AVE 为 ≥ {ts.bounded(AVE_MIN, 2)}（Fornell & Larcker, 1981）。",
-                                      f"Note. Cut-offs: α, ω, CR ≥ {ts.bounded(ALPHA_MIN, 2)}; AVE ≥ {ts.bounded(AVE_MIN, 2)} (Fornell & Larcker, 1981).")],
+    def reliability(self) -> list[str]:
+        """The reliability table and sentence; returns the reliability checks missed, as phrases."""
+        t, say, view = self.t, self.say, self.view
+        rel = view.reliability or {}
+        rows, item_rows, weak, failures = [], [], [], []
+        for c in self.constructs:
+            d = rel.get(c)
+            if d is None:
+                continue
+            rows.append([text_cell(self.name_id(c)), cell(ts.integer(d.n_items), d.n_items),
+                         cell(ts.bounded(d.alpha), d.alpha), text_cell(ts.ci(*d.alpha_ci)),
+                         cell(ts.bounded(d.omega), d.omega), cell(ts.bounded(view.validity.cr[c]), view.validity.cr[c]),
+                         cell(ts.bounded(view.validity.ave[c]), view.validity.ave[c])])
+            if d.low_alpha:
+                weak.append(c)
+                failures.append(say("reliability_low_alpha", construct=self.name(c), alpha=ts.bounded(d.alpha)))
+            for k, it in enumerate(d.items):
+                item_rows.append([cell(self.name(c) if k == 0 else ""), text_cell(it.item),
+                                  cell(ts.bounded(it.citc), it.citc),
+                                  cell(ts.bounded(it.alpha_if_deleted), it.alpha_if_deleted),
+                                  cell(ts.bounded(d.alpha), d.alpha)])
+            failures += [say("construct_finding", construct=self.name(c), finding=self.flag_text(flag))
+                         for flag in d.flags if not (flag.code == "low_alpha" and d.low_alpha)]
+        self.add_table("reliability", t("reliability"),
+                       [t("construct"), t("items"), "Cronbach's α", "95% CI", "McDonald's ω", "CR", "AVE"],
+                       rows, notes=[say("reliability_note", alpha=ts.bounded(ALPHA_MIN, 2), ave=ts.bounded(AVE_MIN, 2))],
                        missing=None if rows else self.missing_reason("reliability"))
-        self.add_table("item_reliability", t("题项-总体相关与删除该题项后的 α", "Corrected item–total correlations"),
-                       [t("构念", "Construct"), t("题项", "Item"), "CITC", t("删除该题后的 α", "α if deleted"), "α"],
+        self.add_table("item_reliability", t("corrected_item_total_correlations"),
+                       [t("construct"), t("item"), "CITC", t("if_deleted"), "α"],
                        item_rows, missing=None if item_rows else self.missing_reason("reliability.items"))
+        alphas = self.alpha_range()
         if alphas:
-            s["text"] = t(
-                f"信度检验结果见{self.ref('reliability')}与{self.ref('item_reliability')}。各构念的 Cronbach's α 介于"
-                f"{ts.bounded(min(alphas))}与{ts.bounded(max(alphas))}之间，"
-                + ("均高于 .70 的标准，量表具有良好的内部一致性。" if not weak else
-                   f"其中{ts.join([self.name(c) for c in weak], 'zh')}低于 .70 的标准，需要谨慎解释。"),
-                f"Reliability is reported in {self.ref('reliability')} and {self.ref('item_reliability')}. Cronbach's α "
-                f"ranges from {ts.bounded(min(alphas))} to {ts.bounded(max(alphas))}; "
-                + ("all exceed .70, so the scales are internally consistent." if not weak else
-                   f"{ts.join([self.name(c) for c in weak], 'en')} fall(s) below .70 and must be read with care."))
+            text = say("reliability", ref_table=self.ref("reliability"), ref_items=self.ref("item_reliability"),
+                       low=ts.bounded(alphas[0]), high=ts.bounded(alphas[1]), cutoff=ts.bounded(ALPHA_MIN, 2),
+                       weak=ts.join([self.name(c) for c in weak], self.lang) if weak else "")
         else:
-            s["text"] = ts.not_computed(self.missing_reason("reliability"), self.lang)
-        self.v["reliability"] = s
+            text = ts.not_computed(self.missing_reason("reliability"), self.lang)
+        self.v["reliability"] = {"text": text}
+        return failures
+
+    def alpha_range(self) -> tuple[float, float] | None:
+        """The lowest and the highest Cronbach's α of the constructs."""
+        rel = self.view.reliability or {}
+        alphas = [rel[c].alpha for c in self.constructs if c in rel and rel[c].alpha is not None]
+        return (min(alphas), max(alphas)) if alphas else None
 
     # ------------------------------------------------------------------ chapter 3.4: factorability + EFA
     def efa(self) -> None:
-        t = self.t
+        t, say = self.t, self.say
         s = {}
-        fac = _get(self.r, "factorability")
-        kmo, bart = _get(fac, "kmo"), _get(fac, "bartlett")
-        self.kmo = kmo
-        if ts.is_number(kmo):
-            b = bart if isinstance(bart, dict) else {}
-            s["factorability"] = t(
-                f"KMO 值为{ts.bounded(kmo)}，" + ("高于 .60 的最低要求" if kmo >= KMO_MIN else "低于 .60 的最低要求")
-                + f"；Bartlett 球形检验 {ts.chisq(b.get('chisq'), b.get('df'))}，{ts.p_text(b.get('pvalue'))}，"
-                + ("说明数据适合进行因子分析。" if kmo >= KMO_MIN and ts.is_number(b.get('pvalue')) and b['pvalue'] < .05
-                   else "数据做因子分析的条件不理想。"),
-                f"The KMO measure is {ts.bounded(kmo)} (" + ("above" if kmo >= KMO_MIN else "below")
-                + f" the minimum of .60) and Bartlett's test of sphericity gives {ts.chisq(b.get('chisq'), b.get('df'))}, "
-                f"{ts.p_text(b.get('pvalue'))}; "
-                + ("the data are suitable for factor analysis." if kmo >= KMO_MIN and ts.is_number(b.get('pvalue')) and b['pvalue'] < .05
-                   else "the conditions for factor analysis are not well met."))
+        fac = self.view.factorability
+        if fac:
+            s["factorability"] = say("factorability", kmo=ts.bounded(fac.kmo), adequate=fac.kmo_adequate,
+                                     minimum=ts.bounded(KMO_MIN, 2), chisq=ts.chisq(fac.chisq, fac.df),
+                                     p=ts.p_text(fac.pvalue), suitable=fac.suitable)
         else:
             s["factorability"] = ts.not_computed(self.missing_reason("factorability"), self.lang)
-        harman = _get(self.r, "common_method", "harman_first_factor_pct")
-        self.harman = harman
-        if ts.is_number(harman):
-            s["cmb"] = t(
-                f"Harman 单因子检验中，未旋转的第一个因子解释了{ts.percent(harman)}的方差，"
-                + ("低于 50% 的临界值，共同方法偏差不严重（Podsakoff et al., 2003）。" if harman < HARMAN_MAX
-                   else "超过 50% 的临界值，存在明显的共同方法偏差（Podsakoff et al., 2003）。"),
-                f"In Harman's single-factor test the first unrotated factor explains {ts.percent(harman)} of the variance, "
-                + ("below the 50% threshold, so common-method bias is not a serious concern (Podsakoff et al., 2003)."
-                   if harman < HARMAN_MAX else "above the 50% threshold: common-method bias is a concern (Podsakoff et al., 2003)."))
+        cm = self.view.common_method
+        if cm:
+            s["cmb"] = say("common_method", share=ts.percent(cm.harman_pct), concern=cm.concern)
         else:
             s["cmb"] = ts.not_computed(self.missing_reason("common_method"), self.lang)
-        efa = _get(self.r, "efa")
-        if not isinstance(efa, dict):
+        efa = self.view.efa
+        if efa is None:
             reason = self.missing_reason("efa")
             s["text"] = ts.not_computed(reason, self.lang)
-            self.add_table("efa_variance", t("探索性因子分析的方差解释", "EFA: variance explained"), [], [], missing=reason)
-            self.add_table("efa_loadings", t("探索性因子分析旋转后的因子载荷", "EFA: rotated loadings"), [], [], missing=reason)
-            self.add_figure("scree", "scree", t("碎石图与平行分析", "Scree plot with parallel analysis"), None, missing=reason)
+            self.add_table("efa_variance", t("efa_variance_explained"), [], [], missing=reason)
+            self.add_table("efa_loadings", t("efa_rotated_loadings"), [], [], missing=reason)
+            self.add_figure("scree", "scree", t("scree_plot_with_parallel_analysis"), None, missing=reason)
             self.v["efa"] = s
             return
-        eig = [e for e in efa.get("eigenvalues") or [] if ts.is_number(e)]
-        components = efa.get("method") in ("pc", "pca", "principal components")
-        par = efa.get("parallel_eigenvalues") or _get(efa, "parallel", "simulated_pc" if components else "simulated_fa") or []
-        par = [e for e in par if ts.is_number(e)]
-        vt = [row for row in efa.get("variance_table") or [] if isinstance(row, dict)]
-        n_f = efa.get("n_factors")
-        if vt and "initial_total" in vt[0]:
-            vt = [{"factor": row.get("component"), "eigenvalue": row.get("initial_total"),
-                   "pct_variance": row.get("initial_pct"), "cum_pct": row.get("initial_cum_pct"),
-                   "ss_loadings": row.get("rotation_total"), "rotated_pct_variance": row.get("rotation_pct")}
-                  for row in vt[:n_f if isinstance(n_f, int) else None]]
-        rows = []
-        for row in vt:
-            if isinstance(row, dict):
-                rows.append([cell(ts.integer(row.get("factor")), row.get("factor")),
-                             cell(ts.num(row.get("eigenvalue"), 3), row.get("eigenvalue")),
-                             cell(ts.percent(row.get("pct_variance"), 2), row.get("pct_variance")),
-                             cell(ts.percent(row.get("cum_pct"), 2), row.get("cum_pct")),
-                             cell(ts.num(row.get("ss_loadings"), 3), row.get("ss_loadings")),
-                             cell(ts.percent(row.get("rotated_pct_variance"), 2), row.get("rotated_pct_variance"))])
-        self.add_table("efa_variance", t("探索性因子分析的方差解释", "EFA: variance explained"),
-                       [t("因子", "Factor"), t("特征值", "Eigenvalue"), t("方差解释率", "% of variance"),
-                        t("累计解释率", "Cumulative %"), t("旋转后平方载荷和", "Rotated SS loadings"),
-                        t("旋转后方差解释率", "Rotated % of variance")], rows,
+        rows = [[cell(ts.integer(row.factor), row.factor), cell(ts.num(row.eigenvalue, 3), row.eigenvalue),
+                 cell(ts.percent(row.pct_variance, 2), row.pct_variance), cell(ts.percent(row.cum_pct, 2), row.cum_pct),
+                 cell(ts.num(row.ss_loadings, 3), row.ss_loadings),
+                 cell(ts.percent(row.rotated_pct_variance, 2), row.rotated_pct_variance)] for row in efa.variance]
+        self.add_table("efa_variance", t("efa_variance_explained"),
+                       [t("factor"), t("eigenvalue"), t("of_variance"),
+                        t("cumulative"), t("rotated_ss_loadings"),
+                        t("rotated_of_variance")], rows,
                        missing=None if rows else self.missing_reason("efa.variance_table"))
-        loadings = efa.get("loadings") or {}
-        factor_names = efa.get("factor_names") if isinstance(efa.get("factor_names"), list) else None
-        header = [t("题项", "Item")] + [(factor_names[k] if factor_names and k < len(factor_names) else f"F{k + 1}")
-                                       for k in range(n_f if isinstance(n_f, int) else 0)]
+        header = [t("item")] + [f"F{k + 1}" for k in range(efa.n_factors or 0)]
         lrows = []
-        for iid, vals in loadings.items():  # sorted by factor, then by loading size (analysis.psychometrics.efa.sort_loadings)
+        for iid, vals in efa.loadings.items():  # sorted by factor, then by loading size (analysis.psychometrics.efa.sort_loadings)
             if isinstance(vals, list) and len(vals) == len(header) - 1:
-                lrows.append([text_cell(iid)] + [cell(ts.bounded(v, 2) if ts.is_number(v) and abs(v) >= LOADING_CUTOFF else "",
-                                                      v) for v in vals])
-        self.add_table("efa_loadings", t("探索性因子分析旋转后的因子载荷", "EFA: rotated loadings"), header, lrows,
-                       notes=[t(f"注：提取方法 {efa.get('method') or ts.DASH}，旋转方法 {efa.get('rotation') or ts.DASH}；"
-                                f"绝对值小于 {ts.bounded(LOADING_CUTOFF, 2)} 的载荷未列出。",
-                                f"Note. Extraction: {efa.get('method') or ts.DASH}; rotation: {efa.get('rotation') or ts.DASH}; "
-                                f"loadings below {ts.bounded(LOADING_CUTOFF, 2)} in absolute value are omitted.")],
+                lrows.append([text_cell(iid)] + [cell(ts.bounded(v, 2) if efa.shown(v) else "", v) for v in vals])
+        self.add_table("efa_loadings", t("efa_rotated_loadings"), header, lrows,
+                       notes=[say("efa_note", method=efa.method or ts.DASH, rotation=efa.rotation or ts.DASH,
+                                  cutoff=ts.bounded(LOADING_CUTOFF, 2))],
                        missing=None if lrows else self.missing_reason("efa.loadings"))
-        cum = efa.get("variance_explained_cum")
-        cum = cum[-1] if isinstance(cum, list) and cum else cum
-        s["text"] = t(
-            f"平行分析建议保留{ts.integer(efa.get('parallel_n_factors'))}个因子（{self.ref('scree')}），"
-            f"据此提取{ts.integer(n_f)}个因子，累计解释总方差的{ts.share(cum)}（{self.ref('efa_variance')}）；"
-            f"旋转后的因子载荷见{self.ref('efa_loadings')}。",
-            f"Parallel analysis suggests {ts.integer(efa.get('parallel_n_factors'))} factors ({self.ref('scree')}); "
-            f"{ts.integer(n_f)} factors were extracted, explaining {ts.share(cum)} of the total variance "
-            f"({self.ref('efa_variance')}); rotated loadings are in {self.ref('efa_loadings')}.")
-        self.add_figure("scree", "scree", t("碎石图与平行分析", "Scree plot with parallel analysis"),
-                        {"eigenvalues": eig, "parallel": par, "observed_label": t("实际数据特征值", "Observed eigenvalues"),
-                         "parallel_label": t("平行分析（随机数据）", "Parallel analysis (random data)"),
-                         "xlabel": t("因子序号", "Factor number"), "ylabel": t("特征值", "Eigenvalue")} if eig else None,
+        s["text"] = say("efa", parallel=ts.integer(efa.parallel_n_factors), extracted=ts.integer(efa.n_factors),
+                        explained=ts.share(efa.variance_explained), ref_scree=self.ref("scree"),
+                        ref_variance=self.ref("efa_variance"), ref_loadings=self.ref("efa_loadings"))
+        eig = list(efa.eigenvalues)
+        self.add_figure("scree", "scree", t("scree_plot_with_parallel_analysis"),
+                        {"eigenvalues": eig, "parallel": list(efa.parallel_eigenvalues),
+                         "observed_label": t("observed_eigenvalues"),
+                         "parallel_label": t("parallel_analysis_random_data"),
+                         "xlabel": t("factor_number"), "ylabel": t("eigenvalue")} if eig else None,
                         missing=None if eig else self.missing_reason("efa.eigenvalues"))
         self.v["efa"] = s
 
     # ------------------------------------------------------------------ chapter 3.4: CFA loadings
     def cfa(self) -> None:
-        t = self.t
-        cfa = _get(self.r, "cfa")
+        t, cfa, validity = self.t, self.view.cfa, self.view.validity
         rows = []
-        low = []
-        for ld in (_get(cfa, "loadings") or []):
-            if not isinstance(ld, dict) or ld.get("op", "=~") != "=~":
-                continue
-            c = ld.get("lhs")
-            first = all(r[0].text != self.name(c) for r in rows)
-            std = ld.get("std_all")
-            if ts.is_number(std) and std < 0.5:
-                low.append(str(ld.get("rhs")))
-            rows.append([cell(self.name(c) if first else ""), text_cell(ld.get("rhs")),
-                         cell(ts.num(ld.get("est"), 3), ld.get("est")), cell(ts.num(ld.get("se"), 3), ld.get("se")),
-                         cell(ts.num(ld.get("z"), 2), ld.get("z")), text_cell(ts.p_value(ld.get("pvalue"))),
-                         cell(ts.bounded(std), std),
-                         cell(ts.bounded(self.cr(c)) if first else "", self.cr(c) if first else None),
-                         cell(ts.bounded(self.ave(c)) if first else "", self.ave(c) if first else None)])
-        self.low_loadings = low
-        reason = None if rows else self.missing_reason("cfa.loadings")
-        self.add_table("cfa_loadings", t("验证性因子分析的因子载荷、组合信度与平均方差抽取量", "CFA loadings, CR and AVE"),
-                       [t("构念", "Construct"), t("题项", "Item"), t("非标准化载荷", "Estimate"), "SE", "z", "p",
-                        t("标准化载荷", "Std. loading"), "CR", "AVE"], rows,
-                       notes=[t("注：每个构念第一个题项的载荷固定为 1，不估计标准误。",
-                                "Note. The first loading of each construct is fixed at 1 (no SE).")], missing=reason)
-        stds = [r[6].value for r in rows if r[6].value is not None]
+        seen = set()
+        for ld in cfa.loadings if cfa else ():
+            c = ld.construct
+            first = c not in seen
+            seen.add(c)
+            cr, ave = (validity.cr.get(c), validity.ave.get(c)) if first else (None, None)
+            rows.append([cell(self.name(c) if first else ""), text_cell(ld.item),
+                         cell(ts.num(ld.est, 3), ld.est), cell(ts.num(ld.se, 3), ld.se),
+                         cell(ts.num(ld.z, 2), ld.z), text_cell(ts.p_value(ld.pvalue)),
+                         cell(ts.bounded(ld.std_all), ld.std_all),
+                         cell(ts.bounded(cr) if first else "", cr), cell(ts.bounded(ave) if first else "", ave)])
+        self.add_table("cfa_loadings", t("cfa_loadings_cr_and_ave"),
+                       [t("construct"), t("item"), t("estimate"), "SE", "z", "p",
+                        t("std_loading"), "CR", "AVE"], rows,
+                       notes=[self.say("cfa_note")], missing=None if rows else self.missing_reason("cfa.loadings"))
+        stds = [ld.std_all for ld in cfa.loadings if ld.std_all is not None] if cfa else []
         if stds:
-            self.v["cfa"] = {"text": t(
-                f"验证性因子分析结果见{self.ref('cfa_loadings')}：标准化载荷介于{ts.bounded(min(stds))}与{ts.bounded(max(stds))}之间，"
-                + ("均大于 .50，" if not low else f"其中{ts.join(low, 'zh')}低于 .50，")
-                + "各构念的组合信度（CR）和平均方差抽取量（AVE）用于判断收敛效度。",
-                f"The CFA results are in {self.ref('cfa_loadings')}: standardized loadings range from {ts.bounded(min(stds))} to "
-                f"{ts.bounded(max(stds))}" + ("; all exceed .50. " if not low else f"; {ts.join(low, 'en')} fall below .50. ")
-                + "Composite reliability (CR) and average variance extracted (AVE) show convergent validity.")}
+            low = [str(ld.item) for ld in cfa.loadings if ld.low]
+            text = self.say("cfa", ref=self.ref("cfa_loadings"), low_bound=ts.bounded(min(stds)),
+                            high_bound=ts.bounded(max(stds)), minimum=ts.bounded(LOADING_MIN, 2),
+                            low=ts.join(low, self.lang) if low else "")
         else:
-            self.v["cfa"] = {"text": ts.not_computed(self.missing_reason("cfa"), self.lang)}
-        if isinstance(cfa, dict) and cfa.get("converged") is False:
-            self.v["cfa"]["text"] += t("注意：CFA 模型未收敛。", " Warning: the CFA did not converge.")
+            text = ts.not_computed(self.missing_reason("cfa"), self.lang)
+        if cfa and cfa.converged is False:
+            text += self.say("cfa_not_converged")
+        self.v["cfa"] = {"text": text}
 
     # ------------------------------------------------------------------ chapter 3.4: discriminant validity
-    def validity(self) -> None:
-        t = self.t
-        val = _get(self.r, "validity")
-        s = {}
+    def validity(self) -> list[str]:
+        """The validity tables and sentence; returns the validity checks missed, as phrases."""
+        t, say, val = self.t, self.say, self.view.validity
         cons = self.constructs
 
-        def matrix(key: str, src: dict | None, caption: str, diag: dict | None, note: str) -> bool:
+        def matrix(key: str, value, caption: str, diag: dict | None, note: str) -> bool:
             rows = []
-            if isinstance(src, dict):
-                for i, a in enumerate(cons):
-                    row = [text_cell(a)]
-                    for j, b in enumerate(cons):
-                        v = _get(src, a, b) if _get(src, a, b) is not None else _get(src, b, a)
-                        if j > i:
-                            row.append(cell(""))
-                        elif i == j:
-                            dv = _get(diag, a) if diag is not None else None
-                            row.append(cell(ts.bounded(dv) if ts.is_number(dv) else ("" if diag is None else ts.DASH), dv))
-                        else:
-                            row.append(cell(ts.bounded(v), v))
-                    rows.append(row)
+            for i, a in enumerate(cons):
+                row = [text_cell(a)]
+                for j, b in enumerate(cons):
+                    if j > i:
+                        row.append(cell(""))
+                    elif i == j:
+                        dv = diag.get(a) if diag is not None else None
+                        row.append(cell(ts.bounded(dv) if dv is not None else ("" if diag is None else ts.DASH), dv))
+                    else:
+                        v = value(a, b)
+                        row.append(cell(ts.bounded(v), v))
+                rows.append(row)
             ok = any(c.value is not None for r in rows for c in r[1:])
             self.add_table(key, caption, [""] + cons, rows if ok else [], notes=[note],
                            missing=None if ok else self.missing_reason(f"validity.{key}"))
             return ok
 
-        fl = _get(val, "fornell_larcker")
-        sqrt_ave = {c: (_get(fl, c, c) if ts.is_number(_get(fl, c, c)) else
-                        (math.sqrt(self.ave(c)) if ts.is_number(self.ave(c)) and self.ave(c) >= 0 else None))
-                    for c in cons}
-        cor = _get(val, "latent_cor") or _get(self.r, "cfa", "latent_cor") or fl
-        has_fl = matrix("fornell_larcker", cor, t("区分效度检验：Fornell–Larcker 准则", "Discriminant validity: Fornell–Larcker criterion"),
-                        sqrt_ave, t("注：对角线为 AVE 的平方根，其余为潜变量间相关系数。",
-                                    "Note. Diagonal: square root of AVE; below: latent correlations."))
-        htmt = _get(val, "htmt")
-        has_htmt = matrix("htmt", htmt, t("区分效度检验：HTMT", "Discriminant validity: HTMT"), None,
-                          t(f"注：HTMT 应小于 {ts.bounded(HTMT_MAX, 2)}（Henseler et al., 2015）。",
-                            f"Note. HTMT should be below {ts.bounded(HTMT_MAX, 2)} (Henseler et al., 2015)."))
-        fl_fail, htmt_fail = [], []
-        for i, a in enumerate(cons):
-            for b in cons[:i]:
-                r_ab = _get(cor, a, b) if _get(cor, a, b) is not None else _get(cor, b, a)
-                if ts.is_number(r_ab) and any(ts.is_number(sqrt_ave.get(x)) and abs(r_ab) > sqrt_ave[x] for x in (a, b)):
-                    fl_fail.append(f"{a}–{b}")
-                h = _get(htmt, a, b) if _get(htmt, a, b) is not None else _get(htmt, b, a)
-                if ts.is_number(h) and h > HTMT_MAX:
-                    htmt_fail.append((f"{a}–{b}", h))
-        self.validity_failures = ([t(f"{p}的相关系数超过 AVE 的平方根", f"the correlation {p} exceeds √AVE") for p in fl_fail]
-                                  + [t(f"{p}的 HTMT 为{ts.bounded(h)}", f"HTMT of {p} is {ts.bounded(h)}") for p, h in htmt_fail])
-        aves = [c for c in cons if ts.is_number(self.ave(c)) and self.ave(c) < AVE_MIN]
-        crs = [c for c in cons if ts.is_number(self.cr(c)) and self.cr(c) < CR_MIN]
-        self.validity_failures += [t(f"{self.name(c)}的 AVE 低于 .50", f"AVE of {self.name(c)} is below .50") for c in aves]
-        self.validity_failures += [t(f"{self.name(c)}的 CR 低于 .70", f"CR of {self.name(c)} is below .70") for c in crs]
-        conv = t("所有构念的 CR 均大于 .70、AVE 均大于 .50，收敛效度良好。" if not aves and not crs else
-                 f"{ts.join([self.name(c) for c in aves + crs], 'zh')}未达到 CR > .70 或 AVE > .50 的标准。",
-                 "All constructs have CR above .70 and AVE above .50: convergent validity holds." if not aves and not crs else
-                 f"{ts.join([self.name(c) for c in aves + crs], 'en')} miss(es) CR > .70 or AVE > .50.")
-        parts = [conv]
-        if has_fl:
-            parts.append(t(f"由{self.ref('fornell_larcker')}可见，" + ("各构念 AVE 的平方根均大于其与其他构念的相关系数，满足 Fornell–Larcker 准则。"
-                                                                     if not fl_fail else f"{'、'.join(fl_fail)}不满足 Fornell–Larcker 准则。"),
-                           f"{self.ref('fornell_larcker')} shows " + ("that every √AVE exceeds the construct's correlations: the Fornell–Larcker criterion holds."
-                                                                      if not fl_fail else f"that {', '.join(fl_fail)} violate the Fornell–Larcker criterion.")))
-        if has_htmt:
-            parts.append(t(f"{self.ref('htmt')}中" + ("所有 HTMT 值均低于 .85，区分效度良好。" if not htmt_fail else
-                                                      "、".join(f"{p}（{ts.bounded(h)}）" for p, h in htmt_fail) + "超过 .85，这些构念的区分效度不足。"),
-                           f"In {self.ref('htmt')} " + ("every HTMT is below .85: discriminant validity holds." if not htmt_fail else
-                                                        ", ".join(f"{p} ({ts.bounded(h)})" for p, h in htmt_fail) + " exceed .85: these constructs are not well separated.")))
-        s["text"] = "".join(parts) if self.lang == "zh" else " ".join(parts)
-        self.v["validity"] = s
+        has_fl = bool(val.latent_cor) and matrix(
+            "fornell_larcker", val.correlation,
+            t("fornell_larcker_caption"), val.sqrt_ave,
+            say("fornell_larcker_note"))
+        if not val.latent_cor:
+            self.add_table("fornell_larcker", t("fornell_larcker_caption"),
+                           [""] + cons, [], notes=[say("fornell_larcker_note")],
+                           missing=self.missing_reason("validity.fornell_larcker"))
+        htmt_note = say("htmt_note", maximum=ts.bounded(HTMT_STRICT, 2))
+        has_htmt = bool(val.htmt) and matrix("htmt", val.htmt_of, t("discriminant_validity_htmt"),
+                                             None, htmt_note)
+        if not val.htmt:
+            self.add_table("htmt", t("discriminant_validity_htmt"), [""] + cons, [],
+                           notes=[htmt_note], missing=self.missing_reason("validity.htmt"))
+        if not val.checked:
+            self.v["validity"] = {"text": ts.not_computed(self.missing_reason("validity"), self.lang)}
+            return []
+        fl_fail = [f"{a}–{b}" for a, b in val.fornell_larcker_failures]
+        htmt_fail = [(f"{a}–{b}", ts.bounded(h)) for a, b, h in val.htmt_failures]
+        low_ave, low_cr = val.low_ave, val.low_cr
+        failures = ([say("validity_fl_failure", pair=p) for p in fl_fail]
+                    + [say("validity_htmt_failure", pair=p, value=h) for p, h in htmt_fail]
+                    + [say("validity_low_ave", construct=self.name(c), minimum=ts.bounded(AVE_MIN, 2)) for c in low_ave]
+                    + [say("validity_low_cr", construct=self.name(c), minimum=ts.bounded(CR_MIN, 2)) for c in low_cr])
+        self.v["validity"] = {"text": say(
+            "validity", cr_min=ts.bounded(CR_MIN, 2), ave_min=ts.bounded(AVE_MIN, 2),
+            htmt_max=ts.bounded(HTMT_STRICT, 2),
+            convergent_failures=ts.join([self.name(c) for c in low_ave + low_cr], self.lang) if low_ave or low_cr else "",
+            ref_fl=self.ref("fornell_larcker") if has_fl else "", fl_failures=fl_fail,
+            ref_htmt=self.ref("htmt") if has_htmt else "", htmt_failures=htmt_fail)}
+        return failures

@@ -12,8 +12,10 @@ import math
 import numpy as np
 import pytest
 
+from analysis.ipma import importance_performance
 from analysis.pipeline import RunOptions, run_study
 from analysis.results import to_plain
+from analysis.sem.effects import mediation_type
 from questionnaire.instrument import bundled_instrument_path
 from questionnaire.loader import load_instrument
 
@@ -58,8 +60,9 @@ def build_results(instrument=None, free_text: list[str] | None = None) -> dict:
         half = 1.96 * sd / math.sqrt(n)
         desc_constructs[c.id] = {"n": n, "mean": means[c.id], "sd": sd, "ci_lower": means[c.id] - half,
                                  "ci_upper": means[c.id] + half}
-    reliability["SQ"]["flags"] = ["item SQ4 raises alpha when deleted"]
     reliability["SQ"]["items"]["SQ4"]["alpha_if_deleted"] = reliability["SQ"]["alpha"] + 0.004
+    reliability["SQ"]["flags"] = [{"code": "alpha_rises_if_deleted", "item": "SQ4",
+                                   "value": reliability["SQ"]["items"]["SQ4"]["alpha_if_deleted"]}]
 
     cor = {a: {b: (1.0 if a == b else 0.42 + 0.03 * ((i + j) % 5)) for j, b in enumerate(constructs)}
            for i, a in enumerate(constructs)}
@@ -76,9 +79,9 @@ def build_results(instrument=None, free_text: list[str] | None = None) -> dict:
         loadings[it] = [round(0.68 + 0.01 * (hash(it) % 7), 3) if k == f else round(0.05 * ((k + f) % 3) - 0.04, 3)
                         for k in range(len(constructs))]
     cum = np.cumsum(eig[:7]) / n_items * 100
-    variance_table = [{"factor": k + 1, "eigenvalue": eig[k], "pct_variance": eig[k] / n_items * 100,
-                       "cum_pct": float(cum[k]), "ss_loadings": eig[k] * 0.85,
-                       "rotated_pct_variance": eig[k] * 0.85 / n_items * 100} for k in range(7)]
+    variance_table = [{"component": k + 1, "initial_total": eig[k], "initial_pct": eig[k] / n_items * 100,
+                       "initial_cum_pct": float(cum[k]), "rotation_total": eig[k] * 0.85,
+                       "rotation_pct": eig[k] * 0.85 / n_items * 100} for k in range(7)]
     drivers = [c.id for c in inst.constructs if c.role == "driver"]
     cs_est = {"PQ": 0.21, "SQ": 0.18, "PR": 0.09, "BI": 0.27, "EX": 0.16}
     ly_est = {"PQ": 0.06, "SQ": 0.14, "PR": 0.03, "BI": 0.12, "EX": 0.05, "CS": 0.48}
@@ -95,14 +98,15 @@ def build_results(instrument=None, free_text: list[str] | None = None) -> dict:
     effects = []
     for d in drivers:
         ind = cs_est[d] * ly_est["CS"]
-        indirect.append({"from": d, "via": ["CS"], "to": "LY", "est": ind * 1.1, "std_all": ind,
-                         "ci_lower": ind - 0.04, "ci_upper": ind + 0.05, "pvalue": 0.002,
-                         "method": "percentile bootstrap", "hypothesis": hyp.get((d, "CS", "LY")),
-                         "supported": ind - 0.04 > 0})
+        direct = next(p for p in paths if p["lhs"] == "LY" and p["rhs"] == d)
+        indirect.append({"from": d, "via": "CS", "to": "LY", "est": ind * 1.1, "std_all": ind,
+                         "ci_lower": ind - 0.04, "ci_upper": ind + 0.05, "method": "bootstrap percentile",
+                         "mediation_type": mediation_type(ind - 0.04 > 0, direct["pvalue"] < 0.05, True)[0],
+                         "hypothesis": hyp.get((d, "CS", "LY")), "supported": ind - 0.04 > 0})
         effects.append({"from": d, "to": "LY", "direct": ly_est[d], "indirect": ind, "total": ly_est[d] + ind})
     effects.append({"from": "CS", "to": "LY", "direct": 0.48, "indirect": 0.0, "total": 0.48})
-    ipma = [{"construct": e["from"], "importance": e["total"] * 1.05, "performance": (means[e["from"]] - 1) / 4 * 100}
-            for e in effects]
+    totals = {e["from"]: e["total"] * 1.05 for e in effects if e["from"] in drivers}
+    ipma = [to_plain(e) for e in importance_performance(totals, totals, {d: (means[d] - 1) / 4 * 100 for d in drivers})]
     platform_counts = {"1": 190, "2": 141, "3": 102, "4": 52, "5": 27}
 
     def prop(count, total):
@@ -125,7 +129,7 @@ def build_results(instrument=None, free_text: list[str] | None = None) -> dict:
                             "by_group": {g: prop(int(c * 0.72), c) for g, c in platform_counts.items()},
                             "test": {"statistic": 9.8, "df": 4, "pvalue": 0.044, "n": n, "n_cells": 10,
                                      "n_expected_below_5": 0, "min_expected": 7.4}},
-        "membership": {"indicator": "paid_membership", "level": 0.95, "overall": prop(203, n),
+        "paid_membership": {"indicator": "paid_membership", "level": 0.95, "overall": prop(203, n),
                        "by_group": {g: prop(int(c * 0.4), c) for g, c in platform_counts.items()},
                        "test": {"statistic": 31.5, "df": 4, "pvalue": 0.00001, "n": n, "n_cells": 10,
                                 "n_expected_below_5": 0, "min_expected": 10.7}},
@@ -156,30 +160,33 @@ def build_results(instrument=None, free_text: list[str] | None = None) -> dict:
         "exclusions": exclusions,
         "cleaning": {"rules": {"attention_check": 21, "speeder": 14, "straightliner": 9, "duplicate": 4},
                      "min_duration": 120},
-        "missing": {"n_missing_cells": 37, "pct_missing_cells": 0.28, "method": "FIML",
-                    "by_item": {"PQ2": 0.8, "SQ3": 0.6, "LY4": 1.2}},
+        "missing": {"n_respondents": n, "n_listwise": n - 15, "n_dropped_listwise": 15,
+                    "pct_dropped_listwise": 100 * 15 / n, "min_pairwise_n": n - 6},
         "privacy": {"dropped_personal_columns": [{"header": "手机号", "kind": "phone", "detected_by": "header"},
                                                  {"header": "<b>mail</b>", "kind": "email", "detected_by": "content"}],
                     "masked_cells": 3},
         "reliability": reliability,
         "factorability": {"kmo": 0.931, "kmo_items": {it: 0.9 + 0.001 * k for k, it in enumerate(items)},
                           "bartlett": {"chisq": 7421.6, "df": n_items * (n_items - 1) // 2, "pvalue": 0.0}},
-        "efa": {"eigenvalues": eig, "parallel_eigenvalues": parallel, "parallel_n_factors": 7, "n_factors": 7,
-                "method": "minres", "rotation": "oblimin", "variance_explained_cum": float(cum[-1]) / 100,
-                "loadings": loadings, "variance_table": variance_table,
-                "factor_names": constructs},
+        "efa": {"eigenvalues": eig, "parallel": {"n_factors": 7, "simulated_fa": parallel}, "parallel_n_factors": 7,
+                "n_factors": 7, "method": "minres", "rotation": "oblimin",
+                "variance_explained_cum": float(cum[-1]) / 100, "loadings": loadings,
+                "variance_table": variance_table},
         "common_method": {"harman_first_factor_pct": 35.0},
         "cfa": {"converged": True, "fit": _fit(412.7, 278, n), "loadings": cfa_loadings},
-        "validity": {"htmt": htmt, "htmt2": htmt, "fornell_larcker": fl, "latent_cor": cor},
+        "validity": {"htmt": htmt, "htmt2": htmt, "fornell_larcker": fl, "latent_cor": cor,
+                     "flags": [{"code": "htmt_above_085", "lhs": "CS", "rhs": "LY", "value": 0.87, "threshold": 0.85},
+                               {"code": "htmt2_above_085", "lhs": "CS", "rhs": "LY", "value": 0.87, "threshold": 0.85}]},
         "sem": {"converged": True, "fit": _fit(431.2, 283, n), "paths": paths,
                 "r2": {"CS": 0.58, "LY": 0.66}, "indirect": indirect, "effects": effects,
-                "f2": {"CS": {d: cs_est[d] ** 2 / 0.42 for d in drivers},
-                       "LY": {k: v ** 2 / 0.34 for k, v in ly_est.items()}},
-                "bootstrap": {"B": 2000, "n_failed": 3, "method": "percentile"}},
+                "f2": [{"lhs": "CS", "rhs": d, "f2": cs_est[d] ** 2 / 0.42} for d in drivers]
+                + [{"lhs": "LY", "rhs": k, "f2": v ** 2 / 0.34} for k, v in ly_est.items()],
+                "bootstrap": {"B": 2000, "succeeded": 1997, "failed": 3, "inadmissible": 0, "seed": 1}},
         "ipma": ipma,
-        "descriptives": {"items": desc_items, "constructs": desc_constructs, "profile": profile},
+        "sample": list(profile.values()),
+        "descriptives": {"items": desc_items, "constructs": desc_constructs},
         "indicators": indicators,
-        "normality": {"mardia_kurtosis": 812.4, "mardia_kurtosis_z": 9.7, "mardia_kurtosis_pvalue": 0.0},
+        "normality": {"kurtosis": 812.4, "p_kurt": 0.0},
         "text_answers": {"suggestion": free_text if free_text is not None else
                          ["希望物流更快", "会员权益再多一些", "客服回复太慢"]},
         "warnings": [{"code": "validity_htmt", "message": "HTMT of LY and CS is .870 (> .85)"},

@@ -148,6 +148,25 @@ def test_an_edited_template_changes_the_output_and_survives_a_rerun(instrument, 
     assert "研究背景与意义" in bundled["md"].read_text(encoding="utf-8")
 
 
+def test_an_edited_phrases_template_changes_the_sentences(instrument, results, tmp_path):
+    from reports.report import bundled_templates_dir
+
+    user = tmp_path / "templates" / "en"
+    user.mkdir(parents=True)
+    bundled = (bundled_templates_dir("en") / "phrases.j2").read_text(encoding="utf-8")
+    edited = bundled.replace("Every fit index is at least acceptable.", "All fit indices pass.").replace(
+        "Indices that miss the cut-off:", "Indices below their cut-off:")
+    (user / "phrases.j2").write_text(edited, encoding="utf-8")
+    out = render_report(results, instrument, tmp_path / "out", lang="en", formats=("md",), chapter=3,
+                        templates_dir=tmp_path / "templates")
+    md = out["md"].read_text(encoding="utf-8")
+    assert "All fit indices pass." in md or "Indices below their cut-off:" in md
+    (user / "phrases.j2").write_text("{% macro fit_model() %}{% endmacro %}", encoding="utf-8")
+    with pytest.raises(InputError, match="phrases.j2: the phrases template has no 'design'"):
+        render_report(results, instrument, tmp_path / "out2", lang="en", formats=("md",), chapter=3,
+                      templates_dir=tmp_path / "templates")
+
+
 def test_a_template_with_an_unknown_name_is_reported(instrument, results, tmp_path):
     (tmp_path / "01_introduction.md.j2").write_text("{{ no_such_name }}", encoding="utf-8")
     with pytest.raises(InputError, match="01_introduction.md.j2.*unknown name.*no_such_name"):

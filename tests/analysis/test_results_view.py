@@ -1,0 +1,54 @@
+"""The typed view of results.json: sections read from the keys the pipeline writes, decisions from analysis."""
+import pytest
+
+from analysis.results_view import results_view
+from analysis.sem.effects import f2_size
+from analysis.sem.fit_indices import FIT_THRESHOLDS, fit_verdict
+
+
+@pytest.mark.parametrize("f2, size", [(0.01, "negligible"), (0.02, "small"), (0.149, "small"), (0.15, "medium"),
+                                      (0.35, "large")])
+def test_f2_bands_follow_cohen(f2, size):
+    assert f2_size(f2) == size
+
+
+def test_fit_verdict_reads_the_cutoffs():
+    rmsea = next(t for t in FIT_THRESHOLDS if t.index == "rmsea")
+    assert [fit_verdict(v, rmsea) for v in (0.04, 0.06, 0.09, float("nan"))] == ["good", "acceptable", "poor", "n/a"]
+
+
+def test_missing_and_malformed_sections_read_as_absent():
+    view = results_view({"sem": {"paths": [{"lhs": "CS"}, 5], "r2": None}, "ipma": [{"construct": "X"}],
+                         "reliability": {"A": 5}}, ("A",))
+    assert view.cfa is None and view.ipma is None and view.efa is None and view.baseline is None
+    assert view.reliability == {} and view.sem.r2 == {} and view.sem.fit is None
+    (path,) = view.sem.paths
+    assert path.lhs == "CS" and path.rhs is None and path.supported is None and not path.significant
+
+
+def test_decisions_come_from_the_results():
+    results = {
+        "sem": {"paths": [{"lhs": "CS", "rhs": "PQ", "std_all": 0.3, "pvalue": 0.001, "hypothesis": "H1", "supported": True},
+                          {"lhs": "CS", "rhs": "PR", "std_all": 0.02, "pvalue": 0.6, "hypothesis": "H2",
+                           "supported": False}],
+                "indirect": [{"from": "PQ", "via": "CS", "to": "LY", "ci_lower": 0.1, "ci_upper": 0.2,
+                              "mediation_type": "indirect-only", "hypothesis": "H3", "supported": True}],
+                "f2": [{"lhs": "CS", "rhs": "PQ", "f2": 0.2}],
+                "fit": {"rmsea": 0.09, "cfi": 0.97},
+                "fit_verdicts": [{"index": "rmsea", "threshold": {"op": "<", "acceptable": 0.08, "good": 0.05},
+                                  "verdict": "poor"}]},
+        "ipma": [{"construct": "PQ", "importance": 0.3, "performance": 60.0, "quadrant": "concentrate_here",
+                  "priority": 1}]}
+    view = results_view(results, ("PQ", "CS", "LY"))
+    assert view.sem.supported == ["H1", "H3"] and view.sem.rejected == ["H2"]
+    assert view.sem.indirect[0].chain == ("PQ", "CS", "LY") and view.sem.indirect[0].significant
+    assert view.sem.f2_of("CS")[0].size == "medium"
+    assert list(view.sem.fit.checks) == ["rmsea"] and not view.sem.fit.checks["rmsea"].passed
+    assert view.ipma.priorities[0].improve_first
+
+
+def test_fit_verdicts_are_computed_by_analysis_when_the_results_carry_none():
+    view = results_view({"cfa": {"fit": {"rmsea": 0.04, "cfi": 0.85}}}, ())
+    checks = view.cfa.fit.checks
+    assert set(checks) == {"rmsea", "cfi"}
+    assert checks["rmsea"].verdict == "good" and checks["cfi"].verdict == "poor" and not checks["cfi"].passed
