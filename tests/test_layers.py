@@ -47,3 +47,13 @@ def test_analysis_parts_import_only_the_parts_below_them():
         assert part in ALLOWED, f"{path}: analysis part '{part}' has no place in the layer table"
         used = {m.split(".")[1] for m in _imports(path) if m.startswith("analysis.")} - {part}
         assert used <= ALLOWED[part], f"{path} imports {sorted(used - ALLOWED[part])}"
+
+
+def test_no_private_name_is_imported_across_modules():
+    """A name that starts with ``_`` stays in its module (issue 10): nothing imports one from elsewhere."""
+    for package in ("analysis", "reports", "questionnaire", "tests", "benchmarks"):
+        for path in (ROOT / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ImportFrom) and node.module != "__future__":
+                    private = [a.name for a in node.names if a.name.startswith("_") and not a.name.startswith("__")]
+                    assert not private, f"{path}: imports {private} from {node.module}"
