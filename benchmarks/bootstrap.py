@@ -5,8 +5,8 @@ here with a fixed seed (``--data FILE`` uses a CSV with the same item names inst
 Ours: ``analysis.sem.bootstrap.bootstrap_draws`` (every parameter refitted per resample, as lavaan does).
 lavaan: ``sem(model, data, se = "bootstrap", bootstrap = B)`` timed with ``system.time`` in Rscript.
 
-    /tmp/venv/bin/python benchmarks/bootstrap.py [--B 2000] [--workers 2] [--data FILE] [--no-r]
-    /tmp/venv/bin/python benchmarks/bootstrap.py --export tests/fixtures/lavaan_sim7.csv
+    python benchmarks/bootstrap.py [--B 2000] [--workers 2] [--data FILE] [--no-r]
+    python benchmarks/bootstrap.py --export tests/fixtures/lavaan_sim7.csv
         writes the simulated data and the model (same name, .lav) and stops; then
         Rscript tests/fixtures/lavaan_sem.R --data tests/fixtures/lavaan_sim7.csv \
             --model tests/fixtures/lavaan_sim7.lav --out tests/fixtures/lavaan_sim7.json
