@@ -14,7 +14,13 @@ Rules (all evaluated on every respondent of the file, so one caught by several r
                        raw answers in questionnaire order (Johnson 2005; Curran 2016), missing answers
                        breaking a run.
 ``attention_check``    an attention check answered otherwise than expected, or not answered.
-``too_many_missing``   more than ``max_missing`` (default 20 %) of the Likert items unanswered.
+``too_many_missing``   more than ``max_missing`` (default 20 %) of the Likert items asked left unanswered: an
+                       item the platform marked as skipped by design (jump or display logic, see
+                       :data:`~analysis.ingest.columns.SKIP_CODES`) was not asked, so it counts neither as
+                       unanswered nor among the items asked; a declared missing code counts as unanswered.
+
+A skipped item is no answer either: it neither forms nor breaks a straight line or a long string, and the
+straight-lining rule still needs half of all the Likert items answered.
 
 Straight-lining and long strings are judged on the raw answers; reverse-worded items are recoded
 (min + max − x) afterwards, in the kept respondents only. ``CleaningOptions(no_clean=True)`` applies no rule.
@@ -30,7 +36,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.ingest.columns import DURATION_COLUMN
+from analysis.ingest.columns import ANSWERED, DURATION_COLUMN, SKIPPED
 from analysis.ingest.readers import SurveyData
 from analysis.ingest.validation import neutralise_formulas
 from questionnaire.errors import input_error
@@ -103,6 +109,8 @@ class CleaningResult:
     not_applied: dict[str, str]
     n_raw: int
     n_excluded: int
+    #: ``SurveyData.missing_kinds`` of the kept respondents (aligned with ``analysed``), when the survey has it
+    missing_kinds: pd.DataFrame | None = None
 
     @property
     def n_analysed(self) -> int:
@@ -137,6 +145,9 @@ def clean_responses(survey: SurveyData, instrument: Instrument,
     items = [i for i in instrument.item_ids if i in frame.columns]
     raw = frame[items].to_numpy(dtype=float)
     rows = survey.row_numbers.to_numpy()
+    kinds = survey.missing_kinds
+    skipped = (kinds.reindex(columns=items, fill_value=ANSWERED).to_numpy() == SKIPPED) if kinds is not None \
+        else np.zeros(raw.shape, dtype=bool)
     rules = _Rules()
     if options.enabled("duplicate_id"):
         _duplicate_ids(frame, rows, rules)
@@ -151,7 +162,7 @@ def clean_responses(survey: SurveyData, instrument: Instrument,
     if options.enabled("attention_check"):
         _attention_checks(frame, instrument, rules)
     if options.enabled("too_many_missing"):
-        _too_many_missing(raw, options.max_missing, rules)
+        _too_many_missing(raw, skipped, options.max_missing, rules)
     excluded = np.zeros(len(frame), dtype=bool)
     for mask in rules.masks.values():
         excluded |= mask
@@ -163,7 +174,8 @@ def clean_responses(survey: SurveyData, instrument: Instrument,
     return CleaningResult(
         analysed=analysed, log=_log(frame.index, rows, rules), options=options,
         thresholds=rules.thresholds, counts={rule: int(m.sum()) for rule, m in rules.masks.items()},
-        not_applied=rules.not_applied, n_raw=len(frame), n_excluded=int(excluded.sum()))
+        not_applied=rules.not_applied, n_raw=len(frame), n_excluded=int(excluded.sum()),
+        missing_kinds=None if kinds is None else kinds.iloc[np.flatnonzero(~excluded)])
 
 
 def _log(ids: pd.Index, rows: np.ndarray, rules: _Rules) -> pd.DataFrame:
@@ -280,16 +292,19 @@ def _attention_checks(frame: pd.DataFrame, instrument: Instrument, rules: _Rules
     rules.details["attention_check"] = notes[mask]
 
 
-def _too_many_missing(raw: np.ndarray, max_missing: float, rules: _Rules) -> None:
-    missing = np.isnan(raw).sum(axis=1)
+def _too_many_missing(raw: np.ndarray, skipped: np.ndarray, max_missing: float, rules: _Rules) -> None:
+    """More than ``max_missing`` of the items asked unanswered; items skipped by design were not asked."""
+    missing = (np.isnan(raw) & ~skipped).sum(axis=1)
     items = raw.shape[1]
-    mask = missing > max_missing * items
+    asked = items - skipped.sum(axis=1)
+    mask = missing > max_missing * asked
     rules.masks["too_many_missing"] = mask
     rules.thresholds["too_many_missing"] = {"max_missing": max_missing,
                                             "max_missing_items": math.floor(max_missing * items)}
-    rules.details["too_many_missing"] = (_number_text(missing[mask]) + f" of {items} Likert items unanswered ("
-                                         + _number_text(100 * missing[mask] / max(items, 1)) + f"%); the limit is "
-                                         f"{max_missing:.0%}").to_numpy()
+    rules.details["too_many_missing"] = (_number_text(missing[mask]) + " of " + _number_text(asked[mask])
+                                         + " Likert items unanswered ("
+                                         + _number_text(100 * missing[mask] / np.maximum(asked[mask], 1))
+                                         + f"%); the limit is {max_missing:.0%}").to_numpy()
 
 
 def write_exclusions_csv(result: CleaningResult, path: str | Path) -> Path:

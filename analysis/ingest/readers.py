@@ -27,7 +27,7 @@ import charset_normalizer
 import numpy as np
 import pandas as pd
 
-from analysis.ingest.columns import PersonalColumn, convert_answers, match_columns
+from analysis.ingest.columns import QUALTRICS_UNANSWERED, PersonalColumn, convert_answers, match_columns
 from analysis.ingest.validation import ProblemCollector, add_sample_size_problem, sample_size_rule
 from questionnaire.instrument import Instrument
 
@@ -36,8 +36,8 @@ XLSX_SUFFIXES = (".xlsx", ".xlsm")
 SPSS_SUFFIXES = (".sav", ".zsav")
 STATA_SUFFIXES = (".dta",)
 DELIMITERS = (",", ";", "\t", "|")
-#: answers that survey platforms write for "not answered", besides pandas' defaults (empty, NA, NaN, …)
-MISSING_MARKERS = ("(跳过)", "(空)", "跳过", "(skipped)")
+#: headers that only a Qualtrics export has (its -99 means "seen but unanswered")
+QUALTRICS_HEADERS = frozenset({"responseid", "_recordid", "distributionchannel", "recipientlastname"})
 _CHINESE_ENCODINGS = {"gb2312", "gbk", "gb18030", "hz", "cp936"}
 _SNIFF_BYTES = 1 << 16
 _SNIFF_LINES = 50
@@ -63,6 +63,7 @@ class RawTable:
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None
+    platform: str | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -77,6 +78,11 @@ class SurveyData:
     in ``dropped_personal_columns``; ``masked_cells`` counts text answers in which a phone number,
     e-mail address or ID-card number was replaced by ``[removed]``; ``absent_columns`` lists optional
     instrument columns (respondent id, duration, attention checks, questions) the file lacks.
+
+    ``missing_kinds`` (aligned with ``responses``; one int8 column per item, attention check, question and
+    option column) says why a cell is empty: :data:`~analysis.ingest.columns.ANSWERED` (0, not empty),
+    ``NOT_ANSWERED`` (1), ``SKIPPED`` (2, a platform skip marker: not asked by design), ``DECLARED`` (3, a
+    declared missing code).
     """
 
     file: str
@@ -92,6 +98,7 @@ class SurveyData:
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None
+    missing_kinds: pd.DataFrame | None = None
 
     @property
     def n_respondents(self) -> int:
@@ -123,7 +130,7 @@ def read_survey(path: str | Path, instrument: Instrument, *, sheet: str | None =
     if not _header_below(raw, instrument, match, problems):
         problems.extend(header_problems)
     answers = convert_answers(raw.frame, raw.headers, raw.row_numbers, raw.value_labels, match, instrument,
-                              problems)
+                              problems, unanswered_codes=QUALTRICS_UNANSWERED if raw.platform == "qualtrics" else ())
     rule = sample_size_rule(instrument)
     if min_respondents is None:
         add_sample_size_problem(problems, len(answers.responses), rule, "in the file")
@@ -136,7 +143,8 @@ def read_survey(path: str | Path, instrument: Instrument, *, sheet: str | None =
         file=raw.file, format=raw.format, responses=answers.responses, row_numbers=answers.row_numbers,
         column_map=answers.column_map, extra=answers.extra, extra_columns=tuple(answers.extra.columns),
         dropped_personal_columns=answers.dropped_personal, absent_columns=answers.absent,
-        masked_cells=answers.masked_cells, encoding=raw.encoding, delimiter=raw.delimiter, sheet=raw.sheet)
+        masked_cells=answers.masked_cells, encoding=raw.encoding, delimiter=raw.delimiter, sheet=raw.sheet,
+        missing_kinds=answers.missing_kinds)
 
 
 def _header_below(raw: RawTable, instrument: Instrument, match, problems: ProblemCollector) -> bool:
@@ -274,7 +282,7 @@ def _read_csv(path: Path, file: str, problems: ProblemCollector) -> RawTable | N
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)
             frame = pd.read_csv(io.BytesIO(data), sep=delimiter, encoding=encoding, header=0, skiprows=skip,
-                                index_col=False, skip_blank_lines=False, na_values=list(MISSING_MARKERS),
+                                index_col=False, skip_blank_lines=False, keep_default_na=False, na_values=[""],
                                 low_memory=False, encoding_errors="strict")
     except pd.errors.EmptyDataError:
         problems.add("empty_file", "the file is empty", allowed="a header row and one row per respondent")
@@ -429,8 +437,11 @@ def _finish(file: str, kind: str, headers: tuple[str, ...], frame: pd.DataFrame,
             problems: ProblemCollector, **details) -> RawTable | None:
     """Drop the rows with no value at all, take Qualtrics' extra header rows out, refuse a header-only file."""
     header_texts = details.pop("header_texts", None)
+    qualtrics = any(str(h).strip().casefold() in QUALTRICS_HEADERS for h in headers)
     if kind in ("csv", "xlsx"):
+        before = len(frame)
         frame, rows, header_texts = _extra_header_rows(frame, rows)
+        qualtrics = qualtrics or len(frame) < before
     filled = frame.notna().any(axis=1).to_numpy()
     if not filled.all():
         frame, rows = frame.loc[filled].reset_index(drop=True), rows[filled]
@@ -439,7 +450,8 @@ def _finish(file: str, kind: str, headers: tuple[str, ...], frame: pd.DataFrame,
         problems.add("header_only", f"{where} has a header row but no respondents",
                      allowed="one row per respondent below the header")
         return None
-    return RawTable(file, kind, headers, frame, rows, header_texts=header_texts, **details)
+    return RawTable(file, kind, headers, frame, rows, header_texts=header_texts,
+                    platform="qualtrics" if qualtrics else None, **details)
 
 
 def _extra_header_rows(frame: pd.DataFrame, rows: np.ndarray):

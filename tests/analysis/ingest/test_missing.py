@@ -33,7 +33,9 @@ def test_missing_pattern_small_table_and_to_dict():
     assert (report.n_listwise, report.n_dropped_listwise, report.dropped_by_count) == (1, 3, {1: 3})
     assert report.min_pairwise_n == 1 and report.pct_dropped_listwise == 75.0
     document = json.loads(json.dumps(to_plain(report)))
-    assert document["items"]["b"] == {"n_missing": 2, "pct_missing": 50.0, "n_available": 2}
+    assert document["items"]["b"] == {"n_missing": 2, "pct_missing": 50.0, "n_available": 2, "n_not_answered": 2,
+                                      "n_skipped_by_design": 0, "n_declared_missing": 0}
+    assert (document["n_not_answered"], document["n_skipped_by_design"], document["n_declared_missing"]) == (3, 0, 0)
     assert document["dropped_by_count"] == {"1": 3}
 
 
