@@ -52,7 +52,7 @@ class Item:
     reverse: bool = False
     aliases: tuple[str, ...] = ()
     #: codes that mean "missing" in this item's column; ``None`` = the study's ``missing_codes``
-    missing_codes: tuple[float, ...] | None = None
+    missing_codes: tuple[float | str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ class Question:
     required: bool = True
     aliases: tuple[str, ...] = ()
     #: codes that mean "missing" in this question's column(s); ``None`` = the study's ``missing_codes``
-    missing_codes: tuple[float, ...] | None = None
+    missing_codes: tuple[float | str, ...] | None = None
 
     def option_columns(self) -> list[str]:
         """Data columns of a multiple-choice question: one 0/1 column per option, ``<id>_<code>``."""
@@ -148,12 +148,13 @@ class Instrument:
     hypotheses: tuple[Hypothesis, ...] = ()
     outcome: str | None = None
     questions: tuple[Question, ...] = ()
-    #: study-level declared missing codes (``missing_codes: [-99, 999]``), for every column without its own
-    missing_codes: tuple[float, ...] = ()
+    #: study-level declared missing codes (``missing_codes: [-99, 999, NA]``: numbers or texts), for every column
+    #: without its own
+    missing_codes: tuple[float | str, ...] = ()
     source_path: str | None = field(default=None, compare=False)
     document: dict = field(default_factory=dict, compare=False, repr=False)
 
-    def missing_codes_of(self, column_id: str) -> tuple[float, ...]:
+    def missing_codes_of(self, column_id: str) -> tuple[float | str, ...]:
         """The declared missing codes of an item, attention check, question or multiple-choice option column
         (``<question>_<code>``): its own ``missing_codes`` when given (``[]`` declares none), else the study's."""
         for item in self.items:

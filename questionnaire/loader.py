@@ -203,47 +203,51 @@ class _Reader:
         )
 
     def missing_codes(self, raw: dict, place: str, scale: Scale | None = None,
-                      question: Question | None = None) -> tuple[float, ...] | None:
-        """``missing_codes`` of the study, an item or a question: a list of numbers, none of them an answer code
-        of the column (a point of ``scale``, an option code or a value in the question's range). ``None`` when absent."""
+                      question: Question | None = None) -> tuple[float | str, ...] | None:
+        """``missing_codes`` of the study, an item or a question: a list of numbers or texts (``NA``, ``#NULL!``),
+        none of them an answer of the column (a point or label of ``scale``, an option code or label, a value in
+        the question's range). ``None`` when absent."""
         if not isinstance(raw, dict) or raw.get("missing_codes") is None:
             return None
         where = f"{place}.missing_codes" if place else "missing_codes"
         value = raw["missing_codes"]
         if not isinstance(value, list):
-            self.problems.add(where, f"must be a list of numbers such as [-99, 999], got {value!r}")
+            self.problems.add(where, f"must be a list of codes such as [-99, 999], got {value!r}")
             return None
         codes = []
         for k, code in enumerate(value):
-            if isinstance(code, bool) or not isinstance(code, (int, float)) or not math.isfinite(code):
-                self.problems.add(f"{where}[{k}]", f"must be a number (a code that means missing), got {code!r}")
+            code = _missing_code(code)
+            if code is None:
+                self.problems.add(f"{where}[{k}]", f"must be a number or a text (a code that means missing), "
+                                                   f"got {value[k]!r}")
                 continue
-            clash = _answer_clash(float(code), scale, question)
+            clash = _answer_clash(code, scale, question)
             if clash:
-                self.problems.add(f"{where}[{k}]", f"{code:g} is {clash}; a missing code must not be an answer")
+                self.problems.add(f"{where}[{k}]", f"{_shown(code)} is {clash}; a missing code must not be an answer")
                 continue
-            codes.append(float(code))
+            codes.append(code)
         return tuple(dict.fromkeys(codes))
 
     def study_missing_codes(self, scale: Scale | None, constructs: list[Construct],
-                            questions: list[Question]) -> tuple[float, ...]:
+                            questions: list[Question]) -> tuple[float | str, ...]:
         """The study-level ``missing_codes``, checked against the scales and against the questions without their own."""
         codes = self.missing_codes(self.doc, "", scale)
         if not codes:
             return ()
         kept = []
-        for k, code in enumerate(self.doc["missing_codes"]):
-            if not isinstance(code, (int, float)) or isinstance(code, bool) or float(code) not in codes:
+        for k, raw in enumerate(self.doc["missing_codes"]):
+            code = _missing_code(raw)
+            if code is None or code not in codes:
                 continue
-            clash = next((f"{_answer_clash(float(code), c.scale, None)} of construct {c.id}" for c in constructs
-                          if c.scale is not scale and _answer_clash(float(code), c.scale, None)), None)
-            clash = clash or next((f"{_answer_clash(float(code), None, q)} ({q.id})" for q in questions
-                                   if q.missing_codes is None and _answer_clash(float(code), None, q)), None)
+            clash = next((f"{_answer_clash(code, c.scale, None)} of construct {c.id}" for c in constructs
+                          if c.scale is not scale and _answer_clash(code, c.scale, None)), None)
+            clash = clash or next((f"{_answer_clash(code, None, q)} ({q.id})" for q in questions
+                                   if q.missing_codes is None and _answer_clash(code, None, q)), None)
             if clash:
-                self.problems.add(f"missing_codes[{k}]", f"{code:g} is {clash}; a missing code must not be an answer "
-                                                         "(give that question or item its own missing_codes)")
+                self.problems.add(f"missing_codes[{k}]", f"{_shown(code)} is {clash}; a missing code must not be an "
+                                                         "answer (give that question or item its own missing_codes)")
             else:
-                kept.append(float(code))
+                kept.append(code)
         return tuple(dict.fromkeys(kept))
 
     def scale(self, raw, place: str) -> Scale | None:
@@ -452,8 +456,30 @@ class _Reader:
         return hypotheses
 
 
-def _answer_clash(code: float, scale: Scale | None, question: Question | None) -> str | None:
+def _missing_code(code: object) -> float | str | None:
+    """A missing code as a float, or as stripped text; None when it is neither (bool, NaN, empty, a list)."""
+    if isinstance(code, str):
+        return code.strip() or None
+    if isinstance(code, bool) or not isinstance(code, (int, float)) or not math.isfinite(code):
+        return None
+    return float(code)
+
+
+def _shown(code: float | str) -> str:
+    return repr(code) if isinstance(code, str) else f"{code:g}"
+
+
+def _answer_clash(code: float | str, scale: Scale | None, question: Question | None) -> str | None:
     """How ``code`` is an answer of ``scale`` or ``question`` (in words), or None."""
+    if isinstance(code, str):
+        folded = code.casefold()
+        if scale is not None and any(folded == str(label).strip().casefold()
+                                     for labels in scale.labels.values() for label in labels):
+            return f"a label of the scale {scale.min}–{scale.max}"
+        if question is not None and any(folded == str(label).strip().casefold()
+                                        for o in question.options for label in o.label.by_lang.values()):
+            return "the label of an option of the question"
+        return None
     if scale is not None and scale.min <= code <= scale.max and code == int(code):
         return f"an answer code of the scale {scale.min}–{scale.max}"
     if question is None:

@@ -268,17 +268,20 @@ def codes_from_cells(values: pd.Series, lookup: dict[str, float],
 
 
 def answer_codes(values: pd.Series, lookup: dict[str, float], value_labels: dict | None = None, *,
-                 declared: tuple[float, ...] = (), skip_codes: tuple[float, ...] = (),
+                 declared: tuple[float | str, ...] = (), skip_codes: tuple[float, ...] = (),
                  unanswered_codes: tuple[float, ...] = ()) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Answer codes of one column and why each empty one is empty.
 
     Returns (codes, unreadable mask, kinds): ``kinds`` is :data:`ANSWERED`, :data:`NOT_ANSWERED` (an empty or
     blank cell, or one of ``unanswered_codes``), :data:`SKIPPED` (a platform marker: one of ``skip_codes`` or
-    :data:`SKIP_TEXTS`) or :data:`DECLARED` (one of the ``declared`` missing codes). Markers and codes are
+    :data:`SKIP_TEXTS`) or :data:`DECLARED` (one of the ``declared`` missing codes: numbers compared as numbers,
+    texts such as ``NA`` compared with the stripped, case-folded cell). Markers and codes are
     compared with the value stored in the file, before any value-label recoding; a declared code wins over a marker.
     Only these cells become missing: a label such as ``None`` or ``N/A`` is looked up like any other.
     """
-    declared_set, skip_set, unanswered_set = set(declared), set(skip_codes), set(unanswered_codes)
+    declared_set = {float(c) for c in declared if not isinstance(c, str)}
+    declared_texts = {_folded(c) for c in declared if isinstance(c, str)}
+    skip_set, unanswered_set = set(skip_codes), set(unanswered_codes)
     if _is_numeric(values) and not value_labels:
         codes = values.to_numpy(dtype=float, na_value=np.nan).copy()
         kinds = np.where(np.isnan(codes), NOT_ANSWERED, ANSWERED).astype(np.int8)
@@ -305,6 +308,8 @@ def answer_codes(values: pd.Series, lookup: dict[str, float], value_labels: dict
         folded = _folded(value)
         if not folded:
             return np.nan, NOT_ANSWERED
+        if folded in declared_texts:
+            return np.nan, DECLARED
         if folded in SKIP_TEXTS:
             return np.nan, SKIPPED
         return lookup.get(normalise_label(value), np.nan), ANSWERED

@@ -159,3 +159,9 @@ def test_declared_code_wins_over_a_marker_and_comes_before_value_label_recoding(
     lookup = label_lookup({1: ["Strongly disagree"], 5: ["Strongly agree"]})
     codes, _, kinds = answer_codes(values, lookup, labels, declared=(-3.0,), skip_codes=(-3.0,))
     assert kinds.tolist() == [3, 0, 0] and codes[1:].tolist() == [1.0, 5.0]
+
+
+def test_declared_text_codes_are_compared_folded():
+    codes, unreadable, kinds = answer_codes(pd.Series(["NA", " na ", "#NULL!", "2"], dtype=object), {},
+                                            declared=("NA", "#NULL!", -99.0))
+    assert kinds.tolist() == [3, 3, 3, 0] and codes[3] == 2.0 and not unreadable.any()

@@ -400,3 +400,15 @@ def test_qualtrics_minus_99_is_seen_but_unanswered(tmp_path):
     path.write_text(_csv_text(rows=rows), encoding="utf-8")   # not a Qualtrics export: -99 is an error
     with pytest.raises(InputError, match=r"row 2, column PQ2: value '-99' is not allowed"):
         read_survey(path, INSTRUMENT, min_respondents=0)
+
+
+def test_declared_text_code_such_as_r_na(tmp_path, instrument_doc):
+    from questionnaire.loader import parse_instrument
+
+    rows = [list(r) for r in ROWS]
+    rows[1][4], rows[2][1] = "NA", 410
+    path = tmp_path / "data.csv"
+    path.write_text(_csv_text(rows=rows), encoding="utf-8")
+    instrument_doc["missing_codes"] = ["NA", -99]
+    survey = read_survey(path, parse_instrument(instrument_doc), min_respondents=0)
+    assert _kinds(survey, "PQ2") == [0, 3, 0] and np.isnan(survey.responses.loc["A2", "PQ2"])
