@@ -392,12 +392,15 @@ class Answers:
 
 def convert_answers(frame: pd.DataFrame, headers: tuple[str, ...], rows: np.ndarray, value_labels: dict[int, dict],
                     match: ColumnMatch, instrument: Instrument, problems: ProblemCollector, *,
-                    unanswered_codes: tuple[float, ...] = ()) -> Answers:
+                    unanswered_codes: tuple[float, ...] = (),
+                    declared_cells: dict[int, np.ndarray] | None = None) -> Answers:
     """Turn the matched columns into codes/numbers/seconds, recording every bad cell in ``problems``.
 
     Empty cells, platform skip markers (:data:`SKIP_CODES`, :data:`SKIP_TEXTS`), the instrument's declared
     ``missing_codes`` and ``unanswered_codes`` (Qualtrics' -99) become missing, each kind recorded in
-    ``Answers.missing_kinds``; a marker that is an answer code of its column stays an answer."""
+    ``Answers.missing_kinds``; a marker that is an answer code of its column stays an answer. ``declared_cells``
+    (column position → mask) are empty cells the file itself declares missing (SPSS/Stata): declared missing."""
+    declared_cells = declared_cells or {}
     lang = instrument.languages[0]
     dropped: list[PersonalColumn] = []
     ids = _respondent_ids(frame, headers, rows, match, dropped)
@@ -418,6 +421,8 @@ def convert_answers(frame: pd.DataFrame, headers: tuple[str, ...], rows: np.ndar
         codes, unreadable, kinds = answer_codes(
             frame[position], lookup, value_labels.get(position), declared=instrument.missing_codes_of(target_id),
             skip_codes=markers(SKIP_CODES), unanswered_codes=markers(unanswered_codes))
+        if position in declared_cells:
+            kinds[declared_cells[position] & (kinds == NOT_ANSWERED)] = DECLARED
         kinds_of[target_id] = kinds
         bad_cells("not_a_code", unreadable, position, allowed, "is not an answer code or label")
         outside = ~np.isnan(codes) & ~valid(codes)

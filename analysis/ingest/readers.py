@@ -50,7 +50,9 @@ class RawTable:
 
     ``header_texts`` is a second description of each column when the file has one (SPSS/Stata variable
     labels, the question-text row of a Qualtrics export), else ``None``. ``value_labels`` maps a column
-    position to its SPSS/Stata value labels ``{code: label}``.
+    position to its SPSS/Stata value labels ``{code: label}``. ``declared_cells`` maps a column position to
+    the mask of its cells that the file itself declares missing (SPSS user-missing values, Stata ``.a``–``.z``);
+    those cells are already empty in ``frame``. ``platform`` is ``"qualtrics"`` for a Qualtrics export.
     """
 
     file: str
@@ -60,6 +62,7 @@ class RawTable:
     row_numbers: np.ndarray
     header_texts: tuple[str | None, ...] | None = None
     value_labels: dict[int, dict] = field(default_factory=dict)
+    declared_cells: dict[int, np.ndarray] = field(default_factory=dict)
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None
@@ -130,7 +133,8 @@ def read_survey(path: str | Path, instrument: Instrument, *, sheet: str | None =
     if not _header_below(raw, instrument, match, problems):
         problems.extend(header_problems)
     answers = convert_answers(raw.frame, raw.headers, raw.row_numbers, raw.value_labels, match, instrument,
-                              problems, unanswered_codes=QUALTRICS_UNANSWERED if raw.platform == "qualtrics" else ())
+                              problems, unanswered_codes=QUALTRICS_UNANSWERED if raw.platform == "qualtrics" else (),
+                              declared_cells=raw.declared_cells)
     rule = sample_size_rule(instrument)
     if min_respondents is None:
         add_sample_size_problem(problems, len(answers.responses), rule, "in the file")
@@ -400,7 +404,7 @@ def _read_stat(path: Path, file: str, suffix: str, problems: ProblemCollector) -
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     try:
         with ProcessPoolExecutor(1, mp_context=context) as pool:
-            frame, column_labels, variable_value_labels = pool.submit(_stat_file, str(path), kind).result()
+            frame, column_labels, variable_value_labels, declared = pool.submit(_stat_file, str(path), kind).result()
     except BrokenProcessPool:
         problems.add("unreadable", f"is not {name} file that can be read (the reader crashed: the file is damaged)",
                      allowed=f"{name} file")
@@ -412,13 +416,17 @@ def _read_stat(path: Path, file: str, suffix: str, problems: ProblemCollector) -
     labels = tuple(column_labels) if column_labels else None
     value_labels = {j: dict(variable_value_labels[name]) for j, name in enumerate(headers)
                     if name in variable_value_labels}
+    declared_cells = {j: declared[name] for j, name in enumerate(headers) if name in declared}
     frame.columns = range(frame.shape[1])
     rows = np.arange(frame.shape[0], dtype=np.int64) + 1
-    return _finish(file, kind, headers, frame, rows, problems, header_texts=labels, value_labels=value_labels)
+    return _finish(file, kind, headers, frame, rows, problems, header_texts=labels, value_labels=value_labels,
+                   declared_cells=declared_cells)
 
 
-def _stat_file(path: str, kind: str) -> tuple[pd.DataFrame, list | None, dict]:
-    """(In the child process.) The table, the variable labels and the value labels of a .sav/.dta file.
+def _stat_file(path: str, kind: str) -> tuple[pd.DataFrame, list | None, dict, dict[str, np.ndarray]]:
+    """(In the child process.) The table, the variable labels, the value labels of a .sav/.dta file and, per
+    variable, the mask of cells the file declares missing (SPSS user-missing values and ranges, Stata extended
+    missing ``.a``–``.z``), which are made empty in the table.
     A crash is reported by the parent as one message, so the child prints no fault traceback of its own."""
     import faulthandler
 
@@ -427,8 +435,34 @@ def _stat_file(path: str, kind: str) -> tuple[pd.DataFrame, list | None, dict]:
     faulthandler.disable()
 
     reader = pyreadstat.read_sav if kind == "sav" else pyreadstat.read_dta
-    frame, meta = reader(path, apply_value_formats=False)
-    return frame, meta.column_labels, meta.variable_value_labels
+    frame, meta = reader(path, apply_value_formats=False, user_missing=True)
+    declared: dict[str, np.ndarray] = {}
+    if kind == "sav":
+        for name, ranges in (meta.missing_ranges or {}).items():
+            values = frame[name]
+            mask = np.zeros(len(values), dtype=bool)
+            for bounds in ranges:
+                low, high = bounds.get("lo"), bounds.get("hi")
+                if isinstance(low, str) or isinstance(high, str):
+                    mask |= values.astype(object).isin([low, high]).to_numpy(dtype=bool)
+                elif _is_number_column(values):
+                    mask |= ((values >= low) & (values <= high)).fillna(False).to_numpy(dtype=bool)
+            if mask.any():
+                declared[name] = mask
+                frame[name] = values.where(~mask)
+    else:
+        for name, kind_of in (meta.readstat_variable_types or {}).items():
+            values = frame[name]
+            if kind_of != "string" and values.dtype == object:
+                mask = values.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+                if mask.any():
+                    declared[name] = mask
+                    frame[name] = pd.to_numeric(values.where(~mask), errors="coerce")
+    return frame, meta.column_labels, meta.variable_value_labels, declared
+
+
+def _is_number_column(values: pd.Series) -> bool:
+    return values.dtype.kind in "iuf"
 
 
 # --- shared ------------------------------------------------------------------------------------------------
@@ -437,6 +471,7 @@ def _finish(file: str, kind: str, headers: tuple[str, ...], frame: pd.DataFrame,
             problems: ProblemCollector, **details) -> RawTable | None:
     """Drop the rows with no value at all, take Qualtrics' extra header rows out, refuse a header-only file."""
     header_texts = details.pop("header_texts", None)
+    declared_cells = details.pop("declared_cells", {})
     qualtrics = any(str(h).strip().casefold() in QUALTRICS_HEADERS for h in headers)
     if kind in ("csv", "xlsx"):
         before = len(frame)
@@ -445,12 +480,13 @@ def _finish(file: str, kind: str, headers: tuple[str, ...], frame: pd.DataFrame,
     filled = frame.notna().any(axis=1).to_numpy()
     if not filled.all():
         frame, rows = frame.loc[filled].reset_index(drop=True), rows[filled]
+        declared_cells = {j: mask[filled] for j, mask in declared_cells.items()}
     if frame.empty:
         where = f"sheet {details['sheet']!r}" if details.get("sheet") else "the file"
         problems.add("header_only", f"{where} has a header row but no respondents",
                      allowed="one row per respondent below the header")
         return None
-    return RawTable(file, kind, headers, frame, rows, header_texts=header_texts,
+    return RawTable(file, kind, headers, frame, rows, header_texts=header_texts, declared_cells=declared_cells,
                     platform="qualtrics" if qualtrics else None, **details)
 
 

@@ -412,3 +412,22 @@ def test_declared_text_code_such_as_r_na(tmp_path, instrument_doc):
     instrument_doc["missing_codes"] = ["NA", -99]
     survey = read_survey(path, parse_instrument(instrument_doc), min_respondents=0)
     assert _kinds(survey, "PQ2") == [0, 3, 0] and np.isnan(survey.responses.loc["A2", "PQ2"])
+
+
+def test_spss_user_missing_values_are_declared_missing(tmp_path):
+    frame = pd.DataFrame(ROWS, columns=HEADER)
+    frame.loc[1, "PQ2"], frame.loc[2, "duration_s"] = -9, -1
+    path = tmp_path / "data.sav"
+    pyreadstat.write_sav(frame, str(path), missing_ranges={"PQ2": [-9], "duration_s": [{"lo": -5, "hi": -1}]})
+    survey = read_survey(path, INSTRUMENT, min_respondents=0)
+    assert _kinds(survey, "PQ2") == [0, 3, 0] and np.isnan(survey.responses.loc["A2", "PQ2"])
+    assert np.isnan(survey.responses.loc["A3", "duration_s"])   # missing, not a negative completion time
+
+
+def test_stata_extended_missing_values_are_declared_missing(tmp_path):
+    frame = pd.DataFrame(ROWS, columns=HEADER).astype({"PQ2": object})
+    frame.loc[0, "PQ2"] = "a"
+    path = tmp_path / "data.dta"
+    pyreadstat.write_dta(frame, str(path), missing_user_values={"PQ2": ["a"]})
+    survey = read_survey(path, INSTRUMENT, min_respondents=0)
+    assert _kinds(survey, "PQ2") == [3, 0, 0] and survey.responses["PQ2"].tolist()[1:] == [3.0, 4.0]
