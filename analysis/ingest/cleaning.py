@@ -13,7 +13,8 @@ Rules (all evaluated on every respondent of the file, so one caught by several r
 ``long_string``        off by default; ``long_string = L`` flags a run of at least L identical consecutive
                        raw answers in questionnaire order (Johnson 2005; Curran 2016), missing answers
                        breaking a run.
-``attention_check``    an attention check answered otherwise than expected, or not answered.
+``attention_check``    an attention check answered otherwise than expected, or not answered (one the
+                       questionnaire's logic skipped, a platform skip marker, was not asked and does not fail).
 ``too_many_missing``   more than ``max_missing`` (default 20 %) of the Likert items asked left unanswered: an
                        item the platform marked as skipped by design (jump or display logic, see
                        :data:`~analysis.ingest.columns.SKIP_CODES`) was not asked, so it counts neither as
@@ -160,7 +161,7 @@ def clean_responses(survey: SurveyData, instrument: Instrument,
     if options.enabled("long_string"):
         _long_strings(raw, options.long_string, rules)
     if options.enabled("attention_check"):
-        _attention_checks(frame, instrument, rules)
+        _attention_checks(frame, instrument, rules, kinds)
     if options.enabled("too_many_missing"):
         _too_many_missing(raw, skipped, options.max_missing, rules)
     excluded = np.zeros(len(frame), dtype=bool)
@@ -272,8 +273,10 @@ def _long_strings(raw: np.ndarray, length: int, rules: _Rules) -> None:
                                     f"{length - 1}").to_numpy()
 
 
-def _attention_checks(frame: pd.DataFrame, instrument: Instrument, rules: _Rules) -> None:
-    """Any attention check not answered with its expected code (a missing answer fails too)."""
+def _attention_checks(frame: pd.DataFrame, instrument: Instrument, rules: _Rules,
+                      kinds: pd.DataFrame | None = None) -> None:
+    """Any attention check not answered with its expected code (a missing answer fails too, one skipped by
+    design does not)."""
     checks = [c for c in instrument.attention_checks if c.id in frame.columns]
     if not checks:
         rules.not_applied["attention_check"] = ("the instrument has no attention check" if not instrument.attention_checks
@@ -284,6 +287,8 @@ def _attention_checks(frame: pd.DataFrame, instrument: Instrument, rules: _Rules
     for check in checks:
         answer = frame[check.id].to_numpy(dtype=float)
         failed = answer != check.expected
+        if kinds is not None and check.id in kinds:
+            failed &= kinds[check.id].to_numpy() != SKIPPED
         said = np.where(np.isnan(answer), "not answered", "= " + _number_text(answer).to_numpy(dtype=object))
         note = np.where(failed, f"{check.id} " + said + f"; expected {check.expected}", "")
         notes = np.where((notes != "") & failed, notes + "; " + note, notes + note)

@@ -110,6 +110,12 @@ def test_failed_or_missing_attention_check(tmp_path):
                             ("skipped", "attention_check", "AC1 not answered; expected 4")]
 
 
+def test_attention_check_skipped_by_design_does_not_fail(tmp_path):
+    rows = [["jumped", 300, 4, 4, 2, -3, 4, 4, 2, 1], ["blank", 300, 4, 4, 2, None, 4, 4, 2, 1]]
+    result = clean_responses(_survey(tmp_path, rows), INSTRUMENT, _only("attention_check"))
+    assert _log(result) == [("blank", "attention_check", "AC1 not answered; expected 4")]
+
+
 def test_too_many_missing_answers(tmp_path):
     rows = [["two", 300, 4, None, 2, 4, None, 4, 2, 1], ["one", 300, 4, None, 2, 4, 4, 4, 2, 1]]
     result = clean_responses(_survey(tmp_path, rows), INSTRUMENT, _only("too_many_missing"))
