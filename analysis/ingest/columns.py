@@ -71,7 +71,6 @@ _UNITS = re.compile(r"(?:(\d+(?:\.\d+)?)\s*(?:小时|时|h|hr|hours?))?\s*(?:(\d
                     r"\s*(?:(\d+(?:\.\d+)?)\s*(?:秒钟|秒|s|sec|seconds?))?", re.IGNORECASE)
 #: why a cell of a code column holds no answer (``SurveyData.missing_kinds``)
 ANSWERED, NOT_ANSWERED, SKIPPED, DECLARED = 0, 1, 2, 3
-MISSING_KINDS = {NOT_ANSWERED: "not_answered", SKIPPED: "skipped_by_design", DECLARED: "declared_missing"}
 #: 问卷星 "按选项序号" downloads: -3 = 跳过 (jumped over by skip logic), -2 = 未显示 (hidden by display logic);
 #: markers only in a column where they are not an answer code
 SKIP_CODES = (-3.0, -2.0)

@@ -4,7 +4,7 @@ The model-based steps (EFA, CFA, SEM, reliability) use listwise deletion over th
 respondent with any item unanswered is left out); descriptives use every available answer. This
 module says how many respondents each choice keeps and why listwise deletion drops the others.
 
-A missing answer is one of three kinds (:data:`analysis.ingest.columns.MISSING_KINDS`): *not answered*
+A missing answer is one of three kinds (``SurveyData.missing_kinds``): *not answered*
 (an empty cell, Qualtrics' -99 "seen but unanswered": item nonresponse), *skipped by design* (a platform
 skip marker: the question was not asked) and *declared missing* (a code of the instrument's
 ``missing_codes``). ``n_missing`` counts all three; each is also counted on its own.
