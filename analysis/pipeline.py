@@ -101,7 +101,8 @@ def _run_stages(instrument: Instrument, options: RunOptions, progress: Progress 
     analysed = cleaned.analysed
     items = analysed[instrument.item_ids].astype(float)
     with run.stage("missing"):
-        summary = missing.summarise_missing(items)
+        kinds = cleaned.missing_kinds
+        summary = missing.summarise_missing(items, None if kinds is None else kinds.set_axis(items.index))
         run.keep("missing", summary)
     _require_answers(items, data_path)
     complete = items.dropna()

@@ -51,6 +51,8 @@ class Item:
     text: Text
     reverse: bool = False
     aliases: tuple[str, ...] = ()
+    #: codes that mean "missing" in this item's column; ``None`` = the study's ``missing_codes``
+    missing_codes: tuple[float | str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,8 @@ class Question:
     role: str | None = None
     required: bool = True
     aliases: tuple[str, ...] = ()
+    #: codes that mean "missing" in this question's column(s); ``None`` = the study's ``missing_codes``
+    missing_codes: tuple[float | str, ...] | None = None
 
     def option_columns(self) -> list[str]:
         """Data columns of a multiple-choice question: one 0/1 column per option, ``<id>_<code>``."""
@@ -144,8 +148,22 @@ class Instrument:
     hypotheses: tuple[Hypothesis, ...] = ()
     outcome: str | None = None
     questions: tuple[Question, ...] = ()
+    #: study-level declared missing codes (``missing_codes: [-99, 999, NA]``: numbers or texts), for every column
+    #: without its own
+    missing_codes: tuple[float | str, ...] = ()
     source_path: str | None = field(default=None, compare=False)
     document: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def missing_codes_of(self, column_id: str) -> tuple[float | str, ...]:
+        """The declared missing codes of an item, attention check, question or multiple-choice option column
+        (``<question>_<code>``): its own ``missing_codes`` when given (``[]`` declares none), else the study's."""
+        for item in self.items:
+            if item.id == column_id:
+                return self.missing_codes if item.missing_codes is None else item.missing_codes
+        for question in self.questions:
+            if question.id == column_id or column_id in question.option_columns():
+                return self.missing_codes if question.missing_codes is None else question.missing_codes
+        return self.missing_codes
 
     @property
     def items(self) -> list[Item]:

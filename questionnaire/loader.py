@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import yaml
@@ -189,6 +190,7 @@ class _Reader:
         outcome = doc.get("outcome")
         if outcome is not None and outcome not in construct_ids:
             self.problems.add("outcome", f"names no construct: {outcome!r}; constructs: {', '.join(construct_ids)}")
+        study_codes = self.study_missing_codes(scale, constructs, questions)
         for key in ("id_column", "duration_column"):
             if doc.get(key) is not None and not isinstance(doc.get(key), str):
                 self.problems.add(key, f"must be a column name, got {doc.get(key)!r}")
@@ -197,8 +199,56 @@ class _Reader:
             constructs=tuple(constructs), languages=self.languages, intro=intro,
             id_column=doc.get("id_column"), duration_column=doc.get("duration_column"),
             attention_checks=tuple(checks), structural=tuple(structural), hypotheses=tuple(hypotheses),
-            outcome=outcome, questions=tuple(questions), source_path=self.problems.file, document=doc,
+            outcome=outcome, questions=tuple(questions), missing_codes=study_codes, source_path=self.problems.file, document=doc,
         )
+
+    def missing_codes(self, raw: dict, place: str, scale: Scale | None = None,
+                      question: Question | None = None) -> tuple[float | str, ...] | None:
+        """``missing_codes`` of the study, an item or a question: a list of numbers or texts (``NA``, ``#NULL!``),
+        none of them an answer of the column (a point or label of ``scale``, an option code or label, a value in
+        the question's range). ``None`` when absent."""
+        if not isinstance(raw, dict) or raw.get("missing_codes") is None:
+            return None
+        where = f"{place}.missing_codes" if place else "missing_codes"
+        value = raw["missing_codes"]
+        if not isinstance(value, list):
+            self.problems.add(where, f"must be a list of codes such as [-99, 999], got {value!r}")
+            return None
+        codes = []
+        for k, code in enumerate(value):
+            code = _missing_code(code)
+            if code is None:
+                self.problems.add(f"{where}[{k}]", f"must be a number or a text (a code that means missing), "
+                                                   f"got {value[k]!r}")
+                continue
+            clash = _answer_clash(code, scale, question)
+            if clash:
+                self.problems.add(f"{where}[{k}]", f"{_shown(code)} is {clash}; a missing code must not be an answer")
+                continue
+            codes.append(code)
+        return tuple(dict.fromkeys(codes))
+
+    def study_missing_codes(self, scale: Scale | None, constructs: list[Construct],
+                            questions: list[Question]) -> tuple[float | str, ...]:
+        """The study-level ``missing_codes``, checked against the scales and against the questions without their own."""
+        codes = self.missing_codes(self.doc, "", scale)
+        if not codes:
+            return ()
+        kept = []
+        for k, raw in enumerate(self.doc["missing_codes"]):
+            code = _missing_code(raw)
+            if code is None or code not in codes:
+                continue
+            clash = next((f"{_answer_clash(code, c.scale, None)} of construct {c.id}" for c in constructs
+                          if c.scale is not scale and _answer_clash(code, c.scale, None)), None)
+            clash = clash or next((f"{_answer_clash(code, None, q)} ({q.id})" for q in questions
+                                   if q.missing_codes is None and _answer_clash(code, None, q)), None)
+            if clash:
+                self.problems.add(f"missing_codes[{k}]", f"{_shown(code)} is {clash}; a missing code must not be an "
+                                                         "answer (give that question or item its own missing_codes)")
+            else:
+                kept.append(code)
+        return tuple(dict.fromkeys(kept))
 
     def scale(self, raw, place: str) -> Scale | None:
         if not isinstance(raw, dict):
@@ -258,8 +308,9 @@ class _Reader:
                 reverse = raw_item.get("reverse", False)
                 if not isinstance(reverse, bool):
                     self.problems.add(f"{item_place}.reverse", f"must be true or false, got {reverse!r}")
+                own = self.missing_codes(raw_item, item_place, scale)
                 items.append(Item(iid, self._text(raw_item.get("text"), f"{item_place}.text") or Text({}),
-                                  bool(reverse), self._aliases(raw_item, item_place)))
+                                  bool(reverse), self._aliases(raw_item, item_place), own))
             constructs.append(Construct(
                 id=cid, name=self._text(raw.get("name"), f"{place}.name") or Text({}), items=tuple(items),
                 scale=scale or Scale(1, 5, {}), role=role, source=raw.get("source"),
@@ -314,9 +365,11 @@ class _Reader:
                 high = self._number(raw, "max", place, required=False, integer=False)
                 if low is not None and high is not None and low >= high:
                     self.problems.add(place, f"min ({low}) must be smaller than max ({high})")
-            questions.append(Question(qid, str(qtype), self._text(raw.get("text"), f"{place}.text") or Text({}),
-                                      tuple(options), low, high, role, bool(raw.get("required", True)),
-                                      self._aliases(raw, place)))
+            question = Question(qid, str(qtype), self._text(raw.get("text"), f"{place}.text") or Text({}),
+                                tuple(options), low, high, role, bool(raw.get("required", True)),
+                                self._aliases(raw, place))
+            own = self.missing_codes(raw, place, None, question)
+            questions.append(replace(question, missing_codes=own) if own is not None else question)
         roles = [q.role for q in questions if q.role]
         for role in sorted({r for r in roles if roles.count(r) > 1}):
             self.problems.add("questions", f"role {role!r} is given to more than one question")
@@ -401,6 +454,45 @@ class _Reader:
                 continue
             hypotheses.append(Hypothesis(str(label), nodes, sign))
         return hypotheses
+
+
+def _missing_code(code: object) -> float | str | None:
+    """A missing code as a float, or as stripped text; None when it is neither (bool, NaN, empty, a list)."""
+    if isinstance(code, str):
+        return code.strip() or None
+    if isinstance(code, bool) or not isinstance(code, (int, float)) or not math.isfinite(code):
+        return None
+    return float(code)
+
+
+def _shown(code: float | str) -> str:
+    return repr(code) if isinstance(code, str) else f"{code:g}"
+
+
+def _answer_clash(code: float | str, scale: Scale | None, question: Question | None) -> str | None:
+    """How ``code`` is an answer of ``scale`` or ``question`` (in words), or None."""
+    if isinstance(code, str):
+        folded = code.casefold()
+        if scale is not None and any(folded == str(label).strip().casefold()
+                                     for labels in scale.labels.values() for label in labels):
+            return f"a label of the scale {scale.min}–{scale.max}"
+        if question is not None and any(folded == str(label).strip().casefold()
+                                        for o in question.options for label in o.label.by_lang.values()):
+            return "the label of an option of the question"
+        return None
+    if scale is not None and scale.min <= code <= scale.max and code == int(code):
+        return f"an answer code of the scale {scale.min}–{scale.max}"
+    if question is None:
+        return None
+    if question.type in ("single", "multiple") and code in {o.code for o in question.options}:
+        return "the code of an option of the question"
+    low = -math.inf if question.min is None else question.min
+    high = math.inf if question.max is None else question.max
+    if question.type == "nps" and 0 <= code <= 10 and code == int(code):
+        return "an answer of the 0–10 scale"
+    if question.type == "numeric" and (question.min is not None or question.max is not None) and low <= code <= high:
+        return f"inside the allowed range {low:g}–{high:g} of the question"
+    return None
 
 
 def _find_cycle(regressions: list[Regression]) -> list[str] | None:

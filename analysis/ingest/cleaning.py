@@ -13,8 +13,15 @@ Rules (all evaluated on every respondent of the file, so one caught by several r
 ``long_string``        off by default; ``long_string = L`` flags a run of at least L identical consecutive
                        raw answers in questionnaire order (Johnson 2005; Curran 2016), missing answers
                        breaking a run.
-``attention_check``    an attention check answered otherwise than expected, or not answered.
-``too_many_missing``   more than ``max_missing`` (default 20 %) of the Likert items unanswered.
+``attention_check``    an attention check answered otherwise than expected, or not answered (one the
+                       questionnaire's logic skipped, a platform skip marker, was not asked and does not fail).
+``too_many_missing``   more than ``max_missing`` (default 20 %) of the Likert items asked left unanswered: an
+                       item the platform marked as skipped by design (jump or display logic, see
+                       :data:`~analysis.ingest.columns.SKIP_CODES`) was not asked, so it counts neither as
+                       unanswered nor among the items asked; a declared missing code counts as unanswered.
+
+A skipped item is no answer either: it neither forms nor breaks a straight line or a long string, and the
+straight-lining rule still needs half of all the Likert items answered.
 
 Straight-lining and long strings are judged on the raw answers; reverse-worded items are recoded
 (min + max − x) afterwards, in the kept respondents only. ``CleaningOptions(no_clean=True)`` applies no rule.
@@ -30,7 +37,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.ingest.columns import DURATION_COLUMN
+from analysis.ingest.columns import ANSWERED, DURATION_COLUMN, SKIPPED
 from analysis.ingest.readers import SurveyData
 from analysis.ingest.validation import neutralise_formulas
 from questionnaire.errors import input_error
@@ -103,6 +110,8 @@ class CleaningResult:
     not_applied: dict[str, str]
     n_raw: int
     n_excluded: int
+    #: ``SurveyData.missing_kinds`` of the kept respondents (aligned with ``analysed``), when the survey has it
+    missing_kinds: pd.DataFrame | None = None
 
     @property
     def n_analysed(self) -> int:
@@ -137,6 +146,9 @@ def clean_responses(survey: SurveyData, instrument: Instrument,
     items = [i for i in instrument.item_ids if i in frame.columns]
     raw = frame[items].to_numpy(dtype=float)
     rows = survey.row_numbers.to_numpy()
+    kinds = survey.missing_kinds
+    skipped = (kinds.reindex(columns=items, fill_value=ANSWERED).to_numpy() == SKIPPED) if kinds is not None \
+        else np.zeros(raw.shape, dtype=bool)
     rules = _Rules()
     if options.enabled("duplicate_id"):
         _duplicate_ids(frame, rows, rules)
@@ -149,9 +161,9 @@ def clean_responses(survey: SurveyData, instrument: Instrument,
     if options.enabled("long_string"):
         _long_strings(raw, options.long_string, rules)
     if options.enabled("attention_check"):
-        _attention_checks(frame, instrument, rules)
+        _attention_checks(frame, instrument, rules, kinds)
     if options.enabled("too_many_missing"):
-        _too_many_missing(raw, options.max_missing, rules)
+        _too_many_missing(raw, skipped, options.max_missing, rules)
     excluded = np.zeros(len(frame), dtype=bool)
     for mask in rules.masks.values():
         excluded |= mask
@@ -163,7 +175,8 @@ def clean_responses(survey: SurveyData, instrument: Instrument,
     return CleaningResult(
         analysed=analysed, log=_log(frame.index, rows, rules), options=options,
         thresholds=rules.thresholds, counts={rule: int(m.sum()) for rule, m in rules.masks.items()},
-        not_applied=rules.not_applied, n_raw=len(frame), n_excluded=int(excluded.sum()))
+        not_applied=rules.not_applied, n_raw=len(frame), n_excluded=int(excluded.sum()),
+        missing_kinds=None if kinds is None else kinds.iloc[np.flatnonzero(~excluded)])
 
 
 def _log(ids: pd.Index, rows: np.ndarray, rules: _Rules) -> pd.DataFrame:
@@ -260,8 +273,10 @@ def _long_strings(raw: np.ndarray, length: int, rules: _Rules) -> None:
                                     f"{length - 1}").to_numpy()
 
 
-def _attention_checks(frame: pd.DataFrame, instrument: Instrument, rules: _Rules) -> None:
-    """Any attention check not answered with its expected code (a missing answer fails too)."""
+def _attention_checks(frame: pd.DataFrame, instrument: Instrument, rules: _Rules,
+                      kinds: pd.DataFrame | None = None) -> None:
+    """Any attention check not answered with its expected code (a missing answer fails too, one skipped by
+    design does not)."""
     checks = [c for c in instrument.attention_checks if c.id in frame.columns]
     if not checks:
         rules.not_applied["attention_check"] = ("the instrument has no attention check" if not instrument.attention_checks
@@ -272,6 +287,8 @@ def _attention_checks(frame: pd.DataFrame, instrument: Instrument, rules: _Rules
     for check in checks:
         answer = frame[check.id].to_numpy(dtype=float)
         failed = answer != check.expected
+        if kinds is not None and check.id in kinds:
+            failed &= kinds[check.id].to_numpy() != SKIPPED
         said = np.where(np.isnan(answer), "not answered", "= " + _number_text(answer).to_numpy(dtype=object))
         note = np.where(failed, f"{check.id} " + said + f"; expected {check.expected}", "")
         notes = np.where((notes != "") & failed, notes + "; " + note, notes + note)
@@ -280,16 +297,19 @@ def _attention_checks(frame: pd.DataFrame, instrument: Instrument, rules: _Rules
     rules.details["attention_check"] = notes[mask]
 
 
-def _too_many_missing(raw: np.ndarray, max_missing: float, rules: _Rules) -> None:
-    missing = np.isnan(raw).sum(axis=1)
+def _too_many_missing(raw: np.ndarray, skipped: np.ndarray, max_missing: float, rules: _Rules) -> None:
+    """More than ``max_missing`` of the items asked unanswered; items skipped by design were not asked."""
+    missing = (np.isnan(raw) & ~skipped).sum(axis=1)
     items = raw.shape[1]
-    mask = missing > max_missing * items
+    asked = items - skipped.sum(axis=1)
+    mask = missing > max_missing * asked
     rules.masks["too_many_missing"] = mask
     rules.thresholds["too_many_missing"] = {"max_missing": max_missing,
                                             "max_missing_items": math.floor(max_missing * items)}
-    rules.details["too_many_missing"] = (_number_text(missing[mask]) + f" of {items} Likert items unanswered ("
-                                         + _number_text(100 * missing[mask] / max(items, 1)) + f"%); the limit is "
-                                         f"{max_missing:.0%}").to_numpy()
+    rules.details["too_many_missing"] = (_number_text(missing[mask]) + " of " + _number_text(asked[mask])
+                                         + " Likert items unanswered ("
+                                         + _number_text(100 * missing[mask] / np.maximum(asked[mask], 1))
+                                         + f"%); the limit is {max_missing:.0%}").to_numpy()
 
 
 def write_exclusions_csv(result: CleaningResult, path: str | Path) -> Path:

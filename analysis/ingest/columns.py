@@ -69,6 +69,16 @@ _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)")
 _CLOCK = re.compile(r"(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)")
 _UNITS = re.compile(r"(?:(\d+(?:\.\d+)?)\s*(?:小时|时|h|hr|hours?))?\s*(?:(\d+(?:\.\d+)?)\s*(?:分钟|分|m|min|minutes?))?"
                     r"\s*(?:(\d+(?:\.\d+)?)\s*(?:秒钟|秒|s|sec|seconds?))?", re.IGNORECASE)
+#: why a cell of a code column holds no answer (``SurveyData.missing_kinds``)
+ANSWERED, NOT_ANSWERED, SKIPPED, DECLARED = 0, 1, 2, 3
+#: 问卷星 "按选项序号" downloads: -3 = 跳过 (jumped over by skip logic), -2 = 未显示 (hidden by display logic);
+#: markers only in a column where they are not an answer code
+SKIP_CODES = (-3.0, -2.0)
+#: text a platform writes for a question the respondent was not asked (问卷星 "按选项文本": ``(跳过)``, ``(空)``;
+#: compared after NFKC folding, so full-width ``（跳过）`` matches too)
+SKIP_TEXTS = frozenset({"(跳过)", "(空)", "跳过", "(skipped)", "(not shown)", "(未显示)"})
+#: Qualtrics' download option "Export seen but unanswered questions as -99": seen, not answered (nonresponse)
+QUALTRICS_UNANSWERED = (-99.0,)
 _TRUE = {"1", "是", "选中", "yes", "true", "y", "√", "✓"}
 _FALSE = {"0", "否", "未选中", "no", "false", "n"}
 
@@ -252,17 +262,67 @@ def codes_from_cells(values: pd.Series, lookup: dict[str, float],
                      value_labels: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Answer codes of one column: numbers as they are, labels through ``lookup``; with SPSS/Stata
     ``value_labels`` a stored code whose label is in ``lookup`` becomes that code. Returns (codes, unreadable mask)."""
+    codes, unreadable, _ = answer_codes(values, lookup, value_labels)
+    return codes, unreadable
+
+
+def answer_codes(values: pd.Series, lookup: dict[str, float], value_labels: dict | None = None, *,
+                 declared: tuple[float | str, ...] = (), skip_codes: tuple[float, ...] = (),
+                 unanswered_codes: tuple[float, ...] = ()) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Answer codes of one column and why each empty one is empty.
+
+    Returns (codes, unreadable mask, kinds): ``kinds`` is :data:`ANSWERED`, :data:`NOT_ANSWERED` (an empty or
+    blank cell, or one of ``unanswered_codes``), :data:`SKIPPED` (a platform marker: one of ``skip_codes`` or
+    :data:`SKIP_TEXTS`) or :data:`DECLARED` (one of the ``declared`` missing codes: numbers compared as numbers,
+    texts such as ``NA`` compared with the stripped, case-folded cell). Markers and codes are
+    compared with the value stored in the file, before any value-label recoding; a declared code wins over a marker.
+    Only these cells become missing: a label such as ``None`` or ``N/A`` is looked up like any other.
+    """
+    declared_set = {float(c) for c in declared if not isinstance(c, str)}
+    declared_texts = {_folded(c) for c in declared if isinstance(c, str)}
+    skip_set, unanswered_set = set(skip_codes), set(unanswered_codes)
+    if _is_numeric(values) and not value_labels:
+        codes = values.to_numpy(dtype=float, na_value=np.nan).copy()
+        kinds = np.where(np.isnan(codes), NOT_ANSWERED, ANSWERED).astype(np.int8)
+        for marks, kind in ((unanswered_set, NOT_ANSWERED), (skip_set, SKIPPED), (declared_set, DECLARED)):
+            if marks:
+                hit = np.isin(codes, list(marks))
+                kinds[hit] = kind
+                codes[hit] = np.nan
+        return codes, np.zeros(len(values), dtype=bool), kinds
     recode = _recode_from_value_labels(value_labels or {}, lookup)
 
-    def convert(value):
+    def convert(value) -> tuple[float, int]:
         number = _number(value)
         if not np.isnan(number):
-            return recode(number)
-        return lookup.get(normalise_label(value), np.nan)
+            if number in declared_set:
+                return np.nan, DECLARED
+            if number in skip_set:
+                return np.nan, SKIPPED
+            if number in unanswered_set:
+                return np.nan, NOT_ANSWERED
+            return recode(number), ANSWERED
+        if isinstance(value, float):
+            return np.nan, NOT_ANSWERED
+        folded = _folded(value)
+        if not folded:
+            return np.nan, NOT_ANSWERED
+        if folded in declared_texts:
+            return np.nan, DECLARED
+        if folded in SKIP_TEXTS:
+            return np.nan, SKIPPED
+        return lookup.get(normalise_label(value), np.nan), ANSWERED
 
-    if _is_numeric(values) and not value_labels:
-        return values.to_numpy(dtype=float, na_value=np.nan), np.zeros(len(values), dtype=bool)
-    return _by_unique(values, convert)
+    positions, uniques = pd.factorize(values, use_na_sentinel=True)
+    pairs = [convert(u) for u in uniques]
+    mapped = np.array([p[0] for p in pairs], dtype=float)
+    mapped_kinds = np.array([p[1] for p in pairs], dtype=np.int8)
+    present = positions >= 0
+    codes = np.full(len(values), np.nan)
+    codes[present] = mapped[positions[present]]
+    kinds = np.full(len(values), NOT_ANSWERED, dtype=np.int8)
+    kinds[present] = mapped_kinds[positions[present]]
+    return codes, present & np.isnan(codes) & (kinds == ANSWERED), kinds
 
 
 def _recode_from_value_labels(value_labels: dict, lookup: dict[str, float]):
@@ -326,15 +386,25 @@ class Answers:
     dropped_personal: tuple[PersonalColumn, ...]
     absent: tuple[str, ...]
     masked_cells: int
+    missing_kinds: pd.DataFrame
 
 
 def convert_answers(frame: pd.DataFrame, headers: tuple[str, ...], rows: np.ndarray, value_labels: dict[int, dict],
-                    match: ColumnMatch, instrument: Instrument, problems: ProblemCollector) -> Answers:
-    """Turn the matched columns into codes/numbers/seconds, recording every bad cell in ``problems``."""
+                    match: ColumnMatch, instrument: Instrument, problems: ProblemCollector, *,
+                    unanswered_codes: tuple[float, ...] = (),
+                    declared_cells: dict[int, np.ndarray] | None = None) -> Answers:
+    """Turn the matched columns into codes/numbers/seconds, recording every bad cell in ``problems``.
+
+    Empty cells, platform skip markers (:data:`SKIP_CODES`, :data:`SKIP_TEXTS`), the instrument's declared
+    ``missing_codes`` and ``unanswered_codes`` (Qualtrics' -99) become missing, each kind recorded in
+    ``Answers.missing_kinds``; a marker that is an answer code of its column stays an answer. ``declared_cells``
+    (column position → mask) are empty cells the file itself declares missing (SPSS/Stata): declared missing."""
+    declared_cells = declared_cells or {}
     lang = instrument.languages[0]
     dropped: list[PersonalColumn] = []
     ids = _respondent_ids(frame, headers, rows, match, dropped)
     columns: dict[str, np.ndarray] = {}
+    kinds_of: dict[str, np.ndarray] = {}
     scale_of = {item.id: c.scale for c in instrument.constructs for item in c.items}
     scale_of.update({check.id: instrument.scale for check in instrument.attention_checks})
 
@@ -344,7 +414,15 @@ def convert_answers(frame: pd.DataFrame, headers: tuple[str, ...], rows: np.ndar
                                values=frame[position].to_numpy(dtype=object)[mask], allowed=allowed, problem=problem)
 
     def codes_column(target_id, position, lookup, valid, allowed):
-        codes, unreadable = codes_from_cells(frame[position], lookup, value_labels.get(position))
+        def markers(candidates):
+            return tuple(c for c in candidates if not valid(np.array([c]))[0])
+
+        codes, unreadable, kinds = answer_codes(
+            frame[position], lookup, value_labels.get(position), declared=instrument.missing_codes_of(target_id),
+            skip_codes=markers(SKIP_CODES), unanswered_codes=markers(unanswered_codes))
+        if position in declared_cells:
+            kinds[declared_cells[position] & (kinds == NOT_ANSWERED)] = DECLARED
+        kinds_of[target_id] = kinds
         bad_cells("not_a_code", unreadable, position, allowed, "is not an answer code or label")
         outside = ~np.isnan(codes) & ~valid(codes)
         bad_cells("out_of_range", outside, position, allowed, "is not allowed")
@@ -370,7 +448,7 @@ def convert_answers(frame: pd.DataFrame, headers: tuple[str, ...], rows: np.ndar
             if kind:
                 dropped.append(PersonalColumn(headers[position], kind, "content"))
             else:
-                columns[question.id], count = _mask_personal(frame[position])
+                columns[question.id], count = _mask_personal(_without_skip_texts(frame[position]))
                 masked += count
         elif question.id in match.columns:
             _question_column(question, match.columns[question.id], lang, codes_column)
@@ -384,6 +462,7 @@ def convert_answers(frame: pd.DataFrame, headers: tuple[str, ...], rows: np.ndar
         ([DURATION_COLUMN] if DURATION_COLUMN in columns else [])
     index = pd.Index(ids, name="respondent", dtype="str")
     responses = pd.DataFrame({t: columns[t] for t in order}, index=index)
+    missing_kinds = pd.DataFrame({t: kinds_of[t] for t in order if t in kinds_of}, index=index)
     items = [i for i in instrument.item_ids if i in responses]
     if items and len(responses) and responses[items].isna().all().all():
         problems.add("no_answers", "not one answer in any item column", allowed="answer codes in the item columns")
@@ -395,7 +474,7 @@ def convert_answers(frame: pd.DataFrame, headers: tuple[str, ...], rows: np.ndar
     absent = tuple(names.get(t.id, t.id) for t in match.targets.values()
                    if t.id not in match.columns and t.kind != "item")
     return Answers(responses, pd.Series(rows, index=index, name="row"), column_map, extra, tuple(dropped),
-                   absent, masked + extra_masked)
+                   absent, masked + extra_masked, missing_kinds)
 
 
 def _question_column(question: Question, position: int, lang: str, codes_column) -> None:
@@ -462,6 +541,12 @@ def _personal_by_content(values: pd.Series) -> str | None:
         if text.str.fullmatch(pattern).mean() > 0.5:
             return kind
     return None
+
+
+def _without_skip_texts(values: pd.Series) -> pd.Series:
+    """A free-text column with the platform skip markers (:data:`SKIP_TEXTS`) made empty."""
+    skipped = values.map(lambda v: isinstance(v, str) and _folded(v) in SKIP_TEXTS).to_numpy(dtype=bool)
+    return values.mask(skipped) if skipped.any() else values
 
 
 def _mask_personal(values: pd.Series) -> tuple[np.ndarray, int]:

@@ -27,7 +27,7 @@ import charset_normalizer
 import numpy as np
 import pandas as pd
 
-from analysis.ingest.columns import PersonalColumn, convert_answers, match_columns
+from analysis.ingest.columns import QUALTRICS_UNANSWERED, PersonalColumn, convert_answers, match_columns
 from analysis.ingest.validation import ProblemCollector, add_sample_size_problem, sample_size_rule
 from questionnaire.instrument import Instrument
 
@@ -36,8 +36,8 @@ XLSX_SUFFIXES = (".xlsx", ".xlsm")
 SPSS_SUFFIXES = (".sav", ".zsav")
 STATA_SUFFIXES = (".dta",)
 DELIMITERS = (",", ";", "\t", "|")
-#: answers that survey platforms write for "not answered", besides pandas' defaults (empty, NA, NaN, …)
-MISSING_MARKERS = ("(跳过)", "(空)", "跳过", "(skipped)")
+#: headers that only a Qualtrics export has (its -99 means "seen but unanswered")
+QUALTRICS_HEADERS = frozenset({"responseid", "_recordid", "distributionchannel", "recipientlastname"})
 _CHINESE_ENCODINGS = {"gb2312", "gbk", "gb18030", "hz", "cp936"}
 _SNIFF_BYTES = 1 << 16
 _SNIFF_LINES = 50
@@ -50,7 +50,9 @@ class RawTable:
 
     ``header_texts`` is a second description of each column when the file has one (SPSS/Stata variable
     labels, the question-text row of a Qualtrics export), else ``None``. ``value_labels`` maps a column
-    position to its SPSS/Stata value labels ``{code: label}``.
+    position to its SPSS/Stata value labels ``{code: label}``. ``declared_cells`` maps a column position to
+    the mask of its cells that the file itself declares missing (SPSS user-missing values, Stata ``.a``–``.z``);
+    those cells are already empty in ``frame``. ``platform`` is ``"qualtrics"`` for a Qualtrics export.
     """
 
     file: str
@@ -60,9 +62,11 @@ class RawTable:
     row_numbers: np.ndarray
     header_texts: tuple[str | None, ...] | None = None
     value_labels: dict[int, dict] = field(default_factory=dict)
+    declared_cells: dict[int, np.ndarray] = field(default_factory=dict)
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None
+    platform: str | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -77,6 +81,11 @@ class SurveyData:
     in ``dropped_personal_columns``; ``masked_cells`` counts text answers in which a phone number,
     e-mail address or ID-card number was replaced by ``[removed]``; ``absent_columns`` lists optional
     instrument columns (respondent id, duration, attention checks, questions) the file lacks.
+
+    ``missing_kinds`` (aligned with ``responses``; one int8 column per item, attention check, question and
+    option column) says why a cell is empty: :data:`~analysis.ingest.columns.ANSWERED` (0, not empty),
+    ``NOT_ANSWERED`` (1), ``SKIPPED`` (2, a platform skip marker: not asked by design), ``DECLARED`` (3, a
+    declared missing code).
     """
 
     file: str
@@ -92,6 +101,7 @@ class SurveyData:
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None
+    missing_kinds: pd.DataFrame | None = None
 
     @property
     def n_respondents(self) -> int:
@@ -123,7 +133,8 @@ def read_survey(path: str | Path, instrument: Instrument, *, sheet: str | None =
     if not _header_below(raw, instrument, match, problems):
         problems.extend(header_problems)
     answers = convert_answers(raw.frame, raw.headers, raw.row_numbers, raw.value_labels, match, instrument,
-                              problems)
+                              problems, unanswered_codes=QUALTRICS_UNANSWERED if raw.platform == "qualtrics" else (),
+                              declared_cells=raw.declared_cells)
     rule = sample_size_rule(instrument)
     if min_respondents is None:
         add_sample_size_problem(problems, len(answers.responses), rule, "in the file")
@@ -136,7 +147,8 @@ def read_survey(path: str | Path, instrument: Instrument, *, sheet: str | None =
         file=raw.file, format=raw.format, responses=answers.responses, row_numbers=answers.row_numbers,
         column_map=answers.column_map, extra=answers.extra, extra_columns=tuple(answers.extra.columns),
         dropped_personal_columns=answers.dropped_personal, absent_columns=answers.absent,
-        masked_cells=answers.masked_cells, encoding=raw.encoding, delimiter=raw.delimiter, sheet=raw.sheet)
+        masked_cells=answers.masked_cells, encoding=raw.encoding, delimiter=raw.delimiter, sheet=raw.sheet,
+        missing_kinds=answers.missing_kinds)
 
 
 def _header_below(raw: RawTable, instrument: Instrument, match, problems: ProblemCollector) -> bool:
@@ -274,7 +286,7 @@ def _read_csv(path: Path, file: str, problems: ProblemCollector) -> RawTable | N
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)
             frame = pd.read_csv(io.BytesIO(data), sep=delimiter, encoding=encoding, header=0, skiprows=skip,
-                                index_col=False, skip_blank_lines=False, na_values=list(MISSING_MARKERS),
+                                index_col=False, skip_blank_lines=False, keep_default_na=False, na_values=[""],
                                 low_memory=False, encoding_errors="strict")
     except pd.errors.EmptyDataError:
         problems.add("empty_file", "the file is empty", allowed="a header row and one row per respondent")
@@ -392,7 +404,7 @@ def _read_stat(path: Path, file: str, suffix: str, problems: ProblemCollector) -
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     try:
         with ProcessPoolExecutor(1, mp_context=context) as pool:
-            frame, column_labels, variable_value_labels = pool.submit(_stat_file, str(path), kind).result()
+            frame, column_labels, variable_value_labels, declared = pool.submit(_stat_file, str(path), kind).result()
     except BrokenProcessPool:
         problems.add("unreadable", f"is not {name} file that can be read (the reader crashed: the file is damaged)",
                      allowed=f"{name} file")
@@ -404,13 +416,17 @@ def _read_stat(path: Path, file: str, suffix: str, problems: ProblemCollector) -
     labels = tuple(column_labels) if column_labels else None
     value_labels = {j: dict(variable_value_labels[name]) for j, name in enumerate(headers)
                     if name in variable_value_labels}
+    declared_cells = {j: declared[name] for j, name in enumerate(headers) if name in declared}
     frame.columns = range(frame.shape[1])
     rows = np.arange(frame.shape[0], dtype=np.int64) + 1
-    return _finish(file, kind, headers, frame, rows, problems, header_texts=labels, value_labels=value_labels)
+    return _finish(file, kind, headers, frame, rows, problems, header_texts=labels, value_labels=value_labels,
+                   declared_cells=declared_cells)
 
 
-def _stat_file(path: str, kind: str) -> tuple[pd.DataFrame, list | None, dict]:
-    """(In the child process.) The table, the variable labels and the value labels of a .sav/.dta file.
+def _stat_file(path: str, kind: str) -> tuple[pd.DataFrame, list | None, dict, dict[str, np.ndarray]]:
+    """(In the child process.) The table, the variable labels, the value labels of a .sav/.dta file and, per
+    variable, the mask of cells the file declares missing (SPSS user-missing values and ranges, Stata extended
+    missing ``.a``–``.z``), which are made empty in the table.
     A crash is reported by the parent as one message, so the child prints no fault traceback of its own."""
     import faulthandler
 
@@ -419,8 +435,34 @@ def _stat_file(path: str, kind: str) -> tuple[pd.DataFrame, list | None, dict]:
     faulthandler.disable()
 
     reader = pyreadstat.read_sav if kind == "sav" else pyreadstat.read_dta
-    frame, meta = reader(path, apply_value_formats=False)
-    return frame, meta.column_labels, meta.variable_value_labels
+    frame, meta = reader(path, apply_value_formats=False, user_missing=True)
+    declared: dict[str, np.ndarray] = {}
+    if kind == "sav":
+        for name, ranges in (meta.missing_ranges or {}).items():
+            values = frame[name]
+            mask = np.zeros(len(values), dtype=bool)
+            for bounds in ranges:
+                low, high = bounds.get("lo"), bounds.get("hi")
+                if isinstance(low, str) or isinstance(high, str):
+                    mask |= values.astype(object).isin([low, high]).to_numpy(dtype=bool)
+                elif _is_number_column(values):
+                    mask |= ((values >= low) & (values <= high)).fillna(False).to_numpy(dtype=bool)
+            if mask.any():
+                declared[name] = mask
+                frame[name] = values.where(~mask)
+    else:
+        for name, kind_of in (meta.readstat_variable_types or {}).items():
+            values = frame[name]
+            if kind_of != "string" and values.dtype == object:
+                mask = values.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+                if mask.any():
+                    declared[name] = mask
+                    frame[name] = pd.to_numeric(values.where(~mask), errors="coerce")
+    return frame, meta.column_labels, meta.variable_value_labels, declared
+
+
+def _is_number_column(values: pd.Series) -> bool:
+    return values.dtype.kind in "iuf"
 
 
 # --- shared ------------------------------------------------------------------------------------------------
@@ -429,17 +471,23 @@ def _finish(file: str, kind: str, headers: tuple[str, ...], frame: pd.DataFrame,
             problems: ProblemCollector, **details) -> RawTable | None:
     """Drop the rows with no value at all, take Qualtrics' extra header rows out, refuse a header-only file."""
     header_texts = details.pop("header_texts", None)
+    declared_cells = details.pop("declared_cells", {})
+    qualtrics = any(str(h).strip().casefold() in QUALTRICS_HEADERS for h in headers)
     if kind in ("csv", "xlsx"):
+        before = len(frame)
         frame, rows, header_texts = _extra_header_rows(frame, rows)
+        qualtrics = qualtrics or len(frame) < before
     filled = frame.notna().any(axis=1).to_numpy()
     if not filled.all():
         frame, rows = frame.loc[filled].reset_index(drop=True), rows[filled]
+        declared_cells = {j: mask[filled] for j, mask in declared_cells.items()}
     if frame.empty:
         where = f"sheet {details['sheet']!r}" if details.get("sheet") else "the file"
         problems.add("header_only", f"{where} has a header row but no respondents",
                      allowed="one row per respondent below the header")
         return None
-    return RawTable(file, kind, headers, frame, rows, header_texts=header_texts, **details)
+    return RawTable(file, kind, headers, frame, rows, header_texts=header_texts, declared_cells=declared_cells,
+                    platform="qualtrics" if qualtrics else None, **details)
 
 
 def _extra_header_rows(frame: pd.DataFrame, rows: np.ndarray):

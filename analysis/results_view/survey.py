@@ -171,12 +171,39 @@ class ProfileCategory:
 
 
 @dataclass(frozen=True)
+class ItemMissing:
+    """One item's missing answers by kind: not answered (nonresponse), skipped by design, declared missing."""
+
+    item: str
+    n_missing: int | None
+    pct_missing: float | None
+    n_not_answered: int | None
+    n_skipped_by_design: int | None
+    n_declared_missing: int | None
+
+
+@dataclass(frozen=True)
 class Missing:
-    """Respondents with a missing answer, left out of the model-based steps (listwise)."""
+    """Respondents with a missing answer, left out of the model-based steps (listwise); missing cells by kind
+    (``None`` in results written before the kinds were counted)."""
 
     n_dropped_listwise: int
     pct_dropped_listwise: float | None
     n_listwise: int | None
+    n_not_answered: int | None = None
+    n_skipped_by_design: int | None = None
+    n_declared_missing: int | None = None
+    items: tuple[ItemMissing, ...] = ()
+
+    @property
+    def has_kinds_beyond_nonresponse(self) -> bool:
+        """Some cells were skipped by design or held a declared missing code (then they are shown apart)."""
+        return bool(self.n_skipped_by_design or self.n_declared_missing)
+
+    @property
+    def items_with_missing(self) -> tuple[ItemMissing, ...]:
+        """The items with at least one missing answer, in instrument order."""
+        return tuple(m for m in self.items if m.n_missing)
 
 
 @dataclass(frozen=True)
@@ -215,7 +242,13 @@ def read_sample(r: dict) -> Sample:
     rules = tuple(str(e.get("rule", "other")) if isinstance(e, dict) else "other" for e in excl) \
         if isinstance(excl, list) else None
     m = mapping(r.get("missing"))
-    missing = (Missing(m["n_dropped_listwise"], number(m.get("pct_dropped_listwise")), number(m.get("n_listwise")))
+    items = tuple(ItemMissing(str(k), number(v.get("n_missing")), number(v.get("pct_missing")),
+                              number(v.get("n_not_answered")), number(v.get("n_skipped_by_design")),
+                              number(v.get("n_declared_missing")))
+                  for k, v in mapping(m.get("items")).items() if isinstance(v, dict))
+    missing = (Missing(m["n_dropped_listwise"], number(m.get("pct_dropped_listwise")), number(m.get("n_listwise")),
+                       number(m.get("n_not_answered")), number(m.get("n_skipped_by_design")),
+                       number(m.get("n_declared_missing")), items)
                if number(m.get("n_dropped_listwise")) is not None else None)
     privacy = mapping(r.get("privacy"))
     dropped = tuple(PersonalColumn(c.get("header"), c.get("kind")) for c in records(privacy.get("dropped_personal_columns")))

@@ -43,6 +43,8 @@ class SampleSections(BuilderBase):
         m = sample.missing
         s["missing"] = (say("missing_listwise", dropped=ts.integer(m.n_dropped_listwise),
                             share=ts.percent(m.pct_dropped_listwise), n=ts.integer(m.n_listwise)) if m else "")
+        s["missing_table"] = bool(m and m.has_kinds_beyond_nonresponse)
+        s["missing_kinds"] = self.missing_kinds() if s["missing_table"] else ""
         rows = []
         for q in self.inst.questions:
             for k, c in enumerate(sample.profile.get(q.id, ())):
@@ -55,6 +57,21 @@ class SampleSections(BuilderBase):
                        missing=None if rows else self.missing_reason("descriptives.profile"))
         s["open_answers"] = self.open_answers()
         self.v["sample"] = s
+
+    def missing_kinds(self) -> str:
+        """Missing answers by kind (not answered, skipped by design, declared missing): a sentence and a table
+        with one row per item that has any."""
+        t, say, m = self.t, self.say, self.view.sample.missing
+        rows = [[text_cell(plain(i.item)), cell(ts.integer(i.n_not_answered), i.n_not_answered),
+                 cell(ts.integer(i.n_skipped_by_design), i.n_skipped_by_design),
+                 cell(ts.integer(i.n_declared_missing), i.n_declared_missing),
+                 cell(ts.percent(i.pct_missing), i.pct_missing)] for i in m.items_with_missing]
+        self.add_table("missing_by_kind", t("missing_by_kind"),
+                       [t("item"), t("not_answered"), t("skipped_by_design"), t("declared_missing"), t("missing_percent")],
+                       rows, notes=[say("missing_by_kind_note")])
+        return say("missing_by_kind", not_answered=ts.integer(m.n_not_answered),
+                   skipped=ts.integer(m.n_skipped_by_design), declared=ts.integer(m.n_declared_missing),
+                   ref=self.ref("missing_by_kind"))
 
     def privacy_text(self) -> str:
         """What the privacy screen removed: the personal-data columns (by header and kind) and masked cells."""

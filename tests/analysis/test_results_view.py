@@ -52,3 +52,19 @@ def test_fit_verdicts_are_computed_by_analysis_when_the_results_carry_none():
     checks = view.cfa.fit.checks
     assert set(checks) == {"rmsea", "cfi"}
     assert checks["rmsea"].verdict == "good" and checks["cfi"].verdict == "poor" and not checks["cfi"].passed
+
+
+def test_missing_answers_by_kind_are_read_typed():
+    from analysis.results_view.survey import read_sample
+
+    missing = {"n_respondents": 10, "n_listwise": 7, "n_dropped_listwise": 3, "pct_dropped_listwise": 30.0,
+               "n_not_answered": 1, "n_skipped_by_design": 2, "n_declared_missing": 1,
+               "items": {"PQ1": {"n_missing": 3, "pct_missing": 30.0, "n_available": 7, "n_not_answered": 1,
+                                 "n_skipped_by_design": 1, "n_declared_missing": 1},
+                         "PQ2": {"n_missing": 0, "pct_missing": 0.0, "n_available": 10, "n_not_answered": 0,
+                                 "n_skipped_by_design": 0, "n_declared_missing": 0}}}
+    m = read_sample({"missing": missing}).missing
+    assert (m.n_not_answered, m.n_skipped_by_design, m.n_declared_missing) == (1, 2, 1)
+    assert m.has_kinds_beyond_nonresponse and [i.item for i in m.items_with_missing] == ["PQ1"]
+    old = read_sample({"missing": {"n_dropped_listwise": 3}}).missing   # written before the kinds were counted
+    assert not old.has_kinds_beyond_nonresponse and old.n_skipped_by_design is None and old.items == ()

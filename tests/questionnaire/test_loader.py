@@ -139,3 +139,45 @@ def test_construct_may_override_the_scale(tmp_path, bundled_doc):
     instrument = load_instrument(_write(tmp_path, doc))
     assert instrument.construct("LY").scale.points == tuple(range(1, 11))
     assert instrument.construct("PQ").scale.max == 5
+
+
+def test_missing_codes_at_study_item_and_question_level(bundled_doc):
+    doc = copy.deepcopy(bundled_doc)
+    doc["missing_codes"] = [-99, 999, " NA "]
+    doc["constructs"][0]["items"][1]["missing_codes"] = [9]
+    doc["questions"][0]["missing_codes"] = []
+    instrument = parse_instrument(doc)
+    assert instrument.missing_codes == (-99.0, 999.0, "NA")
+    item = instrument.constructs[0].items[1]
+    assert instrument.missing_codes_of(item.id) == (9.0,)
+    assert instrument.missing_codes_of(instrument.constructs[0].items[0].id) == (-99.0, 999.0, "NA")
+    assert instrument.missing_codes_of(instrument.questions[0].id) == ()
+
+
+@pytest.mark.parametrize("place, value, message", [
+    ("study", "-99", r"missing_codes: must be a list of codes such as \[-99, 999\], got '-99'"),
+    ("study", [-99, [1]], r"missing_codes\[1\]: must be a number or a text \(a code that means missing\), got \[1\]"),
+    ("study", ["同意"], r"missing_codes\[0\]: '同意' is a label of the scale 1–5; a missing code must not be an answer"),
+    ("study", [3], r"missing_codes\[0\]: 3 is an answer code of the scale 1–5; a missing code must not be an answer"),
+    ("item", [2], r"constructs\[0\]\.items\[1\]\.missing_codes\[0\]: 2 is an answer code of the scale 1–5"),
+    ("item", [True], r"constructs\[0\]\.items\[1\]\.missing_codes\[0\]: must be a number or a text"),
+    ("question", ["男"], r"questions\[0\]\.missing_codes\[0\]: '男' is the label of an option of the question"),
+    ("question", [1], r"questions\[0\]\.missing_codes\[0\]: 1 is the code of an option of the question"),
+    ("numeric", [5], r"questions\[\d+\]\.missing_codes\[0\]: 5 is inside the allowed range 0–"),
+    ("study_option", [99], r"missing_codes\[0\]: 99 is the code of an option of the question \(gender\)"),
+])
+def test_bad_missing_codes_name_their_place(tmp_path, bundled_doc, place, value, message):
+    doc = copy.deepcopy(bundled_doc)
+    if place == "study":
+        doc["missing_codes"] = value
+    elif place == "item":
+        doc["constructs"][0]["items"][1]["missing_codes"] = value
+    elif place == "question":
+        doc["questions"][0]["missing_codes"] = value
+    elif place == "numeric":
+        next(q for q in doc["questions"] if q["type"] == "numeric")["missing_codes"] = value
+    else:
+        doc["questions"][0]["options"].append({"code": 99, "label": {"zh": "不愿透露", "en": "Prefer not to say"}})
+        doc["missing_codes"] = value
+    with pytest.raises(InputError, match=message):
+        load_instrument(_write(tmp_path, doc))

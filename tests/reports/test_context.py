@@ -156,3 +156,21 @@ def test_negative_indirect_hypothesis_is_stated_as_lowering(instrument, results)
     negative = dataclasses.replace(instrument, hypotheses=(Hypothesis("H9", ("PR", "CS", "LY"), "-"),))
     table = build_context(results, negative, "en").tables["hypotheses"]
     assert "Perceived price lowers Customer loyalty through Customer satisfaction" in str(table.rows)
+
+
+@pytest.mark.parametrize("lang, words", [("en", ("Skipped by design", "2 question(s) were skipped by design")),
+                                         ("zh", ("按设计跳过", "按设计跳过2个"))])
+def test_missing_answers_by_kind_get_a_sentence_and_a_table(instrument, results, lang, words):
+    with_kinds = copy.deepcopy(results)
+    with_kinds["missing"].update(n_not_answered=3, n_skipped_by_design=2, n_declared_missing=1, items={
+        "PQ1": {"n_missing": 3, "pct_missing": 0.6, "n_available": 497, "n_not_answered": 1,
+                "n_skipped_by_design": 1, "n_declared_missing": 1},
+        "LY2": {"n_missing": 3, "pct_missing": 0.6, "n_available": 497, "n_not_answered": 2,
+                "n_skipped_by_design": 1, "n_declared_missing": 0}})
+    context = build_context(with_kinds, instrument, lang)
+    table = context.tables["missing_by_kind"]
+    assert words[0] in table.header and [r[0].text for r in table.rows] == ["PQ1", "LY2"]
+    assert [c.text for c in table.rows[1][1:4]] == ["2", "1", "0"]
+    text = _all_text(build_report_document(with_kinds, instrument, lang))
+    assert words[1] in text and BAD.search(text) is None
+    assert "missing_by_kind" not in build_context(results, instrument, lang).tables   # only nonresponse: no table

@@ -110,6 +110,12 @@ def test_failed_or_missing_attention_check(tmp_path):
                             ("skipped", "attention_check", "AC1 not answered; expected 4")]
 
 
+def test_attention_check_skipped_by_design_does_not_fail(tmp_path):
+    rows = [["jumped", 300, 4, 4, 2, -3, 4, 4, 2, 1], ["blank", 300, 4, 4, 2, None, 4, 4, 2, 1]]
+    result = clean_responses(_survey(tmp_path, rows), INSTRUMENT, _only("attention_check"))
+    assert _log(result) == [("blank", "attention_check", "AC1 not answered; expected 4")]
+
+
 def test_too_many_missing_answers(tmp_path):
     rows = [["two", 300, 4, None, 2, 4, None, 4, 2, 1], ["one", 300, 4, None, 2, 4, 4, 4, 2, 1]]
     result = clean_responses(_survey(tmp_path, rows), INSTRUMENT, _only("too_many_missing"))
@@ -117,6 +123,35 @@ def test_too_many_missing_answers(tmp_path):
     assert result.thresholds["too_many_missing"] == {"max_missing": 0.2, "max_missing_items": 1}
     loose = _only("too_many_missing", max_missing=0.4)
     assert clean_responses(_survey(tmp_path, rows), INSTRUMENT, loose).n_excluded == 0
+
+
+def test_skipped_items_are_not_nonresponse_nor_asked(tmp_path):
+    """问卷星 -3/-2 (skipped by design) never count as missing answers; the share is of the items asked."""
+    rows = [["jumped", 300, 4, -3, -2, 4, -3, 4, 2, 1],     # 3 items skipped by design, none unanswered: kept
+            ["halfway", 300, 4, -3, -3, 4, None, 4, 2, 1],  # 1 of the 4 items asked unanswered (25 %): excluded
+            ["plain", 300, 4, None, 2, 4, 4, 4, 2, 1]]      # 1 of 6 (16.7 %): kept
+    result = clean_responses(_survey(tmp_path, rows), INSTRUMENT, _only("too_many_missing"))
+    assert _log(result) == [("halfway", "too_many_missing", "1 of 4 Likert items unanswered (25%); the limit is 20%")]
+
+
+def test_declared_missing_codes_count_as_unanswered(tmp_path):
+    from questionnaire.loader import parse_instrument
+
+    doc = dict(INSTRUMENT.document, missing_codes=[-99])
+    rows = [["refused", 300, 4, -99, 2, 4, -99, 4, 2, 1]]
+    path = tmp_path / "data.csv"
+    pd.DataFrame([*HONEST, *rows], columns=COLUMNS).to_csv(path, index=False)
+    instrument = parse_instrument(doc)
+    result = clean_responses(read_survey(path, instrument, min_respondents=0), instrument, _only("too_many_missing"))
+    assert _log(result) == [("refused", "too_many_missing", "2 of 6 Likert items unanswered (33.3%); the limit is 20%")]
+
+
+def test_skipped_items_neither_make_nor_break_a_straight_line(tmp_path):
+    rows = [["short", 300, 4, -3, -3, 4, -3, -3, 4, 1],   # 3 answers alike, but fewer than half of all 6 items
+            ["line", 300, 4, 4, -2, 4, 4, 4, 4, 2]]       # 5 answers alike: straight-lining, the skip changes nothing
+    result = clean_responses(_survey(tmp_path, rows), INSTRUMENT, _only("straight_lining"))
+    assert _log(result) == [("line", "straight_lining", "all 5 answered Likert items are 4")]
+    assert result.missing_kinds.loc["short", "PQ2"] == 2 and result.missing_kinds.index.equals(result.analysed.index)
 
 
 def test_a_respondent_caught_by_several_rules_is_listed_under_each(tmp_path):

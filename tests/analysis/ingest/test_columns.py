@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.ingest.columns import (codes_from_cells, label_lookup, normalise_text, personal_kind_of_header,
+from analysis.ingest.columns import (answer_codes, codes_from_cells, label_lookup, normalise_text, personal_kind_of_header,
                               seconds_from_cells)
 from analysis.ingest.readers import read_survey
 from analysis.results import to_plain
@@ -134,3 +134,34 @@ def test_responses_column_order_follows_the_instrument(tmp_path):
     survey = _read(tmp_path, frame[["nps", "duration_s", "LY3", "AC1", *frame.columns.drop(["nps", "duration_s",
                                                                                              "LY3", "AC1"])]])
     assert list(survey.responses.columns) == [*ITEMS, "AC1", "orders", "nps", "duration_s"]
+
+
+def test_answer_codes_say_why_a_cell_is_empty():
+    lookup = label_lookup({1: ["Yes"], 2: ["None"], 3: ["N/A"]})
+    values = pd.Series(["None", "N/A", "(跳过)", "（空）", "", "  ", None, -3, "-2", "-99", "Yes", "maybe"], dtype=object)
+    codes, unreadable, kinds = answer_codes(values, lookup, declared=(-99.0,), skip_codes=(-3.0, -2.0))
+    assert codes[:2].tolist() == [2.0, 3.0] and codes[10] == 1.0
+    assert kinds.tolist() == [0, 0, 2, 2, 1, 1, 1, 2, 2, 3, 0, 0]
+    assert unreadable.tolist() == [False] * 11 + [True]
+
+
+def test_answer_codes_numeric_column_markers_and_declared_codes():
+    values = pd.Series([1.0, -3.0, -2.0, -99.0, 999.0, np.nan, 7.0])
+    codes, unreadable, kinds = answer_codes(values, {}, declared=(999.0,), skip_codes=(-3.0, -2.0),
+                                            unanswered_codes=(-99.0,))
+    assert kinds.tolist() == [0, 2, 2, 1, 3, 1, 0] and not unreadable.any()
+    assert np.isnan(codes[1:6]).all() and codes[[0, 6]].tolist() == [1.0, 7.0]
+
+
+def test_declared_code_wins_over_a_marker_and_comes_before_value_label_recoding():
+    values = pd.Series([-3.0, 0.0, 4.0])
+    labels = {0: "Strongly disagree", 4: "Strongly agree"}
+    lookup = label_lookup({1: ["Strongly disagree"], 5: ["Strongly agree"]})
+    codes, _, kinds = answer_codes(values, lookup, labels, declared=(-3.0,), skip_codes=(-3.0,))
+    assert kinds.tolist() == [3, 0, 0] and codes[1:].tolist() == [1.0, 5.0]
+
+
+def test_declared_text_codes_are_compared_folded():
+    codes, unreadable, kinds = answer_codes(pd.Series(["NA", " na ", "#NULL!", "2"], dtype=object), {},
+                                            declared=("NA", "#NULL!", -99.0))
+    assert kinds.tolist() == [3, 3, 3, 0] and codes[3] == 2.0 and not unreadable.any()

@@ -33,7 +33,9 @@ def test_missing_pattern_small_table_and_to_dict():
     assert (report.n_listwise, report.n_dropped_listwise, report.dropped_by_count) == (1, 3, {1: 3})
     assert report.min_pairwise_n == 1 and report.pct_dropped_listwise == 75.0
     document = json.loads(json.dumps(to_plain(report)))
-    assert document["items"]["b"] == {"n_missing": 2, "pct_missing": 50.0, "n_available": 2}
+    assert document["items"]["b"] == {"n_missing": 2, "pct_missing": 50.0, "n_available": 2, "n_not_answered": 2,
+                                      "n_skipped_by_design": 0, "n_declared_missing": 0}
+    assert (document["n_not_answered"], document["n_skipped_by_design"], document["n_declared_missing"]) == (3, 0, 0)
     assert document["dropped_by_count"] == {"1": 3}
 
 
@@ -41,3 +43,19 @@ def test_missing_pattern_of_an_empty_table():
     report = summarise_missing(pd.DataFrame({"a": []}, dtype=float))
     assert (report.n_respondents, report.n_listwise, report.dropped_by_count) == (0, 0, {})
     assert report.pct_dropped_listwise == 0.0
+
+
+def test_missing_answers_split_by_kind():
+    frame = pd.DataFrame({"a": [1, np.nan, np.nan, np.nan], "b": [1, 2, np.nan, 4]})
+    kinds = pd.DataFrame({"a": [0, 1, 2, 3], "b": [0, 0, 2, 0]}, dtype=np.int8)
+    report = summarise_missing(frame, kinds)
+    assert [(m.item, m.n_missing, m.n_not_answered, m.n_skipped_by_design, m.n_declared_missing)
+            for m in report.items] == [("a", 3, 1, 1, 1), ("b", 1, 0, 1, 0)]
+    assert (report.n_not_answered, report.n_skipped_by_design, report.n_declared_missing) == (1, 2, 1)
+    assert report.n_listwise == 1   # every kind is missing for the listwise sample
+
+
+def test_missing_kinds_without_a_column_count_as_not_answered():
+    frame = pd.DataFrame({"a": [np.nan, 1.0]})
+    report = summarise_missing(frame, pd.DataFrame(index=frame.index))
+    assert (report.items[0].n_not_answered, report.n_skipped_by_design) == (1, 0)

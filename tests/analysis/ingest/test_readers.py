@@ -226,3 +226,208 @@ def test_fuzz_truncated_xlsx_is_an_input_error(tmp_path):
         (tmp_path / "cut.xlsx").write_bytes(whole[:keep])
         with pytest.raises(InputError, match="cut.xlsx: is not a readable XLSX workbook"):
             read_survey(tmp_path / "cut.xlsx", INSTRUMENT, min_respondents=0)
+
+
+# --- missing by design, declared missing codes, no default NA strings ------------------------------------
+
+SKIP_ROWS = [["A1", 300, 1, 5, -3, 2, 4, 4, 5, 1],      # PQ2 skipped by jump logic (问卷星 -3)
+             ["A2", 250, 2, 3, 3, -2, 4, 3, "", 3],     # PQ3 not shown (-2), LY2 not answered
+             ["A3", 410, 2, 4, 4, 2, 4, 4, 4, 2]]
+
+
+def _kinds(survey: SurveyData, column: str) -> list[int]:
+    return survey.missing_kinds[column].tolist()
+
+
+def _assert_skips(survey: SurveyData) -> None:
+    assert np.isnan(survey.responses.loc["A1", "PQ2"]) and np.isnan(survey.responses.loc["A2", "PQ3"])
+    assert _kinds(survey, "PQ2") == [2, 0, 0] and _kinds(survey, "PQ3") == [0, 2, 0]
+    assert _kinds(survey, "LY2") == [0, 1, 0]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".sav", ".dta"])
+def test_wenjuanxing_skip_codes_are_missing_by_design_in_every_format(tmp_path, suffix):
+    path = tmp_path / f"data{suffix}"
+    frame = pd.DataFrame([[np.nan if v == "" else v for v in r] for r in SKIP_ROWS], columns=HEADER)
+    if suffix == ".csv":
+        path.write_text(_csv_text(rows=SKIP_ROWS), encoding="utf-8")
+    elif suffix == ".xlsx":
+        book = openpyxl.Workbook()
+        book.active.append(HEADER)
+        for row in SKIP_ROWS:
+            book.active.append([None if v == "" else v for v in row])
+        book.save(path)
+    elif suffix == ".sav":
+        pyreadstat.write_sav(frame, str(path))
+    else:
+        pyreadstat.write_dta(frame, str(path))
+    survey = read_survey(path, INSTRUMENT, min_respondents=0)
+    _assert_skips(survey)
+
+
+def test_sav_skip_code_is_read_before_the_value_label_shift(tmp_path):
+    frame = pd.DataFrame([[v - 1 if isinstance(v, int) and j >= 3 and v > 0 else v for j, v in enumerate(r)]
+                          for r in SKIP_ROWS], columns=HEADER).replace("", np.nan)
+    labels = {0: "Strongly disagree", 1: "Disagree", 2: "Neutral", 3: "Agree", 4: "Strongly agree"}
+    path = tmp_path / "data.sav"
+    pyreadstat.write_sav(frame, str(path), variable_value_labels={c: labels for c in [*ITEMS, "AC1"]})
+    survey = read_survey(path, INSTRUMENT, min_respondents=0)
+    _assert_skips(survey)
+    assert survey.responses.loc["A1", "PQ1"] == 5.0
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_wenjuanxing_text_markers_are_missing_by_design(tmp_path, suffix):
+    rows = [[*r[:3], *("(跳过)" if v == -3 else "（空）" if v == -2 else v for v in r[3:])] for r in SKIP_ROWS]
+    rows[0][-1] = "(跳过)"  # also in a reverse-worded item
+    path = tmp_path / f"data{suffix}"
+    if suffix == ".csv":
+        path.write_text(_csv_text(rows=rows), encoding="utf-8")
+    else:
+        book = openpyxl.Workbook()
+        book.active.append(HEADER)
+        for row in rows:
+            book.active.append([None if v == "" else v for v in row])
+        book.save(path)
+    survey = read_survey(path, INSTRUMENT, min_respondents=0)
+    _assert_skips(survey)
+    assert _kinds(survey, "LY3") == [2, 0, 0]
+
+
+def test_skip_marker_in_text_question_is_no_open_answer(tmp_path):
+    header = [*HEADER, "suggestion"]
+    rows = [[*ROWS[0], "(跳过)"], [*ROWS[1], "None"], [*ROWS[2], "N/A"]]
+    path = tmp_path / "data.csv"
+    path.write_text(_csv_text(rows=rows, header=header), encoding="utf-8")
+    survey = read_survey(path, INSTRUMENT, min_respondents=0)
+    assert survey.responses["suggestion"].tolist()[1:] == ["None", "N/A"]
+    assert pd.isna(survey.responses["suggestion"].iloc[0])
+
+
+@pytest.mark.parametrize("label", ["None", "N/A", "NA", "无", "null", "NaN"])
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_option_labelled_like_a_pandas_na_string_is_an_answer(tmp_path, instrument_doc, label, suffix):
+    from questionnaire.loader import parse_instrument
+
+    doc = instrument_doc
+    doc["questions"][0]["options"].append({"code": 3, "label": {"zh": label, "en": label}})
+    instrument = parse_instrument(doc)
+    rows = [[*r[:2], label if k == 0 else {1: "Male", 2: "Female"}[r[2]], *r[3:]] for k, r in enumerate(ROWS)]
+    path = tmp_path / f"data{suffix}"
+    if suffix == ".csv":
+        path.write_text(_csv_text(rows=rows), encoding="utf-8")
+    else:
+        book = openpyxl.Workbook()
+        book.active.append(HEADER)
+        for row in rows:
+            book.active.append(row)
+        book.save(path)
+    survey = read_survey(path, instrument, min_respondents=0)
+    assert survey.responses["gender"].tolist() == [3.0, 2.0, 2.0]
+    assert _kinds(survey, "gender") == [0, 0, 0]
+
+
+def test_na_string_that_is_no_label_is_an_error_with_row_column_value(tmp_path):
+    rows = [list(r) for r in ROWS]
+    rows[1][4] = "NA"
+    path = tmp_path / "data.csv"
+    path.write_text(_csv_text(rows=rows), encoding="utf-8")
+    with pytest.raises(InputError, match=r"data.csv, row 3, column PQ2: value 'NA' is not an answer code or label"):
+        read_survey(path, INSTRUMENT, min_respondents=0)
+
+
+@pytest.fixture
+def instrument_doc():
+    import yaml
+
+    return yaml.safe_load((DATA / "small_instrument.yaml").read_text(encoding="utf-8"))
+
+
+def test_declared_missing_codes_study_and_item_level(tmp_path, instrument_doc):
+    from questionnaire.loader import parse_instrument
+
+    instrument_doc["missing_codes"] = [-99, 999]
+    instrument_doc["constructs"][1]["items"][0]["missing_codes"] = [9]   # LY1: own codes replace the study's
+    instrument = parse_instrument(instrument_doc)
+    rows = [list(r) for r in ROWS]
+    rows[0][3], rows[1][7], rows[2][4] = -99, 9, 999
+    path = tmp_path / "data.csv"
+    path.write_text(_csv_text(rows=rows), encoding="utf-8")
+    survey = read_survey(path, instrument, min_respondents=0)
+    assert _kinds(survey, "PQ1") == [3, 0, 0] and _kinds(survey, "LY1") == [0, 3, 0] and _kinds(survey, "PQ2") == [0, 0, 3]
+    assert survey.responses[["PQ1", "LY1", "PQ2"]].isna().sum().tolist() == [1, 1, 1]
+    rows[0][7] = -99   # LY1 declares only 9: -99 there is not missing but an error
+    path.write_text(_csv_text(rows=rows), encoding="utf-8")
+    with pytest.raises(InputError, match=r"data.csv, row 2, column LY1: value '-99' is not allowed; allowed: 1–5"):
+        read_survey(path, instrument, min_respondents=0)
+
+
+def test_undeclared_code_is_an_error_even_next_to_a_declared_one(tmp_path, instrument_doc):
+    from questionnaire.loader import parse_instrument
+
+    instrument_doc["missing_codes"] = [-99]
+    instrument = parse_instrument(instrument_doc)
+    rows = [list(r) for r in ROWS]
+    rows[0][3], rows[1][3] = -99, 99
+    path = tmp_path / "data.csv"
+    path.write_text(_csv_text(rows=rows), encoding="utf-8")
+    with pytest.raises(InputError, match=r"^\S*data.csv, row 3, column PQ1: value '99' is not allowed; allowed: 1–5"):
+        read_survey(path, instrument, min_respondents=0)
+
+
+def test_skip_code_inside_the_scale_stays_an_answer(tmp_path, instrument_doc):
+    from questionnaire.loader import parse_instrument
+
+    instrument_doc["scale"] = {"min": -3, "max": 3, "labels": {lang: [str(v) for v in range(-3, 4)]
+                                                              for lang in ("zh", "en")}}
+    instrument_doc["attention_checks"][0]["expected"] = 1
+    instrument = parse_instrument(instrument_doc)
+    rows = [[*r[:3], *(v - 3 for v in r[3:])] for r in ROWS]
+    path = tmp_path / "data.csv"
+    path.write_text(_csv_text(rows=rows), encoding="utf-8")
+    survey = read_survey(path, instrument, min_respondents=0)
+    assert survey.responses.loc["A1", "LY3"] == -2.0 and _kinds(survey, "LY3") == [0, 0, 0]
+
+
+def test_qualtrics_minus_99_is_seen_but_unanswered(tmp_path):
+    header = ["ResponseId", *HEADER[1:]]
+    rows = [list(r) for r in ROWS]
+    rows[0][4] = -99
+    path = tmp_path / "data.csv"
+    path.write_text(_csv_text(rows=rows, header=header), encoding="utf-8")
+    survey = read_survey(path, INSTRUMENT, min_respondents=0)
+    assert np.isnan(survey.responses.loc["A1", "PQ2"]) and _kinds(survey, "PQ2") == [1, 0, 0]
+    path.write_text(_csv_text(rows=rows), encoding="utf-8")   # not a Qualtrics export: -99 is an error
+    with pytest.raises(InputError, match=r"row 2, column PQ2: value '-99' is not allowed"):
+        read_survey(path, INSTRUMENT, min_respondents=0)
+
+
+def test_declared_text_code_such_as_r_na(tmp_path, instrument_doc):
+    from questionnaire.loader import parse_instrument
+
+    rows = [list(r) for r in ROWS]
+    rows[1][4], rows[2][1] = "NA", 410
+    path = tmp_path / "data.csv"
+    path.write_text(_csv_text(rows=rows), encoding="utf-8")
+    instrument_doc["missing_codes"] = ["NA", -99]
+    survey = read_survey(path, parse_instrument(instrument_doc), min_respondents=0)
+    assert _kinds(survey, "PQ2") == [0, 3, 0] and np.isnan(survey.responses.loc["A2", "PQ2"])
+
+
+def test_spss_user_missing_values_are_declared_missing(tmp_path):
+    frame = pd.DataFrame(ROWS, columns=HEADER)
+    frame.loc[1, "PQ2"], frame.loc[2, "duration_s"] = -9, -1
+    path = tmp_path / "data.sav"
+    pyreadstat.write_sav(frame, str(path), missing_ranges={"PQ2": [-9], "duration_s": [{"lo": -5, "hi": -1}]})
+    survey = read_survey(path, INSTRUMENT, min_respondents=0)
+    assert _kinds(survey, "PQ2") == [0, 3, 0] and np.isnan(survey.responses.loc["A2", "PQ2"])
+    assert np.isnan(survey.responses.loc["A3", "duration_s"])   # missing, not a negative completion time
+
+
+def test_stata_extended_missing_values_are_declared_missing(tmp_path):
+    frame = pd.DataFrame(ROWS, columns=HEADER).astype({"PQ2": object})
+    frame.loc[0, "PQ2"] = "a"
+    path = tmp_path / "data.dta"
+    pyreadstat.write_dta(frame, str(path), missing_user_values={"PQ2": ["a"]})
+    survey = read_survey(path, INSTRUMENT, min_respondents=0)
+    assert _kinds(survey, "PQ2") == [3, 0, 0] and survey.responses["PQ2"].tolist()[1:] == [3.0, 4.0]

@@ -87,6 +87,8 @@ def data_files(good: pd.DataFrame) -> dict[str, bytes | str]:
     files["text_in_item.csv"] = _csv(_set(good, 23, "LY1", "very good"))
     files["unknown_option.csv"] = _csv(_set(good, 5, "gender", 3))
     files["bad_duration.csv"] = _csv(_set(good, 99, "duration_s", "about five minutes"))
+    # run with instrument_missing_codes.yaml (missing_codes: [-99]): -99 is missing, 99 beside it an error
+    files["undeclared_missing_code.csv"] = _csv(_set(_set(good, 9, "PQ1", -99), 14, "PQ1", 99))
     files["all_answers_missing.csv"] = _csv(good.assign(**{c: "" for c in _items(good)}))
     files["one_respondent.csv"] = _csv(good.head(1))
     files["too_few_respondents.csv"] = _csv(good.head(60))
@@ -144,6 +146,8 @@ def instrument_files(text: str) -> dict[str, bytes | str]:
         "instrument_hypothesis_unknown.yaml": edit("  H2: CS -> LY\n", "  H2: CS -> TRUST\n"),
         "instrument_outcome_unknown.yaml": edit("outcome: LY\n", "outcome: Loyalty\n"),
         "instrument_deep_nesting.yaml": text + "notes: " + "[" * 5000 + "]" * 5000 + "\n",
+        "instrument_missing_codes.yaml": text + "missing_codes: [-99]\n",
+        "instrument_missing_code_is_answer.yaml": text + "missing_codes: [-99, 3]\n",
     }
 
 
