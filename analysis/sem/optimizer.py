@@ -18,6 +18,8 @@ from scipy import optimize
 from analysis.sem.discrepancy import Discrepancy
 from analysis.sem.linalg import transpose
 
+UNDEFINED_F = 1e10  # what BFGS sees where Σ(θ) is not positive definite
+
 
 @dataclass(frozen=True)
 class Optimum:
@@ -128,7 +130,8 @@ def bfgs_inverse_update(h_inv: np.ndarray, s: np.ndarray, y: np.ndarray) -> np.n
 
 def inverse_hessian_or_information(hess: np.ndarray, info: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per fit of a stack (b, q, q): H⁻¹, or (2I)⁻¹ (a Fisher-scoring step) where H is not positive
-    definite, and whether either was invertible."""
+    definite, and whether either was invertible (a Cholesky factor that passes although the matrix is
+    exactly singular, as 2I is when every regression starts at 0, counts as not invertible)."""
     out = np.zeros_like(hess)
     solved = np.zeros(len(hess), dtype=bool)
     try:
@@ -140,9 +143,9 @@ def inverse_hessian_or_information(hess: np.ndarray, info: np.ndarray) -> tuple[
         for matrix in (hess[i], 2.0 * info[i]):
             try:
                 np.linalg.cholesky(matrix)
+                out[i], solved[i] = np.linalg.inv(matrix), True
             except np.linalg.LinAlgError:
                 continue
-            out[i], solved[i] = np.linalg.inv(matrix), True
             break
     return out, solved
 
@@ -154,15 +157,19 @@ def fisher_scoring(discrepancy: Discrepancy, start: np.ndarray, tol: float = 1e-
 
 
 def bfgs_fallback(discrepancy: Discrepancy, start: np.ndarray) -> Optimum:
-    """BFGS on F with the analytic gradient; the fallback when Newton / Fisher scoring stalls."""
+    """BFGS on F with the analytic gradient; the fallback when Newton / Fisher scoring stalls. Where F is
+    undefined BFGS sees a large finite value, never returned as F: an optimum there has F = inf and has
+    not converged."""
 
     def fun(theta):
         f = float(discrepancy.value(theta))
         if not math.isfinite(f):
-            return 1e10, np.zeros_like(theta)
+            return UNDEFINED_F, np.zeros_like(theta)
         return f, discrepancy.derivatives(theta).gradient
 
     res = optimize.minimize(fun, start, jac=True, method="BFGS", options={"gtol": 1e-10, "maxiter": 5000})
+    if res.fun >= UNDEFINED_F:
+        return Optimum(res.x, math.inf, False, int(res.nit))
     return Optimum(res.x, float(res.fun), bool(res.success), int(res.nit))
 
 
