@@ -9,11 +9,12 @@ SINGULAR_FACTOR = np.array([[-1.009618183538736, -0.20917557487171307],
                             [0.2146591225063409, 0.3553727090399214]])
 
 
-def test_a_singular_hessian_and_information_are_not_inverted():
+def test_newton_then_fisher_scoring_then_a_damped_step_then_none():
     singular = SINGULAR_FACTOR @ SINGULAR_FACTOR.T
     indefinite = np.diag([1.0, -1.0, 1.0])
-    hess = np.stack([singular, indefinite, np.eye(3)])
-    info = np.stack([singular / 2, singular / 2, np.eye(3)])
+    hess = np.stack([2.0 * np.eye(3), indefinite, indefinite, np.full((3, 3), np.nan)])
+    info = np.stack([np.eye(3), np.eye(3), singular / 2, np.full((3, 3), np.nan)])
     inverse, solved = inverse_hessian_or_information(hess, info)
-    assert not solved[1] and solved[2] and np.allclose(inverse[2], np.eye(3))
-    assert not solved[0] or np.isfinite(inverse[0]).all()
+    assert solved.tolist() == [True, True, True, False]
+    assert np.allclose(inverse[0], np.eye(3) / 2) and np.allclose(inverse[1], np.eye(3) / 2)
+    assert np.isfinite(inverse[2]).all() and np.all(np.linalg.eigvalsh(inverse[2]) > 0)  # the damped step
