@@ -94,14 +94,18 @@ class ModificationIndex:
     sepc_all: float
 
 
-def candidate_parameters(fit: ModelFit) -> list[tuple[str, str, str]]:
-    """Fixed-at-zero parameters lavaan's ``modindices()`` tests (``lav_partable_full``) not in the model.
+def candidate_parameters(fit: ModelFit) -> list[tuple[str, str, str, float]]:
+    """The fixed parameters lavaan's ``modindices()`` tests, each with the value it is fixed at: the rows
+    the model fixes (``F1 ~~ 0*F2``, a fixed residual variance, a marker loading; lavaan
+    ``lav_object_extended(all.free = TRUE)``), then the rows of ``lav_partable_full`` not in the model,
+    fixed at 0.
 
     Measurement: cross-loadings (latent =~ item) and residual covariances of items. Structural:
     latent covariances (disturbance covariances of endogenous latents) and regressions y ~ x
     between any two latents that take part in the structural model.
     """
     spec = fit.spec
+    fixed = [(p.lhs, p.op, p.rhs, p.value) for p in spec.parameters if not p.free]
     present = {(p.lhs, p.op, p.rhs) for p in spec.parameters}
     present |= {(p.rhs, p.op, p.lhs) for p in spec.parameters if p.op == "~~"}
     obs, lat = spec.observed, spec.latent
@@ -110,25 +114,26 @@ def candidate_parameters(fit: ModelFit) -> list[tuple[str, str, str]]:
     out += [(obs[i], "~~", obs[j]) for i in range(len(obs)) for j in range(i + 1, len(obs))]
     out += [(lat[i], "~~", lat[j]) for i in range(len(lat)) for j in range(i + 1, len(lat))]
     out += [(y, "~", x) for y in structural for x in structural if x != y]
-    return [c for c in out if c not in present]
+    return fixed + [(*c, 0.0) for c in out if c not in present]
 
 
 def modification_indices(fit: ModelFit, top: int | None = 10) -> list[ModificationIndex]:
-    """Score-test modification indices of the measurement and structural candidates, largest first
-    (Sörbom 1989; candidates as :func:`candidate_parameters`).
+    """Score-test modification indices of the fixed parameters, largest first (Sörbom 1989; candidates
+    as :func:`candidate_parameters`).
 
-    With I the unit expected information of the model extended by the candidates (θ̂ and 0),
-    g = ½ ∂F_ML/∂θ at that point:  V_j = I_jj − I_j1 I_11⁻¹ I_1j,  MI_j = N g_j² / V_j,
-    EPC_j = −g_j / V_j;  sepc.all scales EPC as std.all. Candidates with V_j < ε^⅓ (not identified
-    when freed, e.g. a reversed path in a saturated structural model) are left out, as lavaan does.
-    R: ``lavaan::modindices(fit, sort. = TRUE)``.
+    With I the unit expected information of the model extended by the candidates (θ̂ and their fixed
+    values), g = ½ ∂F_ML/∂θ at that point:  V_j = I_jj − I_j1 I_11⁻¹ I_1j,  MI_j = N g_j² / V_j,
+    EPC_j = −g_j / V_j;  sepc.all scales EPC as std.all (a variance: its fixed value as std.all, signed
+    as EPC, 0 when that value is 0 — lavaan's ``cov.std``). Candidates with V_j < ε^⅓ (not identified
+    when freed, e.g. a marker loading or a reversed path in a saturated structural model) are left out,
+    as lavaan does. R: ``lavaan::modindices(fit, sort. = TRUE)``.
     """
     candidates = candidate_parameters(fit)
     if not candidates or fit.structure.n_free == 0:
         return []
-    extended = ModelStructure(fit.spec.with_free(candidates))
+    extended = ModelStructure(fit.spec.with_free([c[:3] for c in candidates]))
     n_free = fit.structure.n_free
-    theta = np.concatenate([fit.theta, np.zeros(len(candidates))])
+    theta = np.concatenate([fit.theta, [c[3] for c in candidates]])
     derivatives = MLDiscrepancy.of_sample(extended, fit.sample_cov).derivatives(theta)
     if not derivatives.positive_definite or not np.all(np.isfinite(fit.vcov)):
         return []
@@ -147,14 +152,17 @@ def modification_indices(fit: ModelFit, top: int | None = 10) -> list[Modificati
     ov = {x: i for i, x in enumerate(fit.observed)}
     lv = {x: i for i, x in enumerate(fit.spec.latent)}
     rows = []
-    for (lhs, op, rhs), m, e, identified in zip(candidates, mi, epc, v_ok):
+    for (lhs, op, rhs, value), m, e, identified in zip(candidates, mi, epc, v_ok):
         if not identified:
             continue
-        with np.errstate(invalid="ignore"):
+        with np.errstate(invalid="ignore", divide="ignore"):
             if op == "=~":
                 scale = sd_lv[lv[lhs]] / sd_ov[ov[rhs]]
             elif op == "~":
                 scale = sd_lv[lv[rhs]] / sd_lv[lv[lhs]]
+            elif lhs == rhs:  # cov.std: a variance is standardized at its fixed value, signed as EPC
+                total = sd_lv[lv[lhs]] ** 2 if lhs in lv else sd_ov[ov[lhs]] ** 2
+                scale = abs(value) / total / abs(e) if abs(value) >= np.sqrt(np.finfo(float).eps) else 0.0
             elif lhs in lv:  # cov.std: correlation of the (disturbance) terms
                 scale = 1.0 / np.sqrt(psi[lv[lhs], lv[lhs]] * psi[lv[rhs], lv[rhs]])
             else:

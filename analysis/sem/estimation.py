@@ -85,7 +85,21 @@ def start_values(structure: ModelStructure, sample_cov: np.ndarray) -> np.ndarra
             a, b = ov[marker[par.lhs]], ov[marker[par.rhs]]
             theta[k] = float(np.clip(s[a, b], -0.9 * math.sqrt(lv_var[par.lhs] * lv_var[par.rhs]),
                                      0.9 * math.sqrt(lv_var[par.lhs] * lv_var[par.rhs])))
-    return theta
+    return without_latent_covariances_unless_positive_definite(structure, theta)
+
+
+def without_latent_covariances_unless_positive_definite(structure: ModelStructure, theta: np.ndarray
+                                                        ) -> np.ndarray:
+    """Start values whose Σ(θ₀) is positive definite: the marker covariances, each clipped on its own,
+    can make Ψ₀ indefinite as a whole (F undefined at the start); then the free latent covariances
+    start at 0, lavaan's start (``R/lav_start.R``), and Ψ₀ is diagonal."""
+    if np.linalg.eigvalsh(structure.implied(theta))[0] > 0:
+        return theta
+    covariances = [p.free - 1 for p in structure.spec.parameters
+                   if p.free and p.op == "~~" and p.lhs != p.rhs and p.lhs in structure.latent]
+    repaired = theta.copy()
+    repaired[covariances] = 0.0
+    return repaired
 
 
 def sample_moments(data: pd.DataFrame, observed: tuple[str, ...]) -> tuple[np.ndarray, int, int]:

@@ -119,26 +119,34 @@ def rmsea(chisq: float, df: int, n: int) -> float:
 
 
 def rmsea_ci(chisq: float, df: int, n: int, level: float = 0.90) -> tuple[float, float]:
-    """Steiger's CI: λ solving P(χ²_df(λ) ≤ χ²) = 1 − α/2 and α/2, RMSEA = √(λ/(N·df)).
+    """Steiger's CI: λ solving P(χ²_df(λ) ≤ χ²) = 1 − α/2 and α/2, RMSEA = √(λ/(N·df)); NaN where χ² is
+    not a finite number or a bound cannot be solved for (never raises).
 
     R: ``fitMeasures(fit, c("rmsea.ci.lower", "rmsea.ci.upper"))`` (lavaan's ``lav_fit_rmsea_ci``).
     """
-    if df < 1 or not math.isfinite(chisq):
+    if df < 1:
         return 0.0, 0.0
+    if not (math.isfinite(chisq) and chisq >= 0 and n > 0):
+        return float("nan"), float("nan")
     upper_p, lower_p = 1 - (1 - level) / 2, (1 - level) / 2
 
     def cdf(lam):
         return stats.chi2.cdf(chisq, df) if lam <= 0 else stats.ncx2.cdf(chisq, df, lam)
 
+    def rmsea_at(p, upper_lambda):
+        try:
+            lam = optimize.brentq(lambda x: cdf(x) - p, 0.0, upper_lambda, xtol=1e-12)
+        except ValueError:  # cdf not finite or no sign change: the bound is not computable
+            return float("nan")
+        return math.sqrt(lam / (n * df))
+
     lower = 0.0
     if cdf(0.0) - upper_p >= 0:
-        lam = optimize.brentq(lambda x: cdf(x) - upper_p, 0.0, chisq, xtol=1e-12)
-        lower = math.sqrt(lam / (n * df))
+        lower = rmsea_at(upper_p, chisq)
     n_rmsea = max(n, 4 * chisq)
     upper = 0.0
     if not (cdf(n_rmsea) - lower_p > 0 or cdf(0.0) - lower_p < 0):
-        lam = optimize.brentq(lambda x: cdf(x) - lower_p, 0.0, n_rmsea, xtol=1e-12)
-        upper = math.sqrt(lam / (n * df))
+        upper = rmsea_at(lower_p, n_rmsea)
     return lower, upper
 
 

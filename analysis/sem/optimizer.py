@@ -1,7 +1,8 @@
 """Minimising a discrepancy function F(θ): Newton / Fisher scoring (one sample or a stack), BFGS fallback.
 
 :func:`fisher_scoring_batch` takes Newton steps with the exact Hessian H, Fisher-scoring steps
-(H ≈ 2I, I the expected information) where H is not positive definite, with step halving;
+(H ≈ 2I, I the expected information) where H is not positive definite, damped (Levenberg–Marquardt)
+Fisher-scoring steps where I is singular, with step halving;
 :func:`bfgs_fallback` is quasi-Newton BFGS on the analytic gradient (Nocedal & Wright 2006, ch. 6);
 :func:`minimize_discrepancy` combines them. lavaan minimises the same F with ``nlminb``
 (``R/lav_model_estimate.R``). The optimiser knows F only through
@@ -17,6 +18,8 @@ from scipy import optimize
 
 from analysis.sem.discrepancy import Discrepancy
 from analysis.sem.linalg import transpose
+
+UNDEFINED_F = 1e10  # what BFGS sees where Σ(θ) is not positive definite
 
 
 @dataclass(frozen=True)
@@ -128,21 +131,30 @@ def bfgs_inverse_update(h_inv: np.ndarray, s: np.ndarray, y: np.ndarray) -> np.n
 
 def inverse_hessian_or_information(hess: np.ndarray, info: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per fit of a stack (b, q, q): H⁻¹, or (2I)⁻¹ (a Fisher-scoring step) where H is not positive
-    definite, and whether either was invertible."""
+    definite, or (2I + 2μ·max diag(I)·E)⁻¹ with the smallest μ in 1e-8 … 1e-2 that makes it positive
+    definite (a Levenberg–Marquardt step, Nocedal & Wright 2006, §10.3) where I is singular, as it is
+    when every regression starts at 0; and whether any was invertible. A Cholesky factor that passes on
+    rounding although LU then finds the matrix singular, or a matrix with a non-finite entry, counts as
+    not invertible."""
     out = np.zeros_like(hess)
     solved = np.zeros(len(hess), dtype=bool)
     try:
-        np.linalg.cholesky(hess)
-        return np.linalg.inv(hess), np.ones(len(hess), dtype=bool)
+        if np.isfinite(hess).all():
+            np.linalg.cholesky(hess)
+            return np.linalg.inv(hess), np.ones(len(hess), dtype=bool)
     except np.linalg.LinAlgError:
         pass
     for i in range(len(hess)):
-        for matrix in (hess[i], 2.0 * info[i]):
+        scale = max(float(np.max(np.abs(np.diagonal(info[i])))), 1e-300) if np.isfinite(info[i]).all() else 0.0
+        damped = [2.0 * info[i] + 2.0 * mu * scale * np.eye(len(info[i])) for mu in (1e-8, 1e-6, 1e-4, 1e-2)]
+        for matrix in (hess[i], 2.0 * info[i], *damped):
+            if not np.isfinite(matrix).all():
+                continue
             try:
                 np.linalg.cholesky(matrix)
+                out[i], solved[i] = np.linalg.inv(matrix), True
             except np.linalg.LinAlgError:
                 continue
-            out[i], solved[i] = np.linalg.inv(matrix), True
             break
     return out, solved
 
@@ -154,15 +166,19 @@ def fisher_scoring(discrepancy: Discrepancy, start: np.ndarray, tol: float = 1e-
 
 
 def bfgs_fallback(discrepancy: Discrepancy, start: np.ndarray) -> Optimum:
-    """BFGS on F with the analytic gradient; the fallback when Newton / Fisher scoring stalls."""
+    """BFGS on F with the analytic gradient; the fallback when Newton / Fisher scoring stalls. Where F is
+    undefined BFGS sees a large finite value, never returned as F: an optimum there has F = inf and has
+    not converged."""
 
     def fun(theta):
         f = float(discrepancy.value(theta))
         if not math.isfinite(f):
-            return 1e10, np.zeros_like(theta)
+            return UNDEFINED_F, np.zeros_like(theta)
         return f, discrepancy.derivatives(theta).gradient
 
     res = optimize.minimize(fun, start, jac=True, method="BFGS", options={"gtol": 1e-10, "maxiter": 5000})
+    if res.fun >= UNDEFINED_F:
+        return Optimum(res.x, math.inf, False, int(res.nit))
     return Optimum(res.x, float(res.fun), bool(res.success), int(res.nit))
 
 

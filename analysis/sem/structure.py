@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from analysis.sem.linalg import transpose
+from analysis.sem.linalg import inverse_or_nan, transpose
 from analysis.sem.specification import ModelSpec, ParameterSpec
 
 LAMBDA, BETA, PSI, THETA = range(4)
@@ -93,9 +93,9 @@ class ModelStructure:
         return out[0], out[1], out[2], out[3]
 
     def _inverse_i_minus_b(self, beta: np.ndarray) -> np.ndarray:
-        """A = (I − B)⁻¹."""
+        """A = (I − B)⁻¹, NaN where I − B is singular (Σ(θ) and F are then undefined)."""
         if self.has_beta:
-            return np.linalg.inv(self.identity_latent - beta)
+            return inverse_or_nan(self.identity_latent - beta)
         return np.broadcast_to(self.identity_latent, beta.shape)
 
     def latent_cov(self, theta: np.ndarray) -> np.ndarray:

@@ -101,3 +101,31 @@ def test_bias_corrected_reduces_to_percentile_when_median_unbiased():
     assert np.isnan(bias_corrected_ci(x, 5.0)).all()
     assert jackknife_acceleration(np.ones(5)) == 0.0
     assert jackknife_acceleration(np.array([0.0, 0.0, 0.0, 1.0])) != 0.0
+
+
+def collinear_latents(n: int, seed: int) -> pd.DataFrame:
+    """Four factors correlating .98, three 1–10 items each (the near-collinear data of issue 13, bug 4)."""
+    rng = np.random.default_rng(seed)
+    eta = rng.multivariate_normal(np.zeros(4), np.full((4, 4), 0.98) + 0.02 * np.eye(4), size=n)
+    return pd.DataFrame({f"{f}{i}": np.clip(np.round(5.5 + 2.2 * (0.8 * eta[:, j] + 0.45 * rng.normal(size=n))), 1, 10)
+                         for j, f in enumerate("abcd") for i in (1, 2, 3)})
+
+
+def test_a_resample_whose_line_search_makes_i_minus_b_singular_is_counted_not_raised(monkeypatch):
+    """Bug 4: a quasi-Newton step that overflows sends a regression coefficient to ±inf, I − B is singular
+    at the trial point and (I − B)⁻¹ raised LinAlgError. The overflow is forced here through the start
+    inverse Hessian of the refits; F is now undefined (inf) there, the step is refused, the refit goes on
+    from an exact Hessian, and every resample is counted as converged, inadmissible or failed."""
+    from analysis.sem import bootstrap
+
+    data = collinear_latents(40, 3)
+    fit = fit_model(data, "A =~ a1+a2+a3\nB =~ b1+b2+b3\nC =~ c1+c2+c3\nD =~ d1+d2+d3\nC ~ A + B\nD ~ C + A + B")
+    regression = [p.free - 1 for p in fit.spec.parameters if p.op == "~"][0]
+    overflowing = np.eye(fit.structure.n_free)
+    overflowing[regression, regression] = np.inf
+    monkeypatch.setattr(bootstrap, "full_sample_inverse_hessian", lambda _: overflowing)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        draws = bootstrap_draws(fit, data, B=20, seed=5)
+    assert draws.succeeded + draws.failed == 20 and draws.succeeded > 0
+    assert np.isfinite(draws.usable()).all()
