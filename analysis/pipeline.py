@@ -18,9 +18,9 @@ from threadpoolctl import threadpool_limits
 
 from analysis import ipma, sem
 from analysis.describe import descriptives, indicators, normality
+from analysis.diagnostics import Diagnostic, warn
 from analysis.ingest import cleaning, missing, readers, validation
 from analysis.psychometrics import common_method, efa, factorability, reliability, validity
-from analysis.diagnostics import Diagnostic, warn
 from analysis.results import StudyResults, to_plain
 from questionnaire.errors import input_error
 from questionnaire.instrument import Instrument

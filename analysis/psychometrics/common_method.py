@@ -9,9 +9,9 @@ import pandas as pd
 from scipy import stats
 
 from analysis.diagnostics import Diagnostic, warn
+from analysis.numbers import numeric_items
 from analysis.psychometrics.efa import eigenvalues
 from analysis.psychometrics.factorability import correlation_matrix, usable_items
-from analysis.numbers import numeric_items
 from analysis.results import plain_fields
 from analysis.sem.fit_indices import FitIndices
 from analysis.sem.models import CfaResult, fit_cfa

@@ -18,10 +18,10 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
-from analysis.psychometrics import rotation as rot
 from analysis.diagnostics import Diagnostic, warn
-from analysis.psychometrics.factorability import correlation_matrix, usable_items
 from analysis.numbers import numeric_items
+from analysis.psychometrics import rotation as rot
+from analysis.psychometrics.factorability import correlation_matrix, usable_items
 from questionnaire.errors import input_error
 
 #: Extraction methods, named as in psych (``"pc"`` = ``psych::principal``, others ``fa(fm=)``).

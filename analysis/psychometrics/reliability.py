@@ -16,9 +16,9 @@ import pandas as pd
 from scipy import stats
 
 from analysis.diagnostics import Diagnostic, warn
+from analysis.numbers import numeric_items
 from analysis.psychometrics.efa import extract_minres
 from analysis.psychometrics.factorability import DUPLICATE_R
-from analysis.numbers import numeric_items
 
 #: Thresholds of the usual flags (Nunnally, 1978; Nunnally & Bernstein, 1994).
 ALPHA_MIN = 0.70

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.diagnostics import Diagnostic, warn
 from analysis.numbers import numeric_column
 from analysis.results import plain_fields
-from analysis.diagnostics import Diagnostic, warn
 from questionnaire.errors import input_error
 
 AVE_MIN = 0.50

@@ -14,10 +14,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.sem.bootstrap import (BootstrapDraws, bias_corrected_ci, bootstrap_draws, jackknife_acceleration,
-                                jackknife_theta, percentile_ci)
 from analysis.diagnostics import Diagnostic, warn
 from analysis.results import plain_fields, to_plain
+from analysis.sem.bootstrap import (BootstrapDraws, bias_corrected_ci, bootstrap_draws, jackknife_acceleration,
+                                    jackknife_theta, percentile_ci)
 from analysis.sem.diagnostics import ModificationIndex, fit_diagnostics, modification_indices
 from analysis.sem.effects import (Effect, EffectSize, chain_values, cohen_f2, effect_decomposition,
                                   mediation_type, r_squared, specific_indirect_effects, structural_paths)

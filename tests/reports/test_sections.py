@@ -4,9 +4,9 @@ import pytest
 
 from reports import typeset as ts
 from reports.context import OPEN_ANSWERS_SHOWN, build_context
-from reports.report import build_report_document, render_report
 from reports.document import Bullets, TableBlock
 from reports.render_docx import column_widths
+from reports.report import build_report_document, render_report
 
 
 def _texts(doc) -> str:

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from analysis.describe.descriptives import (describe_item, describe_items, frequency_table, kurtosis_g2,
-                                   multiple_response_table, se_kurtosis, se_skewness, skewness_g1)
+                                            multiple_response_table, se_kurtosis, se_skewness, skewness_g1)
 from analysis.diagnostics import StatisticalWarning
 from analysis.results import to_plain
 from questionnaire.errors import InputError

@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.diagnostics import StatisticalWarning
 from analysis.describe.indicators import (chi_square_independence, net_promoter_score, paid_membership_share,
-                                 repeat_purchase_rate)
+                                          repeat_purchase_rate)
+from analysis.diagnostics import StatisticalWarning
 from analysis.results import to_plain
 from questionnaire.errors import InputError
 

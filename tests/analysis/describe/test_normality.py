@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.diagnostics import StatisticalWarning
 from analysis.describe.normality import mardia
+from analysis.diagnostics import StatisticalWarning
 from analysis.results import to_plain
 from questionnaire.errors import InputError
 

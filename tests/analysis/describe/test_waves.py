@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from analysis.describe.waves import compare_waves, nps_difference
 from analysis.describe.descriptives import construct_mean_score, describe_items
-from analysis.diagnostics import StatisticalWarning
 from analysis.describe.indicators import net_promoter_score, paid_membership_share, repeat_purchase_rate
+from analysis.describe.waves import compare_waves, nps_difference
+from analysis.diagnostics import StatisticalWarning
 from analysis.results import to_plain
 from analysis.simulate import DEFAULT_POPULATION, simulate_study
 from questionnaire.errors import InputError

@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 
 from analysis.ingest.cleaning import (LOG_COLUMNS, CleaningOptions, Exclusion, clean_responses, longest_run,
-                               write_exclusions_csv)
+                                      write_exclusions_csv)
 from analysis.ingest.readers import read_survey
-from analysis.simulate import simulate_study
 from analysis.results import to_plain
+from analysis.simulate import simulate_study
 from questionnaire.errors import InputError
 from questionnaire.instrument import bundled_instrument_path
 from questionnaire.loader import load_instrument

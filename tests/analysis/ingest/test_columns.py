@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from analysis.ingest.columns import (answer_codes, codes_from_cells, label_lookup, normalise_text, personal_kind_of_header,
-                              seconds_from_cells)
+                                     seconds_from_cells)
 from analysis.ingest.readers import read_survey
 from analysis.results import to_plain
 from questionnaire.loader import load_instrument

@@ -12,7 +12,7 @@ import pytest
 from analysis.diagnostics import StatisticalWarning
 from analysis.ingest.readers import read_survey
 from analysis.ingest.validation import (PROBLEM_COLUMNS, ValidationError, free_parameters, minimum_respondents,
-                                 require_sample_size, sample_size_rule, write_validation_csv)
+                                        require_sample_size, sample_size_rule, write_validation_csv)
 from analysis.results import to_plain
 from questionnaire.errors import InputError
 from questionnaire.instrument import bundled_instrument_path

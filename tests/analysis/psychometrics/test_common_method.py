@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.psychometrics.common_method import harman_first_factor_pct, harman_test
 from analysis.diagnostics import StatisticalWarning
+from analysis.psychometrics.common_method import harman_first_factor_pct, harman_test
 from analysis.psychometrics.factorability import correlation_matrix
 from analysis.results import to_plain
 from questionnaire.errors import InputError

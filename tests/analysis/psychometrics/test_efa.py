@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.psychometrics import efa
 from analysis.diagnostics import StatisticalWarning
+from analysis.psychometrics import efa
 from analysis.psychometrics.factorability import correlation_matrix
 from analysis.psychometrics.rotation import oblimin, promax, varimax
 from analysis.results import to_plain

@@ -13,7 +13,7 @@ import pytest
 
 from analysis.diagnostics import StatisticalWarning
 from analysis.psychometrics.factorability import (assess_factorability, bartlett_sphericity, correlation_matrix,
-                                    kmo, usable_items)
+                                                  kmo, usable_items)
 from analysis.results import to_plain
 from questionnaire.errors import InputError
 

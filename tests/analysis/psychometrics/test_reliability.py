@@ -13,8 +13,8 @@ import pytest
 
 from analysis.diagnostics import StatisticalWarning
 from analysis.psychometrics.reliability import (alpha_if_item_deleted, assess_reliability, construct_reliability,
-                                  corrected_item_total_correlations, cronbach_alpha, feldt_ci,
-                                  omega_total, standardized_alpha)
+                                                corrected_item_total_correlations, cronbach_alpha, feldt_ci,
+                                                omega_total, standardized_alpha)
 from analysis.results import to_plain
 from questionnaire.errors import InputError
 

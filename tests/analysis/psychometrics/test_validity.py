@@ -15,7 +15,7 @@ import pytest
 
 from analysis.diagnostics import StatisticalWarning
 from analysis.psychometrics.validity import (assess_validity, average_variance_extracted, composite_reliability,
-                               fornell_larcker, htmt, item_correlations)
+                                             fornell_larcker, htmt, item_correlations)
 from analysis.results import to_plain
 from questionnaire.errors import InputError
 

@@ -16,9 +16,9 @@ import pytest
 
 from analysis.results import to_plain
 from analysis.sem.bootstrap import (bias_corrected_ci, bootstrap_draws, jackknife_acceleration, norm_inter,
-                                percentile_ci)
-from analysis.sem.models import fit_model
+                                    percentile_ci)
 from analysis.sem.estimation import defined_values
+from analysis.sem.models import fit_model
 from analysis.sem.structure import row_values
 from questionnaire.errors import InputError
 

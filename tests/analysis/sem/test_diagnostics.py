@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from analysis.diagnostics import StatisticalWarning
-from analysis.sem.models import fit_cfa, fit_model, fit_sem
-from analysis.sem.diagnostics import fit_diagnostics, modification_indices
 from analysis.results import to_plain
+from analysis.sem.diagnostics import fit_diagnostics, modification_indices
+from analysis.sem.models import fit_cfa, fit_model, fit_sem
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
 ROOT = Path(__file__).parents[3]

@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.sem.models import fit_model, fit_sem
+from analysis.results import to_plain
 from analysis.sem.effects import (cohen_f2, effect_decomposition, mediation_type, r_squared,
                                   specific_indirect_effects, structural_paths)
-from analysis.results import to_plain
+from analysis.sem.models import fit_model, fit_sem
 from questionnaire.errors import InputError
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"

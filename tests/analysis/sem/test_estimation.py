@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from analysis.sem import optimizer as sem_optimizer
-from analysis.sem.models import fit_model
 from analysis.sem.estimation import estimate, sample_moments, start_values
 from analysis.sem.ml import MLDiscrepancy, logdet_sample
+from analysis.sem.models import fit_model
 from analysis.sem.optimizer import Optimum, bfgs_fallback
 from analysis.sem.specification import specify_model
 from questionnaire.errors import InputError

@@ -8,10 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.sem.models import fit_model
-from analysis.sem.fit_indices import (FIT_THRESHOLDS, FitThreshold, cfi, fit_indices, fit_verdicts, ifi, nfi, pnfi, rfi,
-                              rmsea, rmsea_ci, tli)
 from analysis.results import to_plain
+from analysis.sem.fit_indices import (FIT_THRESHOLDS, FitThreshold, cfi, fit_indices, fit_verdicts, ifi, nfi, pnfi, rfi,
+                                      rmsea, rmsea_ci, tli)
+from analysis.sem.models import fit_model
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
 ROOT = Path(__file__).parents[3]

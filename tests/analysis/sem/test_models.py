@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from analysis.diagnostics import StatisticalWarning
-from analysis.sem.models import fit_cfa, fit_model, fit_sem, parse_hypothesis
 from analysis.results import to_plain
+from analysis.sem.models import fit_cfa, fit_model, fit_sem, parse_hypothesis
 from questionnaire.errors import InputError
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
