@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from analysis.results_view.fit import ModelFit, read_fit
 from analysis.results_view.reading import is_significant, mapping, number, records, text
-from analysis.sem.effects import SIGNIFICANT_INDIRECT_TYPES, f2_size
+from analysis.sem.effects import SIGNIFICANT_INDIRECT_TYPES, f2_size, r2_interpretable
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,11 @@ class Sem:
 
     def f2_of(self, lhs: str) -> tuple[EffectSize, ...]:
         return tuple(e for e in self.f2 if e.lhs == lhs)
+
+    @property
+    def r2_not_interpretable(self) -> list[str]:
+        """The endogenous constructs whose R² lies outside 0–1 (negative disturbance variance)."""
+        return [lhs for lhs, v in self.r2.items() if v is not None and not r2_interpretable(v)]
 
     @property
     def supported(self) -> list[str]:

@@ -27,6 +27,13 @@ def r_squared(fit: ModelFit) -> dict[str, float]:
     return {lv: r2[lv] for lv in fit.spec.endogenous}
 
 
+def r2_interpretable(r2: float) -> bool:
+    """Whether an R² reads as a share of explained variance: 0 ≤ R² ≤ 1. Outside that range the
+    construct's disturbance variance is negative (a Heywood case, warning ``heywood_case``): the solution
+    is inadmissible, and neither the R² nor the f² built on it is interpretable (lavaan warns likewise)."""
+    return 0.0 <= r2 <= 1.0
+
+
 @dataclass(frozen=True)
 class EffectSize:
     """Cohen's f² of the path ``rhs -> lhs``: (R²_incl − R²_excl) / (1 − R²_incl), and how R²_excl was had."""

@@ -280,12 +280,16 @@ class FitVerdict:
                 "verdict": self.verdict, "source": self.source}
 
 
-def fit_verdicts(fit: FitIndices, thresholds: tuple[FitThreshold, ...] = FIT_THRESHOLDS) -> list[FitVerdict]:
-    """Each index against its cut-off: 'good' meets the strict one, 'acceptable' the usual one."""
+def fit_verdicts(fit: FitIndices, converged: bool,
+                 thresholds: tuple[FitThreshold, ...] = FIT_THRESHOLDS) -> list[FitVerdict]:
+    """Each index against its cut-off: 'good' meets the strict one, 'acceptable' the usual one. The
+    indices of a fit that did not converge are :data:`NOT_INTERPRETABLE` (lavaan prints no fit measures
+    for a non-converged model)."""
     out = []
     for t in thresholds:
         value = float(getattr(fit, t.index))
-        out.append(FitVerdict(t.index, value, t.direction, t.acceptable, t.good, fit_verdict(value, t), t.reference))
+        verdict = fit_verdict(value, t) if converged else NOT_INTERPRETABLE
+        out.append(FitVerdict(t.index, value, t.direction, t.acceptable, t.good, verdict, t.reference))
     return out
 
 
@@ -305,3 +309,5 @@ def fit_verdict(value: float, threshold: FitThreshold) -> str:
 
 #: The verdicts of :func:`fit_verdict` that meet the cut-off.
 PASSING_VERDICTS = ("good", "acceptable")
+#: The verdict of every index of a fit that did not converge.
+NOT_INTERPRETABLE = "not_interpretable"

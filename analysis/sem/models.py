@@ -78,7 +78,7 @@ def fit_cfa(data: pd.DataFrame, measurement: dict[str, list[str]]) -> CfaResult:
         std_loadings.setdefault(p.lhs, {})[p.rhs] = p.std_all
     return CfaResult(
         converged=fit.converged, n=fit.n, model=spec.to_lavaan(), fit=indices,
-        fit_verdicts=tuple(fit_verdicts(indices)), loadings=loadings,
+        fit_verdicts=tuple(fit_verdicts(indices, fit.converged)), loadings=loadings,
         residual_variances=tuple(p for p in fit.parameters if p.op == "~~" and p.lhs == p.rhs
                                  and p.lhs in spec.observed),
         latent_cor=_latent_cor_dict(fit), std_loadings=std_loadings, parameters=fit.parameters,
@@ -293,7 +293,7 @@ def fit_sem(data: pd.DataFrame, measurement: dict[str, list[str]], structural: s
                effect_decomposition(fit, draws.usable(drop_inadmissible), level, draws.requested))
     return SemResult(
         converged=fit.converged, n=fit.n, model=reproducible_syntax(spec, chains, bootstrap, seed), fit=indices,
-        fit_verdicts=tuple(fit_verdicts(indices)), paths=tuple(paths), r2=r_squared(fit),
+        fit_verdicts=tuple(fit_verdicts(indices, fit.converged)), paths=tuple(paths), r2=r_squared(fit),
         f2=tuple(cohen_f2(fit)), effects=tuple(effects), indirect=tuple(indirect),
         bootstrap=boot_summary, parameters=fit.parameters, modification_indices=tuple(modification_indices(fit)),
         diagnostics=tuple(diagnostics), result=fit)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from analysis.results_view import FitCheck, ModelFit
 from analysis.sem.effects import F2_LARGE, F2_MEDIUM, F2_SMALL
-from analysis.sem.fit_indices import FIT_THRESHOLDS
+from analysis.sem.fit_indices import FIT_THRESHOLDS, NOT_INTERPRETABLE
 from reports import typeset as ts
 from reports.context.base import BuilderBase
 from reports.tables import cell, text_cell
@@ -26,12 +26,14 @@ class StructuralSections(BuilderBase):
         return self.say("threshold", sign=check.op, acceptable=fmt(check.acceptable), good=good)
 
     def fit(self) -> list[str]:
-        """The fit table and sentences; returns the fit indices that miss their cut-off, as phrases."""
+        """The fit table and sentences; returns the fit indices that miss their cut-off and the models that
+        did not converge, as phrases."""
         t = self.t
         fits: dict[str, ModelFit | None] = {"cfa": self.view.cfa and self.view.cfa.fit,
                                             "sem": self.view.sem and self.view.sem.fit}
         checks = {m: fits[m].checks if fits[m] else {} for m in fits}
-        words = {"good": t("good"), "acceptable": t("acceptable"), "poor": t("poor")}
+        words = {"good": t("good"), "acceptable": t("acceptable"), "poor": t("poor"),
+                 NOT_INTERPRETABLE: t("not_interpretable")}
         indices = ([k for k in (list(checks["cfa"]) or list(checks["sem"])) if k in FIT_NAMES]
                    or [th.index for th in FIT_THRESHOLDS if th.index in FIT_NAMES])
         rows = []
@@ -45,7 +47,7 @@ class StructuralSections(BuilderBase):
                 v = fits[model].values.get(key) if fits[model] else None
                 check = checks[model].get(key)
                 row += [cell(fmt(v), v), text_cell(words.get(check.verdict, check.verdict) if check else ts.DASH)]
-                if check and not check.passed:
+                if check and not check.passed and check.verdict != NOT_INTERPRETABLE:
                     failures.append(self.say("fit_failure", model=model.upper(), index=FIT_NAMES[key], value=fmt(v)))
             rows.append(row)
         chi_row = [text_cell("χ²(df)"), text_cell(ts.DASH)]
@@ -69,9 +71,11 @@ class StructuralSections(BuilderBase):
                     "rmsea_ci": ts.ci(f["rmsea_ci_lower"], f["rmsea_ci_upper"]), "srmr": ts.bounded(f["srmr"])})
             else:
                 s[model] = ts.not_computed(self.missing_reason(f"{model}.fit"), self.lang)
-        s["verdict"] = self.say("fit_verdict", failures=failures)
+        not_converged = [m.upper() for m in ("cfa", "sem")
+                         if any(c.verdict == NOT_INTERPRETABLE for c in checks[m].values())]
+        s["verdict"] = self.say("fit_verdict", failures=failures, not_converged=not_converged)
         self.v["fit"] = s
-        return failures
+        return failures + [self.say("fit_not_converged", model=m) for m in not_converged]
 
     # ------------------------------------------------------------------ chapter 3.5: SEM
     def sem(self) -> None:
@@ -101,8 +105,14 @@ class StructuralSections(BuilderBase):
         r2 = sem.r2 if sem else {}
         sizes = {"large": t("large"), "medium": t("medium"), "small": t("small"),
                  "negligible": t("negligible")}
+        inadmissible = sem.r2_not_interpretable if sem else []
         rows = []
         for lhs in r2:
+            if lhs in inadmissible:
+                rows.append([text_cell(self.name_id(lhs)), cell(""), text_cell(t("not_interpretable")), cell("")])
+                rows += [[cell(""), text_cell(self.name(e.rhs)), text_cell(t("not_interpretable")), text_cell(ts.DASH)]
+                         for e in sem.f2_of(lhs)]
+                continue
             rows.append([text_cell(self.name_id(lhs)), cell(""), cell(ts.bounded(r2[lhs]), r2[lhs]), cell("")])
             for e in sem.f2_of(lhs):
                 rows.append([cell(""), text_cell(self.name(e.rhs)), cell(ts.num(e.f2, 3), e.f2),
@@ -113,7 +123,9 @@ class StructuralSections(BuilderBase):
                                        large=ts.bounded(F2_LARGE, 2))],
                        missing=None if rows else self.missing_reason("sem.r2"))
         if r2:
-            s["r2"] = self.say("r2", explained=[(self.name(k), ts.bounded(v)) for k, v in r2.items()], ref=self.ref("r2_f2"))
+            s["r2"] = self.say("r2", explained=[(self.name(k), ts.bounded(v)) for k, v in r2.items()
+                                                if k not in inadmissible],
+                               not_interpretable=[self.name(k) for k in inadmissible], ref=self.ref("r2_f2"))
         else:
             s["r2"] = ts.not_computed(self.missing_reason("sem.r2"), self.lang)
         rows = []

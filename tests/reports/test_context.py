@@ -101,6 +101,34 @@ def test_fit_verdicts_of_the_pipeline_are_used_when_present(instrument, results)
     assert row[1].text == "> .90 (good > .95)" and row[3].text == verdicts["cfi"]["verdict"]
 
 
+@pytest.mark.parametrize("lang, word, sentence, problem", [
+    ("en", "not interpretable", "The CFA model did not converge", "the CFA model did not converge"),
+    ("zh", "不可解释", "CFA模型未收敛", "CFA 模型未收敛")])
+def test_a_fit_that_did_not_converge_is_not_interpretable(instrument, results, lang, word, sentence, problem):
+    """Issue 13, bug 5: no 'good' verdict and no 'every index is acceptable' for a fit that did not converge."""
+    res = copy.deepcopy(results)
+    res["cfa"]["converged"] = False
+    res["cfa"]["fit_verdicts"] = [{**v, "verdict": "not_interpretable"} for v in res["cfa"]["fit_verdicts"]]
+    ctx = build_context(res, instrument, lang)
+    cfi = next(r for r in ctx.tables["fit"].rows if r[0].text == "CFI")
+    assert cfi[3].text == word and cfi[5].text != word
+    assert sentence in ctx.values["fit"]["verdict"]
+    assert problem in " ".join(ctx.values["problems"]["points"])
+
+
+@pytest.mark.parametrize("lang, word, sentence", [("en", "not interpretable", "lies outside 0–1"),
+                                                   ("zh", "不可解释", "超出 0–1 范围")])
+def test_an_r2_above_one_is_not_interpretable(instrument, results, lang, word, sentence):
+    """Issue 13, bug 5: an R² above 1 (negative disturbance variance) is not printed as a number."""
+    res = copy.deepcopy(results)
+    construct = next(iter(res["sem"]["r2"]))
+    res["sem"]["r2"][construct] = 1.07
+    ctx = build_context(res, instrument, lang)
+    cells = [c.text for row in ctx.tables["r2_f2"].rows for c in row]
+    assert word in cells and "1.07" not in " ".join(cells)
+    assert sentence in ctx.values["sem"]["r2"] and "1.07" not in ctx.values["sem"]["r2"]
+
+
 @pytest.mark.parametrize("threshold", [{"op": ">", "acceptable": 0.9, "good": 0.95}, "> 0.9 (good > 0.95)"])
 @pytest.mark.parametrize("lang, expected_cfi, expected_chisq_df",
                          [("en", "> .90 (good > .95)", "< 3 (good < 2)"), ("zh", "> .90（良好 > .95）", "< 3（良好 < 2）")])

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from analysis.results import to_plain
-from analysis.sem.effects import (cohen_f2, effect_decomposition, mediation_type, r_squared,
+from analysis.sem.effects import (cohen_f2, effect_decomposition, mediation_type, r2_interpretable, r_squared,
                                   specific_indirect_effects, structural_paths)
 from analysis.sem.models import fit_model, fit_sem
 from questionnaire.errors import InputError
@@ -137,3 +137,9 @@ def test_f2_refits_with_the_path_fixed_at_zero(pd_case):
 ])
 def test_mediation_type_zhao_lynch_chen(ind, direct, same, expected):
     assert mediation_type(ind, direct, same) == expected
+
+
+def test_an_r2_outside_zero_to_one_is_not_interpretable():
+    """Issue 13, bug 5: R² > 1 or < 0 comes from a negative disturbance variance."""
+    assert r2_interpretable(0.0) and r2_interpretable(0.64) and r2_interpretable(1.0)
+    assert not r2_interpretable(1.07) and not r2_interpretable(-0.02)

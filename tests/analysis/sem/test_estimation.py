@@ -12,8 +12,9 @@ import pytest
 
 from analysis.sem import optimizer as sem_optimizer
 from analysis.sem.estimation import estimate, sample_moments, start_values
+from analysis.sem.fit_indices import NOT_INTERPRETABLE
 from analysis.sem.ml import MLDiscrepancy, logdet_sample
-from analysis.sem.models import fit_model
+from analysis.sem.models import fit_cfa, fit_model
 from analysis.sem.optimizer import Optimum, bfgs_fallback
 from analysis.sem.specification import specify_model
 from questionnaire.errors import InputError
@@ -114,3 +115,7 @@ def test_non_convergence_is_a_diagnostic_not_an_exception(monkeypatch):
     with pytest.warns(UserWarning, match="not_converged"):
         fit = fit_model(data, ref["model"])
     assert not fit.converged and fit.diagnostics[0].code == "not_converged"
+    with pytest.warns(UserWarning, match="not_converged"):
+        cfa = fit_cfa(data, {"visual": ["x1", "x2", "x3"], "textual": ["x4", "x5", "x6"],
+                             "speed": ["x7", "x8", "x9"]})
+    assert not cfa.converged and {v.verdict for v in cfa.fit_verdicts} == {NOT_INTERPRETABLE}  # issue 13, bug 5

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from analysis.results import to_plain
-from analysis.sem.fit_indices import (FIT_THRESHOLDS, FitThreshold, cfi, fit_indices, fit_verdicts, ifi, nfi, pnfi, rfi,
-                                      rmsea, rmsea_ci, tli)
+from analysis.sem.fit_indices import (FIT_THRESHOLDS, NOT_INTERPRETABLE, FitThreshold, cfi, fit_indices, fit_verdicts,
+                                      ifi, nfi, pnfi, rfi, rmsea, rmsea_ci, tli)
 from analysis.sem.models import fit_model
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
@@ -63,7 +63,7 @@ def test_edge_cases_follow_lavaan():
 def test_verdicts():
     ref = json.loads((FIXTURES / "lavaan_hs.json").read_text())
     fit = fit_indices(fit_model(pd.read_csv(FIXTURES / "lavaan_hs.csv"), ref["model"]))
-    verdicts = {v.index: v for v in fit_verdicts(fit)}
+    verdicts = {v.index: v for v in fit_verdicts(fit, converged=True)}
     assert set(verdicts) == {t.index for t in FIT_THRESHOLDS}
     assert verdicts["cfi"].verdict == "acceptable"      # .931
     assert verdicts["rmsea"].verdict == "poor"          # .092
@@ -75,4 +75,11 @@ def test_verdicts():
     assert cfi["threshold"] == {"op": ">", "acceptable": 0.9, "good": 0.95}  # numbers, typeset by the report
     assert cfi["source"] == "Hu & Bentler (1999)" and to_plain(verdicts["srmr"])["threshold"]["op"] == "<"
     nan_fit = fit.__class__(**{**fit.__dict__, "pclose": float("nan")})
-    assert fit_verdicts(nan_fit, (FitThreshold("pclose", ">", .05, .05, "x"),))[0].verdict == "n/a"
+    assert fit_verdicts(nan_fit, True, (FitThreshold("pclose", ">", .05, .05, "x"),))[0].verdict == "n/a"
+
+
+def test_a_fit_that_did_not_converge_gets_no_verdict():
+    """Issue 13, bug 5: the indices of a non-converged fit are not interpretable, however good they look."""
+    ref = json.loads((FIXTURES / "lavaan_hs.json").read_text())
+    fit = fit_indices(fit_model(pd.read_csv(FIXTURES / "lavaan_hs.csv"), ref["model"]))
+    assert {v.verdict for v in fit_verdicts(fit, converged=False)} == {NOT_INTERPRETABLE}
