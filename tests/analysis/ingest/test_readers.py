@@ -239,6 +239,18 @@ def _kinds(survey: SurveyData, column: str) -> list[int]:
     return survey.missing_kinds[column].tolist()
 
 
+def _write_table(path: Path, rows: list[list], header: list[str] = HEADER) -> None:
+    """``rows`` under ``header`` as a CSV (by :func:`_csv_text`) or an XLSX sheet (empty strings as empty cells)."""
+    if path.suffix == ".csv":
+        path.write_text(_csv_text(rows=rows, header=header), encoding="utf-8")
+        return
+    book = openpyxl.Workbook()
+    book.active.append(header)
+    for row in rows:
+        book.active.append([None if v == "" else v for v in row])
+    book.save(path)
+
+
 def _assert_skips(survey: SurveyData) -> None:
     assert np.isnan(survey.responses.loc["A1", "PQ2"]) and np.isnan(survey.responses.loc["A2", "PQ3"])
     assert _kinds(survey, "PQ2") == [2, 0, 0] and _kinds(survey, "PQ3") == [0, 2, 0]
@@ -249,14 +261,8 @@ def _assert_skips(survey: SurveyData) -> None:
 def test_wenjuanxing_skip_codes_are_missing_by_design_in_every_format(tmp_path, suffix):
     path = tmp_path / f"data{suffix}"
     frame = pd.DataFrame([[np.nan if v == "" else v for v in r] for r in SKIP_ROWS], columns=HEADER)
-    if suffix == ".csv":
-        path.write_text(_csv_text(rows=SKIP_ROWS), encoding="utf-8")
-    elif suffix == ".xlsx":
-        book = openpyxl.Workbook()
-        book.active.append(HEADER)
-        for row in SKIP_ROWS:
-            book.active.append([None if v == "" else v for v in row])
-        book.save(path)
+    if suffix in (".csv", ".xlsx"):
+        _write_table(path, SKIP_ROWS)
     elif suffix == ".sav":
         pyreadstat.write_sav(frame, str(path))
     else:
@@ -281,14 +287,7 @@ def test_wenjuanxing_text_markers_are_missing_by_design(tmp_path, suffix):
     rows = [[*r[:3], *("(跳过)" if v == -3 else "（空）" if v == -2 else v for v in r[3:])] for r in SKIP_ROWS]
     rows[0][-1] = "(跳过)"  # also in a reverse-worded item
     path = tmp_path / f"data{suffix}"
-    if suffix == ".csv":
-        path.write_text(_csv_text(rows=rows), encoding="utf-8")
-    else:
-        book = openpyxl.Workbook()
-        book.active.append(HEADER)
-        for row in rows:
-            book.active.append([None if v == "" else v for v in row])
-        book.save(path)
+    _write_table(path, rows)
     survey = read_survey(path, INSTRUMENT, min_respondents=0)
     _assert_skips(survey)
     assert _kinds(survey, "LY3") == [2, 0, 0]
@@ -314,14 +313,7 @@ def test_option_labelled_like_a_pandas_na_string_is_an_answer(tmp_path, instrume
     instrument = parse_instrument(doc)
     rows = [[*r[:2], label if k == 0 else {1: "Male", 2: "Female"}[r[2]], *r[3:]] for k, r in enumerate(ROWS)]
     path = tmp_path / f"data{suffix}"
-    if suffix == ".csv":
-        path.write_text(_csv_text(rows=rows), encoding="utf-8")
-    else:
-        book = openpyxl.Workbook()
-        book.active.append(HEADER)
-        for row in rows:
-            book.active.append(row)
-        book.save(path)
+    _write_table(path, rows)
     survey = read_survey(path, instrument, min_respondents=0)
     assert survey.responses["gender"].tolist() == [3.0, 2.0, 2.0]
     assert _kinds(survey, "gender") == [0, 0, 0]
