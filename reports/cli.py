@@ -65,8 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--bca", action="store_true",
                      help="also give bias-corrected and accelerated (BCa) intervals (one refit per respondent)")
     run.add_argument("--seed", type=_positive_int, default=1, metavar="S", help="random seed (default 1)")
-    run.add_argument("--workers", type=_positive_int, default=1, metavar="N",
-                     help="processes for the bootstrap (default 1; results do not depend on it)")
+    run.add_argument("--workers", type=_positive_int, metavar="N",
+                     help="processes for the bootstrap and the figures (default: one per usable core; "
+                          "results do not depend on it)")
     run.add_argument("--min-duration", type=_seconds, metavar="SECONDS",
                      help="speeder cut-off (default: one third of the median completion time)")
     run.add_argument("--max-missing", type=_fraction, metavar="FRACTION",

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 import yaml
@@ -12,6 +13,14 @@ from questionnaire.loader import load_instrument
 from reports.outputs import atomic_output_dir, check_output_dir
 
 DEFAULT_OUT = "loyalty-output"
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (the default number of worker processes)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:      # macOS, Windows
+        return os.cpu_count() or 1
 
 
 def _instrument(path: Path | None) -> Instrument:
@@ -59,8 +68,9 @@ def command_run(args: argparse.Namespace) -> int:
     instrument = _instrument(args.instrument)
     out = check_output_dir(args.out or DEFAULT_OUT)
     previous = read_results_json(args.baseline) if args.baseline else None
+    workers = usable_cores() if args.workers is None else max(1, args.workers)
     options = RunOptions(data=args.data, sheet=args.sheet, bootstrap=args.bootstrap, bca=args.bca, seed=args.seed,
-                         workers=max(1, args.workers), min_duration=args.min_duration,
+                         workers=workers, min_duration=args.min_duration,
                          max_missing=args.max_missing, no_clean=args.no_clean)
     with progress_reporter() as progress:
         study = run_study(instrument, options, progress)
@@ -76,7 +86,7 @@ def command_run(args: argparse.Namespace) -> int:
         if model:
             (staging / "model.lav").write_text(model, encoding="utf-8")
             write_model_data(study.model_data, instrument, staging / "model_data.csv")
-        written = _render(results, instrument, staging, args.lang, args.formats)
+        written = _render(results, instrument, staging, args.lang, args.formats, workers=options.workers)
     _print_summary(results, out, ["results.json", "exclusions.csv", *(["model.lav", "model_data.csv"] if model else []),
                                   *written])
     return 0
@@ -120,7 +130,8 @@ def command_report(args: argparse.Namespace) -> int:
     instrument = parse_instrument(results.get("instrument"), f"{args.results} (instrument section)")
     out = check_output_dir(args.out or Path(args.results).parent)
     with atomic_output_dir(out) as staging:
-        written = _render(results, instrument, staging, args.lang, args.formats, args.chapter, args.templates)
+        written = _render(results, instrument, staging, args.lang, args.formats, args.chapter, args.templates,
+                          usable_cores())
     print(f"report written to {out}: {', '.join(written)}")
     return 0
 
@@ -144,11 +155,11 @@ def command_questionnaire(args: argparse.Namespace) -> int:
 
 
 def _render(results: dict, instrument: Instrument, folder: Path, lang: str, formats, chapter=None,
-            templates=None) -> list[str]:
+            templates=None, workers: int = 1) -> list[str]:
     from reports.report import render_report
 
     written = render_report(results, instrument, folder, lang=lang, formats=tuple(formats), chapter=chapter,
-                            templates_dir=templates)
+                            templates_dir=templates, workers=workers)
     return [str(Path(path).relative_to(folder)) for path in written.values()]
 
 

@@ -12,11 +12,13 @@ computes no statistic.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
 import string
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,7 +107,7 @@ def _regular_subset(chars: frozenset[str], family: str, path: Path) -> None:
     for name_id, value in ((1, family), (2, "Regular"), (4, family), (6, family.replace(" ", "-"))):
         names.setName(value, name_id, 3, 1, 0x409)
         names.setName(value, name_id, 1, 0, 0)
-    tmp = path.with_suffix(".part")
+    tmp = path.with_suffix(f".{os.getpid()}.part")   # figure workers may build the same font at once
     font.save(str(tmp))
     tmp.replace(path)
 
@@ -368,40 +370,54 @@ class RenderedFigure:
     svg: Path
 
 
-def render_figures(specs: list[FigureSpec], out_dir: Path, dpi: int = 300) -> dict[str, RenderedFigure]:
-    """Draw every present figure to ``out_dir/<key>.png`` (``dpi``) and ``.svg``; missing ones are skipped."""
+def figure_settings(specs: list[FigureSpec]) -> dict:
+    """Select the Agg backend and a font covering every text of ``specs``; return the rcParams of the figures."""
     import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    family = use_cjk_font([t for s in specs for t in s.texts()])
+    return {"font.family": family, "svg.fonttype": "path", "axes.unicode_minus": True,
+            "axes.spines.top": False, "axes.spines.right": False}
 
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    present = [s for s in specs if not s.is_missing]
-    family = use_cjk_font([t for s in present for t in s.texts()])
-    # the variable fallback font has only a Thin master: matplotlib logs each time it falls back to it
+
+@contextlib.contextmanager
+def quiet_font_fallback() -> Iterator[None]:
+    """The variable fallback font has only a Thin master: matplotlib logs each time it falls back to it."""
     font_log = logging.getLogger("matplotlib.font_manager")
     level = font_log.level
     font_log.setLevel(logging.ERROR)
-    rendered = {}
-    rc = {"font.family": family, "svg.fonttype": "path", "axes.unicode_minus": True,
-          "axes.spines.top": False, "axes.spines.right": False}
     try:
-        for spec in present:
-            draw, size = _DRAW[spec.kind]
-            with matplotlib.rc_context(rc):
-                fig = plt.figure(figsize=size)
-                if spec.kind == "likert":
-                    draw(fig, spec.data)
-                    fig.tight_layout(rect=(0, 0, 1, 0.96))
-                else:
-                    draw(fig.add_subplot(1, 1, 1), spec.data)
-                    fig.tight_layout()
-                png, svg = out_dir / f"{spec.key}.png", out_dir / f"{spec.key}.svg"
-                fig.savefig(png, dpi=dpi)
-                fig.savefig(svg)
-                plt.close(fig)
-            rendered[spec.key] = RenderedFigure(spec, png, svg)
+        yield
     finally:
         font_log.setLevel(level)
-    return rendered
+
+
+def draw_figure(spec: FigureSpec, rc: dict, out_dir: Path, dpi: int = 300) -> RenderedFigure:
+    """Draw one figure to ``out_dir/<key>.png`` (``dpi``) and ``.svg`` with the rcParams of :func:`figure_settings`."""
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    draw, size = _DRAW[spec.kind]
+    with matplotlib.rc_context(rc):
+        fig = plt.figure(figsize=size)
+        if spec.kind == "likert":
+            draw(fig, spec.data)
+            fig.tight_layout(rect=(0, 0, 1, 0.96))
+        else:
+            draw(fig.add_subplot(1, 1, 1), spec.data)
+            fig.tight_layout()
+        png, svg = out_dir / f"{spec.key}.png", out_dir / f"{spec.key}.svg"
+        fig.savefig(png, dpi=dpi)
+        fig.savefig(svg)
+        plt.close(fig)
+    return RenderedFigure(spec, png, svg)
+
+
+def render_figures(specs: list[FigureSpec], out_dir: Path, dpi: int = 300) -> dict[str, RenderedFigure]:
+    """Draw every present figure to ``out_dir/<key>.png`` (``dpi``) and ``.svg``; missing ones are skipped."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    present = [s for s in specs if not s.is_missing]
+    rc = figure_settings(present)
+    with quiet_font_fallback():
+        return {spec.key: draw_figure(spec, rc, out_dir, dpi) for spec in present}

@@ -9,6 +9,7 @@ replaces the bundled one.
 """
 from __future__ import annotations
 
+import contextlib
 from importlib import resources
 from pathlib import Path
 
@@ -91,11 +92,12 @@ def build_report_document(results: dict, instrument: Instrument, lang: str = "zh
 
 def render_report(results: dict, instrument: Instrument, out_dir: str | Path, lang: str = "zh",
                   formats: tuple[str, ...] | list[str] = FORMATS, chapter: int | None = None,
-                  templates_dir: str | Path | None = None) -> dict[str, Path]:
+                  templates_dir: str | Path | None = None, workers: int = 1) -> dict[str, Path]:
     """Write the report in ``formats`` to ``out_dir``; returns format → path (plus 'figures' → folder).
 
     The whole report goes to report.docx/.html/.md and tables.xlsx; with ``chapter=N`` only chapter N is
-    rendered, to chapterN.docx/... and tables_chapterN.xlsx. Figures go to ``out_dir/figures``.
+    rendered, to chapterN.docx/... and tables_chapterN.xlsx. Figures go to ``out_dir/figures``, drawn in
+    ``workers`` processes while the report is written when ``workers`` > 1 (:mod:`reports.figure_pool`).
     """
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
@@ -104,26 +106,26 @@ def render_report(results: dict, instrument: Instrument, out_dir: str | Path, la
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     outputs: dict[str, Path] = {}
-    images: dict[str, Path] = {}
     specs = [b.spec for b in document.blocks if isinstance(b, FigureBlock)]
+    drawn = contextlib.nullcontext({})
     if specs and any(f in formats for f in ("docx", "html", "md")):
-        from reports.figures import render_figures
+        from reports.figure_pool import drawn_figures
 
-        rendered = render_figures(specs, out_dir / "figures")
-        images = {k: r.png for k, r in rendered.items()}
+        drawn = drawn_figures(specs, out_dir / "figures", workers)
         outputs["figures"] = out_dir / "figures"
     stem = "report" if chapter is None else f"chapter{chapter}"
-    if "docx" in formats:
-        from reports.render_docx import write_docx
-        outputs["docx"] = write_docx(document, out_dir / f"{stem}.docx", images, title_page=chapter is None)
-    if "html" in formats:
-        from reports.render_html import write_html
-        outputs["html"] = write_html(document, out_dir / f"{stem}.html", images, title_page=chapter is None)
-    if "md" in formats:
-        from reports.render_markdown import write_markdown
-        outputs["md"] = write_markdown(document, out_dir / f"{stem}.md", images)
-    if "xlsx" in formats:
-        from reports.render_xlsx import write_xlsx
-        name = "tables.xlsx" if chapter is None else f"tables_chapter{chapter}.xlsx"
-        outputs["xlsx"] = write_xlsx(document, out_dir / name)
-    return outputs
+    with drawn as images:     # the workbook first: it needs no figure, and they are being drawn meanwhile
+        if "xlsx" in formats:
+            from reports.render_xlsx import write_xlsx
+            name = "tables.xlsx" if chapter is None else f"tables_chapter{chapter}.xlsx"
+            outputs["xlsx"] = write_xlsx(document, out_dir / name)
+        if "docx" in formats:
+            from reports.render_docx import write_docx
+            outputs["docx"] = write_docx(document, out_dir / f"{stem}.docx", images, title_page=chapter is None)
+        if "html" in formats:
+            from reports.render_html import write_html
+            outputs["html"] = write_html(document, out_dir / f"{stem}.html", images, title_page=chapter is None)
+        if "md" in formats:
+            from reports.render_markdown import write_markdown
+            outputs["md"] = write_markdown(document, out_dir / f"{stem}.md", images)
+    return {key: outputs[key] for key in ("figures", *FORMATS) if key in outputs}
