@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 from pathlib import Path
 
@@ -59,6 +60,22 @@ def write_simulated_study(study, folder: Path) -> None:
 
 def command_run(args: argparse.Namespace) -> int:
     """Analyse the data, then write results.json, exclusions.csv, model.lav and the report, atomically."""
+    workers = usable_cores() if args.workers is None else max(1, args.workers)
+    with _figure_workers(workers, args.formats) as figure_workers:
+        return _run(args, workers, figure_workers)
+
+
+def _figure_workers(workers: int, formats) -> contextlib.AbstractContextManager:
+    """The figure workers of a run, started first so that importing matplotlib overlaps the analysis
+    (:mod:`reports.figure_pool`); a plain 1 when the run draws in one process or draws no figure."""
+    from reports.figure_pool import FIGURE_FORMATS, FigureWorkers
+
+    if workers <= 1 or not set(formats) & set(FIGURE_FORMATS):
+        return contextlib.nullcontext(1)
+    return FigureWorkers(workers)
+
+
+def _run(args: argparse.Namespace, workers: int, figure_workers) -> int:
     from analysis.describe.waves import compare_waves
     from analysis.ingest.cleaning import write_exclusions_csv
     from analysis.pipeline import RunOptions, run_study
@@ -68,7 +85,6 @@ def command_run(args: argparse.Namespace) -> int:
     instrument = _instrument(args.instrument)
     out = check_output_dir(args.out or DEFAULT_OUT)
     previous = read_results_json(args.baseline) if args.baseline else None
-    workers = usable_cores() if args.workers is None else max(1, args.workers)
     options = RunOptions(data=args.data, sheet=args.sheet, bootstrap=args.bootstrap, bca=args.bca, seed=args.seed,
                          workers=workers, min_duration=args.min_duration,
                          max_missing=args.max_missing, no_clean=args.no_clean)
@@ -86,7 +102,7 @@ def command_run(args: argparse.Namespace) -> int:
         if model:
             (staging / "model.lav").write_text(model, encoding="utf-8")
             write_model_data(study.model_data, instrument, staging / "model_data.csv")
-        written = _render(results, instrument, staging, args.lang, args.formats, workers=options.workers)
+        written = _render(results, instrument, staging, args.lang, args.formats, workers=figure_workers)
     _print_summary(results, out, ["results.json", "exclusions.csv", *(["model.lav", "model_data.csv"] if model else []),
                                   *written])
     return 0
@@ -155,7 +171,7 @@ def command_questionnaire(args: argparse.Namespace) -> int:
 
 
 def _render(results: dict, instrument: Instrument, folder: Path, lang: str, formats, chapter=None,
-            templates=None, workers: int = 1) -> list[str]:
+            templates=None, workers=1) -> list[str]:
     from reports.report import render_report
 
     written = render_report(results, instrument, folder, lang=lang, formats=tuple(formats), chapter=chapter,

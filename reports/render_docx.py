@@ -209,12 +209,13 @@ def _add_table(doc, block: TableBlock, lang: str) -> None:
     table = doc.add_table(rows=1 + len(table_model.rows), cols=width)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     size = 9 if width <= 7 else 7.5
+    rows = [row.cells for row in table.rows]     # .cells builds every cell of its row: once per row
     for j, head in enumerate(table_model.header):
-        _cell_text(table.rows[0].cells[j], head, bold=True, size=size)
+        _cell_text(rows[0][j], head, bold=True, size=size)
     long_columns = {j for row in table_model.rows for j, c in enumerate(row) if len(c.text) > LONG_CELL}
     for i, row in enumerate(table_model.rows, start=1):
         for j, c in enumerate(row):
-            _cell_text(table.rows[i].cells[j], c.text, size=size,
+            _cell_text(rows[i][j], c.text, size=size,
                        align=WD_ALIGN_PARAGRAPH.LEFT if j in long_columns else WD_ALIGN_PARAGRAPH.CENTER)
     _set_widths(table, column_widths(table_model.header, table_model.text_rows()))
     _three_line(table)

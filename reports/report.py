@@ -19,6 +19,7 @@ from questionnaire.errors import input_error
 from questionnaire.instrument import Instrument
 from reports.context import build_context
 from reports.document import Document, FigureBlock, Part, build_document
+from reports.figure_pool import FIGURE_FORMATS, FigureWorkers, drawn_figures
 from reports.questionnaire_render import questionnaire_blocks
 
 FORMATS = ("docx", "html", "md", "xlsx")
@@ -92,12 +93,12 @@ def build_report_document(results: dict, instrument: Instrument, lang: str = "zh
 
 def render_report(results: dict, instrument: Instrument, out_dir: str | Path, lang: str = "zh",
                   formats: tuple[str, ...] | list[str] = FORMATS, chapter: int | None = None,
-                  templates_dir: str | Path | None = None, workers: int = 1) -> dict[str, Path]:
+                  templates_dir: str | Path | None = None, workers: int | FigureWorkers = 1) -> dict[str, Path]:
     """Write the report in ``formats`` to ``out_dir``; returns format → path (plus 'figures' → folder).
 
     The whole report goes to report.docx/.html/.md and tables.xlsx; with ``chapter=N`` only chapter N is
-    rendered, to chapterN.docx/... and tables_chapterN.xlsx. Figures go to ``out_dir/figures``, drawn in
-    ``workers`` processes while the report is written when ``workers`` > 1 (:mod:`reports.figure_pool`).
+    rendered, to chapterN.docx/... and tables_chapterN.xlsx. Figures go to ``out_dir/figures``, drawn while the
+    report is written by ``workers`` (started :class:`FigureWorkers` or a number of processes; 1: drawn here).
     """
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
@@ -108,9 +109,7 @@ def render_report(results: dict, instrument: Instrument, out_dir: str | Path, la
     outputs: dict[str, Path] = {}
     specs = [b.spec for b in document.blocks if isinstance(b, FigureBlock)]
     drawn = contextlib.nullcontext({})
-    if specs and any(f in formats for f in ("docx", "html", "md")):
-        from reports.figure_pool import drawn_figures
-
+    if specs and set(formats) & set(FIGURE_FORMATS):
         drawn = drawn_figures(specs, out_dir / "figures", workers)
         outputs["figures"] = out_dir / "figures"
     stem = "report" if chapter is None else f"chapter{chapter}"
