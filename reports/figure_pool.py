@@ -148,5 +148,5 @@ def drawn_figures(specs: list[FigureSpec], out_dir: Path, workers: int | FigureW
         workers.draw(present, out_dir, dpi)
         figures = PendingFigures(workers, [s.key for s in present])
         yield figures
-        for key in figures:
-            figures[key]
+        for key in figures:     # every PNG and SVG is written when the block ends
+            workers.png(key)
