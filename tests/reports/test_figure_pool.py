@@ -3,11 +3,12 @@ import pytest
 
 from reports.context import build_context
 from reports.figure_pool import drawn_figures
-from reports.figures import FigureSpec, render_figures
+from reports.figures import FigureSpec, render_figures, use_cjk_font
 
 
 def test_workers_draw_the_same_pngs_as_one_process(results, instrument, tmp_path):
     figures = build_context(results, instrument, "zh").figures
+    use_cjk_font([t for s in figures.values() for t in s.texts()])  # the font test_figures uses: built once
     specs = [figures["scree"], figures["ipma_map"]]
     serial = render_figures(specs, tmp_path / "serial", dpi=40)
     with drawn_figures(specs, tmp_path / "pool", workers=2, dpi=40) as images:
