@@ -33,7 +33,7 @@ def test_same_input_and_seed_give_identical_results_json(loyalty, tmp_path):
     elsewhere = tmp_path / "copy" / "responses.csv"
     elsewhere.parent.mkdir()
     shutil.copy(demo_data_path(), elsewhere)
-    first = _results(loyalty, tmp_path / "a")
+    first = _results(loyalty, tmp_path / "a", "--workers", "1")   # the default uses every core
     again = _results(loyalty, tmp_path / "b", "--data", elsewhere)
     parallel = _results(loyalty, tmp_path / "c", "--workers", "2")
     assert _without_timings(again) == _without_timings(first)
