@@ -351,16 +351,24 @@ class FitVerdict:
                 "verdict": self.verdict, "source": self.source}
 
 
+#: The index a robust (MLM / MLR) fit's verdict reads in place of the ML one: the scaled χ²/df and the robust
+#: CFI, TLI, RMSEA and its close-fit p, which estimate the population index under non-normality
+#: (Brosseau-Liard, Savalei & Li 2012; Brosseau-Liard & Savalei 2014); the rest have no robust version.
+ROBUST_READING = {"chisq_df": "chisq_df_scaled", "cfi": "cfi_robust", "tli": "tli_robust", "rmsea": "rmsea_robust",
+                  "pclose": "rmsea_pvalue_robust"}
+
+
 def fit_verdicts(fit: FitIndices, converged: bool,
                  thresholds: tuple[FitThreshold, ...] = FIT_THRESHOLDS) -> list[FitVerdict]:
-    """Each index against its cut-off: 'good' meets the strict one, 'acceptable' the usual one. The
-    indices of a fit that did not converge are :data:`NOT_INTERPRETABLE` (lavaan prints no fit measures
-    for a non-converged model)."""
+    """Each index against its cut-off: 'good' meets the strict one, 'acceptable' the usual one; a robust fit
+    is judged on the indices of :data:`ROBUST_READING`. The indices of a fit that did not converge are
+    :data:`NOT_INTERPRETABLE` (lavaan prints no fit measures for a non-converged model)."""
     out = []
     for t in thresholds:
-        value = float(getattr(fit, t.index))
+        index = ROBUST_READING.get(t.index, t.index) if fit.robust is not None else t.index
+        value = float(getattr(fit.robust if index != t.index else fit, index))
         verdict = fit_verdict(value, t) if converged else NOT_INTERPRETABLE
-        out.append(FitVerdict(t.index, value, t.direction, t.acceptable, t.good, verdict, t.reference))
+        out.append(FitVerdict(index, value, t.direction, t.acceptable, t.good, verdict, t.reference))
     return out
 
 

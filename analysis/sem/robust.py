@@ -32,8 +32,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from analysis.diagnostics import Diagnostic, warn
 from analysis.sem.estimation import ModelFit, parameter_table
 from analysis.sem.ml import MLDiscrepancy
+from questionnaire.errors import input_error
+from questionnaire.instrument import ESTIMATOR_CHOICES
 
 ESTIMATORS = ("ML", "MLR", "MLM")
 ROBUST_ESTIMATORS = ("MLR", "MLM")
@@ -73,6 +76,7 @@ class RobustML:
     vcov: np.ndarray
     test: ScaledTest
     baseline_trace: float
+    diagnostics: tuple[Diagnostic, ...] = ()
 
     def baseline_test(self, chisq: float, df: int) -> ScaledTest:
         """The baseline's scaled test given its ML χ² and df (lavaan's baseline with the same estimator)."""
@@ -134,7 +138,8 @@ def baseline_trace(estimator: str, centred: np.ndarray, sample_cov: np.ndarray) 
 
 
 def robust_ml(fit: ModelFit, data: pd.DataFrame, estimator: str) -> RobustML:
-    """Sandwich vcov and scaled tests of an ML ``fit`` on the complete cases of ``data``.
+    """Sandwich vcov and scaled tests of an ML ``fit`` on the complete cases of ``data``; NaN (and the
+    ``robust_unavailable`` warning) where Σ̂ or S is not positive definite or the information is singular.
 
     R: ``lavaan::sem(model, data, estimator = "MLM" | "MLR")``; ``parameterEstimates(fit)$se``,
     ``fitMeasures(fit, c("chisq.scaled", "chisq.scaling.factor", "baseline.chisq.scaled"))``.
@@ -142,19 +147,74 @@ def robust_ml(fit: ModelFit, data: pd.DataFrame, estimator: str) -> RobustML:
     centred = complete_centred(fit, data)
     structure = fit.structure
     derivatives = structure.covariance_derivatives(fit.theta)
-    scores = casewise_scores(derivatives.u, derivatives.v, derivatives.sigma, centred)
-    scores = scores @ structure.entries_to_parameters
-    b = meat(scores)
-    _, information, hessian, _ = MLDiscrepancy.of_sample(structure, fit.sample_cov).derivatives(
+    _, information, hessian, ok = MLDiscrepancy.of_sample(structure, fit.sample_cov).derivatives(
         fit.theta, hessian=estimator == "MLR")
+    if not (ok and positive_definite(fit.sample_cov)):
+        return unavailable(fit, estimator, float("nan"))
+    baseline = baseline_trace(estimator, centred, fit.sample_cov)
     bread = information if estimator == "MLM" else 0.5 * hessian
+    if not positive_definite(bread):
+        return unavailable(fit, estimator, baseline)
+    scores = casewise_scores(derivatives.u, derivatives.v, derivatives.sigma, centred)
+    b = meat(scores @ structure.entries_to_parameters)
     test = ScaledTest(SCALED_TEST[estimator], fit.chisq, fit.df,
                       scaled_trace(estimator, bread, b, fit.implied, centred, fit.sample_cov))
-    return RobustML(estimator, sandwich(bread, b, fit.n), test,
-                    baseline_trace(estimator, centred, fit.sample_cov))
+    return RobustML(estimator, sandwich(bread, b, fit.n), test, baseline)
+
+
+def unavailable(fit: ModelFit, estimator: str, baseline: float) -> RobustML:
+    """NaN SEs and scaled χ² with the ``robust_unavailable`` warning."""
+    n_free = fit.structure.n_free
+    trouble = warn("robust_unavailable", f"the {estimator} standard errors and scaled χ² cannot be computed (the "
+                                         "model-implied or sample covariance matrix is not positive definite, or the "
+                                         "information matrix is singular); they are left empty")
+    return RobustML(estimator, np.full((n_free, n_free), np.nan),
+                    ScaledTest(SCALED_TEST[estimator], fit.chisq, fit.df, float("nan")), baseline, (trouble,))
+
+
+def positive_definite(matrix: np.ndarray) -> bool:
+    """Smallest eigenvalue above 1e-10 of the largest (and all finite)."""
+    if not np.isfinite(matrix).all():
+        return False
+    eig = np.linalg.eigvalsh(matrix)
+    return bool(eig[0] > 1e-10 * max(eig[-1], 1e-300))
 
 
 def with_robust_se(fit: ModelFit, robust: RobustML) -> ModelFit:
     """``fit`` with the sandwich vcov in its parameter table (est unchanged; se, z, p, std SEs robust)."""
     return replace(fit, vcov=robust.vcov, parameters=parameter_table(fit.structure, fit.theta, robust.vcov),
-                   estimator=robust.estimator)
+                   estimator=robust.estimator, diagnostics=fit.diagnostics + robust.diagnostics)
+
+
+NORMALITY_ALPHA = 0.05
+
+
+@dataclass(frozen=True)
+class EstimatorChoice:
+    """The estimator used and why: ``default`` (nothing asked: ML), ``requested`` (the user named it), or for
+    ``auto`` ``normal`` (Mardia does not reject: ML), ``non_normal`` (Mardia's skewness or kurtosis test
+    p < .05: MLR) or ``normality_unknown`` (no Mardia test: MLR)."""
+
+    estimator: str
+    requested: str | None
+    reason: str
+
+
+def choose_estimator(requested: str | None, mardia_p_skew: float | None, mardia_p_kurt: float | None
+                     ) -> EstimatorChoice:
+    """The estimator for the CFA and SEM. ``auto`` takes MLR when Mardia's multivariate skewness or kurtosis
+    test rejects normality at .05 (or cannot be computed), else ML: MLR's Huber–White SEs and Yuan–Bentler
+    χ² hold under non-normality and equal ML's when the data are normal (Yuan & Bentler 2000; for
+    Likert items with five or more categories Rhemtulla, Brosseau-Liard & Savalei 2012)."""
+    if requested is None:
+        return EstimatorChoice("ML", None, "default")
+    if requested not in ESTIMATOR_CHOICES:
+        raise input_error("estimator: unknown", value=requested, allowed=", ".join(ESTIMATOR_CHOICES))
+    if requested != "auto":
+        return EstimatorChoice(requested, requested, "requested")
+    tests = [p for p in (mardia_p_skew, mardia_p_kurt) if p is not None and np.isfinite(p)]
+    if not tests:
+        return EstimatorChoice("MLR", requested, "normality_unknown")
+    if min(tests) < NORMALITY_ALPHA:
+        return EstimatorChoice("MLR", requested, "non_normal")
+    return EstimatorChoice("ML", requested, "normal")
