@@ -17,8 +17,8 @@ from scipy import stats
 
 from analysis.diagnostics import Diagnostic, warn
 from analysis.results import plain_fields, to_plain
-from analysis.sem.bootstrap import (BootstrapDraws, bias_corrected_ci, bootstrap_draws, jackknife_acceleration,
-                                    jackknife_theta, percentile_ci)
+from analysis.sem.bootstrap import (BollenStine, BootstrapDraws, bias_corrected_ci, bollen_stine, bootstrap_draws,
+                                    jackknife_acceleration, jackknife_theta, percentile_ci)
 from analysis.sem.diagnostics import ModificationIndex, fit_diagnostics, modification_indices
 from analysis.sem.effects import (Effect, EffectSize, chain_values, cohen_f2, effect_decomposition,
                                   mediation_type, r_squared, specific_indirect_effects, structural_paths)
@@ -179,10 +179,14 @@ class SemResult:
     modification_indices: tuple[ModificationIndex, ...]
     diagnostics: tuple[Diagnostic, ...]
     result: ModelFit
+    bollen_stine: BollenStine | None = None
 
     def plain_form(self) -> dict:
-        """``results.json`` ``sem``: see :func:`_model_form`."""
-        return _model_form(self)
+        """``results.json`` ``sem``: see :func:`_model_form`; ``bollen_stine`` only when it was run."""
+        form = _model_form(self)
+        if self.bollen_stine is None:
+            del form["bollen_stine"]
+        return form
 
 
 def parse_hypothesis(text: str) -> tuple[str, ...]:
@@ -294,7 +298,9 @@ def fit_sem(data: pd.DataFrame, measurement: dict[str, list[str]], structural: s
     expected side. Indirect effects: every chain of paths, percentile and bias-corrected CIs from
     ``bootstrap`` resamples (BCa when ``bca``), mediation type per Zhao, Lynch & Chen (2010).
     Total effects (``effects``) get percentile and bias-corrected CIs from the same resamples.
-    ``bootstrap=0`` gives delta-method (Sobel / Wald) intervals instead.
+    ``bootstrap=0`` gives delta-method (Sobel / Wald) intervals instead. A robust estimator (MLR, MLM) with
+    ``bootstrap`` > 0 also gets the Bollen–Stine bootstrap p of the model χ² (``bootstrap`` resamples, same
+    seed), the distribution-free test of exact fit AMOS users report beside the scaled χ².
     R: ``sem(model, data, se = "bootstrap", bootstrap = B)`` with ``ind := a*b`` defined,
     ``parameterEstimates(fit, boot.ci.type = "perc")``.
     """
@@ -314,13 +320,15 @@ def fit_sem(data: pd.DataFrame, measurement: dict[str, list[str]], structural: s
     indirect = _indirect_results(fit, data, chains, draws, level, bca, drop_inadmissible, hypothesis_map)
     effects = (effect_decomposition(fit) if draws is None else
                effect_decomposition(fit, draws.usable(drop_inadmissible), level, draws.requested))
+    exact_fit = (bollen_stine(fit, data, B=bootstrap, seed=seed, workers=workers, progress=progress)
+                 if estimator in ROBUST_ESTIMATORS and bootstrap > 0 and fit.converged else None)
     return SemResult(
         converged=fit.converged, n=fit.n, estimator=estimator, model=reproducible_syntax(spec, chains, bootstrap, seed, estimator),
         fit=indices, fit_verdicts=tuple(fit_verdicts(indices, fit.converged)), paths=tuple(paths), r2=r_squared(fit),
         item_r2=item_r2(fit),
         f2=tuple(cohen_f2(fit)), effects=tuple(effects), indirect=tuple(indirect),
         bootstrap=boot_summary, parameters=fit.parameters, modification_indices=tuple(modification_indices(fit)),
-        diagnostics=tuple(diagnostics), result=fit)
+        diagnostics=tuple(diagnostics), result=fit, bollen_stine=exact_fit)
 
 
 def reproducible_syntax(spec, chains: list[tuple[str, ...]], bootstrap: int, seed: int, estimator: str = "ML") -> str:
