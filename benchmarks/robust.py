@@ -12,6 +12,7 @@ FUN = fitMeasures, fit.measures = "chisq")``.
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 import tempfile
 import time
@@ -27,16 +28,9 @@ from analysis.sem.specification import specify_model
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
-PD_MODEL = """ind60 =~ x1 + x2 + x3
-dem60 =~ y1 + y2 + y3 + y4
-dem65 =~ y5 + y6 + y7 + y8
-dem60 ~ ind60
-dem65 ~ ind60 + dem60
-y1 ~~ y5
-y2 ~~ y4 + y6
-y3 ~~ y7
-y4 ~~ y8
-y6 ~~ y8"""
+#: the PoliticalDemocracy SEM of lavaan's tutorial, as tests/fixtures/lavaan_robust.R fits it
+PD_MODEL = next(c["model"] for c in json.loads((FIXTURES / "lavaan_robust.json").read_text())["cases"]
+                if c["name"] == "pd_mlr")
 R_SCRIPT = """suppressPackageStartupMessages(library(lavaan))
 args <- commandArgs(trailingOnly = TRUE)
 demo <- read.csv(args[1])[, -1]; model <- paste(readLines(args[2]), collapse = "\\n"); repeats <- as.integer(args[3])
@@ -76,9 +70,10 @@ def main() -> None:
     with tempfile.NamedTemporaryFile("w", suffix=".R") as script:
         script.write(R_SCRIPT)
         script.flush()
-        done = subprocess.run(["Rscript", script.name, str(FIXTURES / "demo_items.csv"), str(FIXTURES / "demo_model.lav"),
-                               str(options.repeat), str(FIXTURES / "lavaan_pd.csv"), PD_MODEL, str(options.B)],
-                              capture_output=True, text=True, check=True)
+        arguments = [FIXTURES / "demo_items.csv", FIXTURES / "demo_model.lav", options.repeat,
+                     FIXTURES / "lavaan_pd.csv", PD_MODEL, options.B]
+        done = subprocess.run(["Rscript", script.name, *map(str, arguments)], capture_output=True, text=True,
+                              check=True)
     lavaan_mlr, lavaan_bs, lavaan_p = (float(v) for v in done.stdout.split())
     print(f"lavaan: MLR fit {lavaan_mlr:.3f} s, Bollen-Stine {lavaan_bs:.2f} s (p = {lavaan_p:.3f})")
     print(f"ratio ours/lavaan: MLR fit {ours_mlr / lavaan_mlr:.2f}, Bollen-Stine {ours_bs / lavaan_bs:.2f}")

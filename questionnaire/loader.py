@@ -11,8 +11,8 @@ import yaml
 
 from questionnaire.errors import InputError
 from questionnaire.instrument import (
-    CONSTRUCT_ROLES, ESTIMATOR_CHOICES, QUESTION_ROLES, QUESTION_TYPES, AttentionCheck, Construct, Hypothesis, Instrument, Item,
-    Option, Question, Regression, Scale, Text,
+    CONSTRUCT_ROLES, ESTIMATOR_CHOICES, QUESTION_ROLES, QUESTION_TYPES, AttentionCheck, Construct, Hypothesis,
+    Instrument, Item, Option, Question, Regression, Scale, Text,
 )
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -202,8 +202,8 @@ class _Reader:
             constructs=tuple(constructs), languages=self.languages, intro=intro,
             id_column=doc.get("id_column"), duration_column=doc.get("duration_column"),
             attention_checks=tuple(checks), structural=tuple(structural), hypotheses=tuple(hypotheses),
-            outcome=outcome, questions=tuple(questions), missing_codes=study_codes, estimator=estimator, source_path=self.problems.file,
-            document=doc,
+            outcome=outcome, questions=tuple(questions), missing_codes=study_codes, estimator=estimator,
+            source_path=self.problems.file, document=doc,
         )
 
     def missing_codes(self, raw: dict, place: str, scale: Scale | None = None,

@@ -93,6 +93,7 @@ def results_view(results: dict, constructs: tuple[str, ...]) -> ResultsView:
     )
 
 
-__all__ = ["INDICATORS", "Baseline", "Cfa", "CommonMethod", "ConstructReliability", "Descriptives", "Efa", "EstimatorChoice",
+__all__ = ["INDICATORS", "Baseline", "Cfa", "CommonMethod", "ConstructReliability", "Descriptives", "Efa",
+           "EstimatorChoice",
            "Factorability", "FitCheck", "Flag", "Indicators", "Ipma", "Meta", "ModelFit", "Normality", "ResultsView",
            "Sample", "Sem", "Validity", "WarningRecord", "results_view"]

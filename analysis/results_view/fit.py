@@ -76,5 +76,5 @@ def read_fit(model: dict) -> ModelFit | None:
                 verdict = fit_verdict(float(value), t)
                 checks[t.index] = FitCheck(t.index, t.direction, t.acceptable, t.good, verdict,
                                            verdict in PASSING_VERDICTS)
-    return ModelFit({k: number(values.get(k)) for k in FIT_KEYS + ROBUST_FIT_KEYS}, checks, text(model.get("estimator")),
-                    text(values.get("test")))
+    return ModelFit({k: number(values.get(k)) for k in FIT_KEYS + ROBUST_FIT_KEYS}, checks,
+                    text(model.get("estimator")), text(values.get("test")))

@@ -260,20 +260,27 @@ def loglik(sample_cov: np.ndarray, implied: np.ndarray, n: int) -> tuple[float, 
 
 def robust_indices(estimator: str, test: ScaledTest, baseline: ScaledTest, n: int) -> RobustIndices:
     """The scaled and robust indices from the model's and the baseline's scaled tests (see the module);
-    R: ``fitMeasures(fit)`` of ``sem(model, data, estimator = "MLM" | "MLR")``."""
+    R: ``fitMeasures(fit)`` of ``sem(model, data, estimator = "MLM" | "MLR")``. As lavaan: the scaled RMSEA
+    is NaN when df = 0 or tr(UΓ) is not a positive number, the robust CFI and TLI when a scaling factor is."""
     x2, df, c = test.chisq, test.df, test.scaling_factor
     x2s, x2b, dfb, cb = test.chisq_scaled, baseline.chisq, baseline.df, baseline.scaling_factor
     x2bs = baseline.chisq_scaled
-    lo_s, hi_s = rmsea_ci(x2, test.trace, n)
+    nan = float("nan")
+    if df > 0 and math.isfinite(test.trace) and test.trace > 0:
+        rmsea_s, (lo_s, hi_s), p_s = rmsea(x2, test.trace, n), rmsea_ci(x2, test.trace, n), pclose(x2, test.trace, n)
+    else:
+        rmsea_s = lo_s = hi_s = p_s = nan
+    both_scaled = math.isfinite(c) and math.isfinite(cb)
     lo_r, hi_r = rmsea_ci(x2s, df, n, c_hat=c)
     return RobustIndices(
         estimator=estimator, test=test.test, chisq_scaled=x2s, df_scaled=df, pvalue_scaled=test.pvalue_scaled,
         chisq_scaling_factor=c, chisq_df_scaled=x2s / df if df > 0 else float("nan"),
         baseline_chisq_scaled=x2bs, baseline_df_scaled=dfb, baseline_pvalue_scaled=baseline.pvalue_scaled,
         baseline_chisq_scaling_factor=cb, cfi_scaled=cfi(x2s, df, x2bs, dfb), tli_scaled=tli(x2s, df, x2bs, dfb),
-        cfi_robust=cfi(x2, df, x2b, dfb, c, cb), tli_robust=tli(x2, df, x2b, dfb, c, cb),
-        rmsea_scaled=rmsea(x2, test.trace, n), rmsea_ci_lower_scaled=lo_s, rmsea_ci_upper_scaled=hi_s,
-        rmsea_pvalue_scaled=pclose(x2, test.trace, n), rmsea_robust=rmsea(x2, df, n, c_hat=c),
+        cfi_robust=cfi(x2, df, x2b, dfb, c, cb) if both_scaled else nan,
+        tli_robust=tli(x2, df, x2b, dfb, c, cb) if both_scaled else nan,
+        rmsea_scaled=rmsea_s, rmsea_ci_lower_scaled=lo_s, rmsea_ci_upper_scaled=hi_s, rmsea_pvalue_scaled=p_s,
+        rmsea_robust=rmsea(x2, df, n, c_hat=c),
         rmsea_ci_lower_robust=lo_r, rmsea_ci_upper_robust=hi_r, rmsea_pvalue_robust=pclose(x2s, df, n, c_hat=c))
 
 

@@ -49,7 +49,8 @@ def estimate_with(spec: ModelSpec, data: pd.DataFrame, estimator: str = "ML") ->
 
 
 def item_r2(fit: ModelFit) -> dict[str, float]:
-    """Squared multiple correlation of each item (AMOS's table): 1 − θ_ii/σ̂_ii; R: ``lavInspect(fit, "r2")[items]``."""
+    """Squared multiple correlation of each item (AMOS's table): 1 − θ_ii/σ̂_ii;
+    R: ``lavInspect(fit, "r2")[items]``."""
     r2 = fit.r2()
     return {item: r2[item] for item in fit.observed}
 
@@ -323,8 +324,8 @@ def fit_sem(data: pd.DataFrame, measurement: dict[str, list[str]], structural: s
     exact_fit = (bollen_stine(fit, data, B=bootstrap, seed=seed, workers=workers, progress=progress)
                  if estimator in ROBUST_ESTIMATORS and bootstrap > 0 and fit.converged else None)
     return SemResult(
-        converged=fit.converged, n=fit.n, estimator=estimator, model=reproducible_syntax(spec, chains, bootstrap, seed, estimator),
-        fit=indices, fit_verdicts=tuple(fit_verdicts(indices, fit.converged)), paths=tuple(paths), r2=r_squared(fit),
+        converged=fit.converged, n=fit.n, estimator=estimator,
+        model=reproducible_syntax(spec, chains, bootstrap, seed, estimator), fit=indices, fit_verdicts=tuple(fit_verdicts(indices, fit.converged)), paths=tuple(paths), r2=r_squared(fit),
         item_r2=item_r2(fit),
         f2=tuple(cohen_f2(fit)), effects=tuple(effects), indirect=tuple(indirect),
         bootstrap=boot_summary, parameters=fit.parameters, modification_indices=tuple(modification_indices(fit)),

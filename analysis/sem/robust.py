@@ -61,7 +61,8 @@ class ScaledTest:
 
     @property
     def chisq_scaled(self) -> float:
-        return self.chisq / self.scaling_factor
+        """χ²/c; with df = 0 the ML χ² itself (lavaan)."""
+        return self.chisq / self.scaling_factor if self.df > 0 else self.chisq
 
     @property
     def pvalue_scaled(self) -> float:

@@ -68,7 +68,8 @@ class StructuralSections(BuilderBase):
             chi_row = [text_cell(label), text_cell(ts.DASH)]
             for model in ("cfa", "sem"):
                 f = fits[model].values if fits[model] else {}
-                chi_row += [cell(ts.chisq(f.get(chisq), f.get("df")), f.get(chisq)), text_cell(ts.p_text(f.get(pvalue)))]
+                chi_row += [cell(ts.chisq(f.get(chisq), f.get("df")), f.get(chisq)),
+                            text_cell(ts.p_text(f.get(pvalue)))]
             rows.insert(position, chi_row)
         have = any(fits.values())
         robust = next((f for f in fits.values() if f and f.robust), None)
@@ -99,11 +100,13 @@ class StructuralSections(BuilderBase):
                 "chisq": ts.chisq(f["chisq"], f["df"]), "chisq_df": ts.num(f["chisq_df"]), "cfi": ts.bounded(f["cfi"]),
                 "tli": ts.bounded(f["tli"]), "rmsea": ts.bounded(f["rmsea"]),
                 "rmsea_ci": ts.ci(f["rmsea_ci_lower"], f["rmsea_ci_upper"]), "srmr": ts.bounded(f["srmr"])})
-        return self.say("fit_model_robust", model=model, ref=self.ref("fit"), estimator=fit.estimator, test=fit.test, f={
-            "chisq": ts.chisq(f["chisq_scaled"], f["df"]), "p": ts.p_text(f["pvalue_scaled"]),
-            "c": ts.num(f["chisq_scaling_factor"], 3), "chisq_df": ts.num(f["chisq_df_scaled"]),
-            "cfi": ts.bounded(f["cfi_robust"]), "tli": ts.bounded(f["tli_robust"]), "rmsea": ts.bounded(f["rmsea_robust"]),
-            "rmsea_ci": ts.ci(f["rmsea_ci_lower_robust"], f["rmsea_ci_upper_robust"]), "srmr": ts.bounded(f["srmr"])})
+        return self.say("fit_model_robust", model=model, ref=self.ref("fit"), estimator=fit.estimator, test=fit.test,
+                        f={"chisq": ts.chisq(f["chisq_scaled"], f["df"]), "p": ts.p_text(f["pvalue_scaled"]),
+                           "c": ts.num(f["chisq_scaling_factor"], 3), "chisq_df": ts.num(f["chisq_df_scaled"]),
+                           "cfi": ts.bounded(f["cfi_robust"]), "tli": ts.bounded(f["tli_robust"]),
+                           "rmsea": ts.bounded(f["rmsea_robust"]),
+                           "rmsea_ci": ts.ci(f["rmsea_ci_lower_robust"], f["rmsea_ci_upper_robust"]),
+                           "srmr": ts.bounded(f["srmr"])})
 
     def with_estimator_choice(self, s: dict) -> dict:
         """The estimator and why (unless plain ML by default) before the first fit sentence, and the Bollen–Stine
