@@ -15,9 +15,9 @@ data with divisor N, because the mean score is 0 at the ML estimate).
   ``R/lav_test_satorra_bentler.R``, method "original").
 * MLR (Huber 1967; White 1982): vcov = H⁻¹ B H⁻¹ / N with H the observed unit information (half the
   Hessian of F_ML); tr(UΓ) of Yuan & Bentler (2000) in lavaan's Mplus variant
-  (``test = "yuan.bentler.mplus"``, ``R/lav_test_yuan_bentler.R``): tr(A₁⁻¹B₁) − tr(H⁻¹B) with the
-  unstructured h1 information at S and the saturated mean structure lavaan adds (its part is
-  p − tr(SΣ̂⁻¹)).
+  (``test = "yuan.bentler.mplus"``, ``R/lav_test_yuan_bentler.R``): tr(A₁⁻¹B₁) − tr(H⁻¹B) with A₁, B₁ the
+  unstructured h1 information and first-order information at S, which with the saturated mean structure
+  lavaan adds is  p + tr(W(S)Γ) − tr(SΣ̂⁻¹) − tr(H⁻¹B)  (the mean parts: p and tr(SΣ̂⁻¹)).
 
     tr(WΓ) at Σ: ½ mean_i tr(P A_i P A_i), A_i = z_i z_iᵀ − S, = ½ mean_i[(z_iᵀPz_i)² − 2 z_iᵀPSPz_i] + ½ tr(PSPS)
 
