@@ -22,6 +22,7 @@ from analysis.diagnostics import Diagnostic, warn
 from analysis.ingest import cleaning, missing, readers, validation
 from analysis.psychometrics import common_method, efa, factorability, reliability, validity
 from analysis.results import StudyResults, to_plain
+from analysis.sem import robust
 from questionnaire.errors import input_error
 from questionnaire.instrument import Instrument
 
@@ -41,6 +42,8 @@ class RunOptions:
     min_duration: float | None = None
     max_missing: float | None = None
     no_clean: bool = False
+    #: ML, MLR, MLM or auto; None: the instrument's ``estimator``, else ML
+    estimator: str | None = None
 
 
 def demo_data_path() -> Path:
@@ -114,8 +117,11 @@ def _run_stages(instrument: Instrument, options: RunOptions, progress: Progress 
         _psychometrics(run, complete)
     measurement = _model_measurement(run, complete)
     if measurement is not None:
+        mardia = run.sections["normality"]
+        run.keep("estimator", robust.choose_estimator(options.estimator or instrument.estimator, mardia.p_skew,
+                                                      mardia.p_kurt))
         with run.stage("cfa"):
-            cfa = sem.fit_cfa(complete, measurement)
+            cfa = sem.fit_cfa(complete, measurement, estimator=run.sections["estimator"].estimator)
             run.keep("cfa", cfa)
             _validity(run, complete, cfa, measurement)
             if len(measurement) > 1:
@@ -273,7 +279,8 @@ def _structural(run: _Run, complete: pd.DataFrame, analysed: pd.DataFrame, measu
 
     fitted = sem.fit_sem(complete, measurement, instrument.structural_syntax(), hypotheses,
                          bootstrap=options.bootstrap, seed=options.seed, workers=options.workers,
-                         progress=report, signs=signs, bca=options.bca)
+                         progress=report, signs=signs, bca=options.bca,
+                         estimator=run.sections["estimator"].estimator)
     run.keep("sem", fitted)
     outcome = instrument.outcome_construct
     performance = {c.id: ipma.construct_performance(

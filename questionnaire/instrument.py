@@ -12,6 +12,9 @@ from pathlib import Path
 QUESTION_TYPES = ("single", "multiple", "numeric", "nps", "text")
 QUESTION_ROLES = ("platform", "orders", "membership", "nps")
 CONSTRUCT_ROLES = ("driver", "mediator", "outcome")
+#: the estimators a study may ask for (``estimator:``, ``--estimator``); ``auto``: ML unless Mardia's test rejects
+#: normality (then MLR), decided in analysis.sem.robust
+ESTIMATOR_CHOICES = ("ML", "MLR", "MLM", "auto")
 
 
 @dataclass(frozen=True)
@@ -151,6 +154,8 @@ class Instrument:
     #: study-level declared missing codes (``missing_codes: [-99, 999, NA]``: numbers or texts), for every column
     #: without its own
     missing_codes: tuple[float | str, ...] = ()
+    #: the CFA/SEM estimator the study asks for (one of :data:`ESTIMATOR_CHOICES`); None: ML unless ``--estimator``
+    estimator: str | None = None
     source_path: str | None = field(default=None, compare=False)
     document: dict = field(default_factory=dict, compare=False, repr=False)
 

@@ -11,8 +11,8 @@ import yaml
 
 from questionnaire.errors import InputError
 from questionnaire.instrument import (
-    CONSTRUCT_ROLES, QUESTION_ROLES, QUESTION_TYPES, AttentionCheck, Construct, Hypothesis, Instrument, Item,
-    Option, Question, Regression, Scale, Text,
+    CONSTRUCT_ROLES, ESTIMATOR_CHOICES, QUESTION_ROLES, QUESTION_TYPES, AttentionCheck, Construct, Hypothesis,
+    Instrument, Item, Option, Question, Regression, Scale, Text,
 )
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -191,6 +191,9 @@ class _Reader:
         if outcome is not None and outcome not in construct_ids:
             self.problems.add("outcome", f"names no construct: {outcome!r}; constructs: {', '.join(construct_ids)}")
         study_codes = self.study_missing_codes(scale, constructs, questions)
+        estimator = doc.get("estimator")
+        if estimator is not None and estimator not in ESTIMATOR_CHOICES:
+            self.problems.add("estimator", f"must be one of {', '.join(ESTIMATOR_CHOICES)}, got {estimator!r}")
         for key in ("id_column", "duration_column"):
             if doc.get(key) is not None and not isinstance(doc.get(key), str):
                 self.problems.add(key, f"must be a column name, got {doc.get(key)!r}")
@@ -199,7 +202,8 @@ class _Reader:
             constructs=tuple(constructs), languages=self.languages, intro=intro,
             id_column=doc.get("id_column"), duration_column=doc.get("duration_column"),
             attention_checks=tuple(checks), structural=tuple(structural), hypotheses=tuple(hypotheses),
-            outcome=outcome, questions=tuple(questions), missing_codes=study_codes, source_path=self.problems.file, document=doc,
+            outcome=outcome, questions=tuple(questions), missing_codes=study_codes, estimator=estimator,
+            source_path=self.problems.file, document=doc,
         )
 
     def missing_codes(self, raw: dict, place: str, scale: Scale | None = None,

@@ -9,6 +9,7 @@ import warnings
 from pathlib import Path
 
 from questionnaire.errors import InputError
+from questionnaire.instrument import ESTIMATOR_CHOICES
 
 FORMATS = ("docx", "html", "md", "xlsx")
 
@@ -75,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--max-missing", type=_fraction, metavar="FRACTION",
                      help="exclude respondents missing more than this share of items (default 0.2)")
     run.add_argument("--no-clean", action="store_true", help="apply no exclusion rule (missing data still handled)")
+    run.add_argument("--estimator", choices=ESTIMATOR_CHOICES,
+                     help="CFA/SEM estimator: ML, MLR (robust SEs, Yuan–Bentler χ²), MLM (Satorra–Bentler) or auto "
+                          "(MLR when Mardia's test rejects normality); default: the instrument's, else ML")
     run.add_argument("--baseline", type=Path, metavar="RESULTS_JSON",
                      help="results.json of a previous wave, for the before/after comparison")
     _add_report_options(run)

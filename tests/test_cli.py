@@ -39,6 +39,7 @@ def test_no_command_prints_help_and_exits_2(capsys):
     (["run", "--min-duration", "soon"], r"argument --min-duration: 'soon' is not a number of seconds"),
     (["report"], r"the following arguments are required: --results"),
     (["frobnicate"], r"invalid choice: 'frobnicate'"),
+    (["run", "--estimator", "WLSMV"], r"argument --estimator: invalid choice: 'WLSMV' \(choose from .*MLR.*auto"),
 ])
 def test_usage_errors_are_one_line_with_exit_2(argv, message, capsys):
     with pytest.raises(SystemExit) as exit_info:

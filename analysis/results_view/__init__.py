@@ -21,9 +21,24 @@ from analysis.results_view.measurement import (Cfa, CommonMethod, ConstructRelia
                                                read_reliability, read_validity)
 from analysis.results_view.reading import mapping, number, records, text
 from analysis.results_view.structural import Ipma, Sem, read_ipma, read_sem
+from analysis.sem.robust import ROBUST_ESTIMATORS
 from analysis.results_view.survey import (INDICATORS, Baseline, Descriptives, Indicators, Meta, Sample,
                                           WarningRecord, read_baseline, read_descriptives, read_indicators,
                                           read_meta, read_sample)
+
+
+@dataclass(frozen=True)
+class EstimatorChoice:
+    """``results.estimator``: the CFA/SEM estimator and why analysis chose it (analysis.sem.robust.choose_estimator)."""
+
+    estimator: str | None
+    requested: str | None
+    reason: str | None
+
+    @property
+    def robust(self) -> bool:
+        """MLR or MLM: robust SEs and a scaled χ² were used."""
+        return self.estimator in ROBUST_ESTIMATORS
 
 
 @dataclass(frozen=True)
@@ -45,6 +60,7 @@ class ResultsView:
     descriptives: Descriptives
     sample: Sample
     baseline: Baseline | None
+    estimator: EstimatorChoice | None = None
 
 
 def results_view(results: dict, constructs: tuple[str, ...]) -> ResultsView:
@@ -72,9 +88,12 @@ def results_view(results: dict, constructs: tuple[str, ...]) -> ResultsView:
         descriptives=read_descriptives(mapping(r.get("descriptives"))),
         sample=read_sample(r),
         baseline=read_baseline(r["baseline"]) if isinstance(r.get("baseline"), dict) else None,
+        estimator=EstimatorChoice(*(text(mapping(r["estimator"]).get(k)) for k in ("estimator", "requested", "reason")))
+        if isinstance(r.get("estimator"), dict) else None,
     )
 
 
 __all__ = ["INDICATORS", "Baseline", "Cfa", "CommonMethod", "ConstructReliability", "Descriptives", "Efa",
+           "EstimatorChoice",
            "Factorability", "FitCheck", "Flag", "Indicators", "Ipma", "Meta", "ModelFit", "Normality", "ResultsView",
            "Sample", "Sem", "Validity", "WarningRecord", "results_view"]

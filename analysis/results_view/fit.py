@@ -9,6 +9,10 @@ from analysis.sem.fit_indices import FIT_THRESHOLDS, PASSING_VERDICTS, fit_verdi
 
 FIT_KEYS = ("chisq", "df", "pvalue", "chisq_df", "cfi", "tli", "nfi", "rfi", "ifi", "pnfi", "pgfi", "rmsea",
             "rmsea_ci_lower", "rmsea_ci_upper", "pclose", "srmr", "gfi", "agfi")
+#: the scaled and robust indices of an MLM / MLR fit (analysis.sem.fit_indices.RobustIndices)
+ROBUST_FIT_KEYS = ("chisq_scaled", "pvalue_scaled", "chisq_scaling_factor", "chisq_df_scaled", "cfi_robust",
+                   "tli_robust", "rmsea_robust", "rmsea_ci_lower_robust", "rmsea_ci_upper_robust",
+                   "rmsea_pvalue_robust")
 
 
 @dataclass(frozen=True)
@@ -25,10 +29,17 @@ class FitCheck:
 
 @dataclass(frozen=True)
 class ModelFit:
-    """The FIT block of ``cfa`` or ``sem`` (values as written) and its verdicts, by index."""
+    """The FIT block of ``cfa`` or ``sem`` (values as written) and its verdicts, by index; ``estimator`` and its
+    scaled test (``satorra.bentler`` / ``yuan.bentler.mplus``) for a robust fit, else None."""
 
     values: dict[str, float | int | None]
     checks: dict[str, FitCheck]
+    estimator: str | None = None
+    test: str | None = None
+
+    @property
+    def robust(self) -> bool:
+        return self.test is not None
 
 
 _THRESHOLD_TEXT = re.compile(r"^\s*([<>])\s*(-?\d+(?:\.\d+)?)\s*(?:\(good\s*[<>]\s*(-?\d+(?:\.\d+)?)\s*\))?\s*$")
@@ -65,4 +76,5 @@ def read_fit(model: dict) -> ModelFit | None:
                 verdict = fit_verdict(float(value), t)
                 checks[t.index] = FitCheck(t.index, t.direction, t.acceptable, t.good, verdict,
                                            verdict in PASSING_VERDICTS)
-    return ModelFit({k: number(values.get(k)) for k in FIT_KEYS}, checks)
+    return ModelFit({k: number(values.get(k)) for k in FIT_KEYS + ROBUST_FIT_KEYS}, checks,
+                    text(model.get("estimator")), text(values.get("test")))

@@ -172,13 +172,16 @@ class Cfa:
     converged: bool | None
     fit: ModelFit | None
     loadings: tuple[Loading, ...]
+    #: squared multiple correlation of each item (``cfa.item_r2``)
+    item_r2: dict[str, float | None]
 
 
 def read_cfa(d: dict) -> Cfa:
     loadings = tuple(Loading(text(ld.get("lhs")), ld.get("rhs"), number(ld.get("est")), number(ld.get("se")),
                              number(ld.get("z")), number(ld.get("pvalue")), number(ld.get("std_all")))
                      for ld in records(d.get("loadings")) if ld.get("op", "=~") == "=~")
-    return Cfa(d.get("converged") if isinstance(d.get("converged"), bool) else None, read_fit(d), loadings)
+    return Cfa(d.get("converged") if isinstance(d.get("converged"), bool) else None, read_fit(d), loadings,
+               {item: number(v) for item, v in mapping(d.get("item_r2")).items()})
 
 
 # ---------------------------------------------------------------------------------------------- validity

@@ -71,6 +71,14 @@ class Bootstrap:
 
 
 @dataclass(frozen=True)
+class BollenStine:
+    """``sem.bollen_stine``: the Bollen–Stine bootstrap p of the model χ²."""
+
+    B: int | None
+    pvalue: float | None
+
+
+@dataclass(frozen=True)
 class Sem:
     converged: bool | None
     fit: ModelFit | None
@@ -79,6 +87,7 @@ class Sem:
     f2: tuple[EffectSize, ...]
     indirect: tuple[IndirectEffect, ...]
     bootstrap: Bootstrap
+    bollen_stine: BollenStine | None = None
 
     def f2_of(self, lhs: str) -> tuple[EffectSize, ...]:
         return tuple(e for e in self.f2 if e.lhs == lhs)
@@ -117,8 +126,10 @@ def read_sem(d: dict) -> Sem:
     f2 = tuple(EffectSize(e["lhs"], e["rhs"], number(e.get("f2"))) for e in records(d.get("f2"))
                if text(e.get("lhs")) and text(e.get("rhs")))
     boot = mapping(d.get("bootstrap"))
+    exact = mapping(d.get("bollen_stine"))
     return Sem(d.get("converged") if isinstance(d.get("converged"), bool) else None, read_fit(d), paths,
-               dict(mapping(d.get("r2"))), f2, indirect, Bootstrap(number(boot.get("B")), number(boot.get("failed"))))
+               dict(mapping(d.get("r2"))), f2, indirect, Bootstrap(number(boot.get("B")), number(boot.get("failed"))),
+               BollenStine(number(exact.get("B")), number(exact.get("pvalue"))) if exact else None)
 
 
 # ---------------------------------------------------------------------------------------------- IPMA

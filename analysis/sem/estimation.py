@@ -168,6 +168,7 @@ class ModelFit:
     fmin: float
     parameters: tuple[ParameterEstimate, ...]
     diagnostics: tuple[Diagnostic, ...]
+    estimator: str = "ML"  # "MLR" / "MLM": robust SEs in vcov and parameters (analysis.sem.robust)
 
     @property
     def observed(self) -> tuple[str, ...]:

@@ -7,6 +7,11 @@ Bollen (1986) RFI, (1989) IFI; Tucker & Lewis (1973) TLI; Bentler (1990) CFI; Ja
 Brett (1982) PNFI; Mulaik et al. (1989) PGFI; Jöreskog & Sörbom (1984) GFI/AGFI; Steiger (1990)
 and Browne & Cudeck (1993) RMSEA with CI and PCLOSE; Bentler (1995) SRMR; Akaike (1987) AIC;
 Schwarz (1978) BIC; Hu & Bentler (1999) cut-offs.
+
+Robust ML (MLM, MLR; :mod:`~analysis.sem.robust`) adds lavaan's scaled indices (χ²/c with c the
+model's and c_b the baseline's scaling factor; RMSEA with df = tr(UΓ)) and robust ones
+(Brosseau-Liard, Savalei & Li 2012; Brosseau-Liard & Savalei 2014): χ² − c·df in place of χ² − df in
+CFI and TLI, and RMSEA = √max(χ²/(N·df) − c/N, 0) (lavaan ``R/lav_fit_cfi.R``, ``R/lav_fit_rmsea.R``).
 """
 from __future__ import annotations
 
@@ -16,7 +21,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize, stats
 
+from analysis.results import plain_fields
 from analysis.sem.estimation import ModelFit
+from analysis.sem.robust import RobustML, ScaledTest
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,41 @@ class FitIndices:
     aic: float
     bic: float
     aic_amos: float
+    robust: RobustIndices | None = None
+
+    def plain_form(self) -> dict:
+        """The fields, the scaled and robust indices (MLM / MLR only) inline after ``aic_amos``."""
+        return {**plain_fields(self, without=("robust",)), **(plain_fields(self.robust) if self.robust else {})}
+
+
+@dataclass(frozen=True)
+class RobustIndices:
+    """lavaan's scaled and robust ``fitMeasures()`` of an MLM / MLR fit (``.`` written ``_``);
+    ``chisq_df_scaled`` is χ²_scaled/df (AMOS-style χ²/df of the scaled test)."""
+
+    estimator: str
+    test: str
+    chisq_scaled: float
+    df_scaled: int
+    pvalue_scaled: float
+    chisq_scaling_factor: float
+    chisq_df_scaled: float
+    baseline_chisq_scaled: float
+    baseline_df_scaled: int
+    baseline_pvalue_scaled: float
+    baseline_chisq_scaling_factor: float
+    cfi_scaled: float
+    tli_scaled: float
+    cfi_robust: float
+    tli_robust: float
+    rmsea_scaled: float
+    rmsea_ci_lower_scaled: float
+    rmsea_ci_upper_scaled: float
+    rmsea_pvalue_scaled: float
+    rmsea_robust: float
+    rmsea_ci_lower_robust: float
+    rmsea_ci_upper_robust: float
+    rmsea_pvalue_robust: float
 
 
 def chisq_pvalue(chisq: float, df: int) -> float:
@@ -69,17 +111,21 @@ def baseline_chisq(sample_cov: np.ndarray, n: int) -> tuple[float, int]:
     return float(value), p * (p - 1) // 2
 
 
-def cfi(chisq: float, df: int, chisq_b: float, df_b: int) -> float:
-    """CFI = 1 − max(χ² − df, 0) / max(χ² − df, χ²_b − df_b, 0) (1 when both are 0); lavaan ``cfi``."""
-    t1 = max(chisq - df, 0.0)
-    t2 = max(chisq - df, chisq_b - df_b, 0.0)
+def cfi(chisq: float, df: int, chisq_b: float, df_b: int, c_hat: float = 1.0, c_hat_b: float = 1.0) -> float:
+    """CFI = 1 − max(χ² − df, 0) / max(χ² − df, χ²_b − df_b, 0) (1 when both are 0); lavaan ``cfi``.
+
+    With scaling factors c, c_b (robust CFI, lavaan ``cfi.robust``): χ² − c·df and χ²_b − c_b·df_b."""
+    t1 = max(chisq - c_hat * df, 0.0)
+    t2 = max(chisq - c_hat * df, chisq_b - c_hat_b * df_b, 0.0)
     return 1.0 if math.isclose(t1, 0.0, abs_tol=1e-12) and math.isclose(t2, 0.0, abs_tol=1e-12) else 1.0 - t1 / t2
 
 
-def tli(chisq: float, df: int, chisq_b: float, df_b: int) -> float:
-    """TLI (NNFI) = 1 − (χ² − df)·df_b / ((χ²_b − df_b)·df); lavaan ``tli`` (not truncated)."""
-    t1 = (chisq - df) * df_b
-    t2 = (chisq_b - df_b) * df
+def tli(chisq: float, df: int, chisq_b: float, df_b: int, c_hat: float = 1.0, c_hat_b: float = 1.0) -> float:
+    """TLI (NNFI) = 1 − (χ² − df)·df_b / ((χ²_b − df_b)·df); lavaan ``tli`` (not truncated).
+
+    With scaling factors c, c_b (robust TLI, lavaan ``tli.robust``): χ² − c·df and χ²_b − c_b·df_b."""
+    t1 = (chisq - c_hat * df) * df_b
+    t2 = (chisq_b - c_hat_b * df_b) * df
     return 1.0 - t1 / t2 if df > 0 and abs(t2) > 0 else 1.0
 
 
@@ -113,14 +159,16 @@ def pnfi(chisq: float, df: int, chisq_b: float, df_b: int) -> float:
     return (df / df_b) * (chisq_b - chisq) / chisq_b if df_b > 0 and chisq_b > 0 else float("nan")
 
 
-def rmsea(chisq: float, df: int, n: int) -> float:
-    """RMSEA = √max(χ²/(N·df) − 1/N, 0), 0 when df = 0; lavaan ``rmsea`` (N, not N − 1)."""
-    return math.sqrt(max(chisq / n / df - 1.0 / n, 0.0)) if df > 0 else 0.0
+def rmsea(chisq: float, df: float, n: int, c_hat: float = 1.0) -> float:
+    """RMSEA = √max(χ²/(N·df) − c/N, 0), 0 when df = 0; lavaan ``rmsea`` (N, not N − 1; c = 1, or the
+    scaling factor for ``rmsea.robust``)."""
+    return math.sqrt(max(chisq / n / df - c_hat / n, 0.0)) if df > 0 else 0.0
 
 
-def rmsea_ci(chisq: float, df: int, n: int, level: float = 0.90) -> tuple[float, float]:
-    """Steiger's CI: λ solving P(χ²_df(λ) ≤ χ²) = 1 − α/2 and α/2, RMSEA = √(λ/(N·df)); NaN where χ² is
-    not a finite number or a bound cannot be solved for (never raises).
+def rmsea_ci(chisq: float, df: float, n: int, level: float = 0.90, c_hat: float = 1.0) -> tuple[float, float]:
+    """Steiger's CI: λ solving P(χ²_df(λ) ≤ χ²) = 1 − α/2 and α/2, RMSEA = √(c·λ/(N·df)); NaN where χ² is
+    not a finite number or a bound cannot be solved for (never raises). c = 1, or the scaling factor
+    (``rmsea.ci.lower.robust`` from the scaled χ²).
 
     R: ``fitMeasures(fit, c("rmsea.ci.lower", "rmsea.ci.upper"))`` (lavaan's ``lav_fit_rmsea_ci``).
     """
@@ -138,7 +186,7 @@ def rmsea_ci(chisq: float, df: int, n: int, level: float = 0.90) -> tuple[float,
             lam = optimize.brentq(lambda x: cdf(x) - p, 0.0, upper_lambda, xtol=1e-12)
         except ValueError:  # cdf not finite or no sign change: the bound is not computable
             return float("nan")
-        return math.sqrt(lam / (n * df))
+        return math.sqrt(c_hat * lam / (n * df))
 
     lower = 0.0
     if cdf(0.0) - upper_p >= 0:
@@ -150,9 +198,10 @@ def rmsea_ci(chisq: float, df: int, n: int, level: float = 0.90) -> tuple[float,
     return lower, upper
 
 
-def pclose(chisq: float, df: int, n: int, h0: float = 0.05) -> float:
-    """P(RMSEA ≤ .05): 1 − F_χ²(χ²; df, λ = N·df·.05²); lavaan ``rmsea.pvalue``."""
-    return float(stats.ncx2.sf(chisq, df, n * df * h0 ** 2)) if df > 0 else float("nan")
+def pclose(chisq: float, df: float, n: int, h0: float = 0.05, c_hat: float = 1.0) -> float:
+    """P(RMSEA ≤ .05): 1 − F_χ²(χ²; df, λ = N·df·.05²/c); lavaan ``rmsea.pvalue`` (c = 1, or the scaling
+    factor for ``rmsea.pvalue.robust``)."""
+    return float(stats.ncx2.sf(chisq, df, n * df * h0 ** 2 / c_hat)) if df > 0 else float("nan")
 
 
 def _lower(x: np.ndarray) -> np.ndarray:
@@ -209,8 +258,35 @@ def loglik(sample_cov: np.ndarray, implied: np.ndarray, n: int) -> tuple[float, 
     return -n / 2 * (c + logdet + np.trace(np.linalg.solve(implied, sample_cov))), saturated
 
 
-def fit_indices(fit: ModelFit) -> FitIndices:
-    """Every index of the fit table for an ML fit; R: ``lavaan::fitMeasures(fit)``.
+def robust_indices(estimator: str, test: ScaledTest, baseline: ScaledTest, n: int) -> RobustIndices:
+    """The scaled and robust indices from the model's and the baseline's scaled tests (see the module);
+    R: ``fitMeasures(fit)`` of ``sem(model, data, estimator = "MLM" | "MLR")``. As lavaan: the scaled RMSEA
+    is NaN when df = 0 or tr(UΓ) is not a positive number, the robust CFI and TLI when a scaling factor is."""
+    x2, df, c = test.chisq, test.df, test.scaling_factor
+    x2s, x2b, dfb, cb = test.chisq_scaled, baseline.chisq, baseline.df, baseline.scaling_factor
+    x2bs = baseline.chisq_scaled
+    nan = float("nan")
+    if df > 0 and math.isfinite(test.trace) and test.trace > 0:
+        rmsea_s, (lo_s, hi_s), p_s = rmsea(x2, test.trace, n), rmsea_ci(x2, test.trace, n), pclose(x2, test.trace, n)
+    else:
+        rmsea_s = lo_s = hi_s = p_s = nan
+    both_scaled = math.isfinite(c) and math.isfinite(cb)
+    lo_r, hi_r = rmsea_ci(x2s, df, n, c_hat=c)
+    return RobustIndices(
+        estimator=estimator, test=test.test, chisq_scaled=x2s, df_scaled=df, pvalue_scaled=test.pvalue_scaled,
+        chisq_scaling_factor=c, chisq_df_scaled=x2s / df if df > 0 else float("nan"),
+        baseline_chisq_scaled=x2bs, baseline_df_scaled=dfb, baseline_pvalue_scaled=baseline.pvalue_scaled,
+        baseline_chisq_scaling_factor=cb, cfi_scaled=cfi(x2s, df, x2bs, dfb), tli_scaled=tli(x2s, df, x2bs, dfb),
+        cfi_robust=cfi(x2, df, x2b, dfb, c, cb) if both_scaled else nan,
+        tli_robust=tli(x2, df, x2b, dfb, c, cb) if both_scaled else nan,
+        rmsea_scaled=rmsea_s, rmsea_ci_lower_scaled=lo_s, rmsea_ci_upper_scaled=hi_s, rmsea_pvalue_scaled=p_s,
+        rmsea_robust=rmsea(x2, df, n, c_hat=c),
+        rmsea_ci_lower_robust=lo_r, rmsea_ci_upper_robust=hi_r, rmsea_pvalue_robust=pclose(x2s, df, n, c_hat=c))
+
+
+def fit_indices(fit: ModelFit, robust: RobustML | None = None) -> FitIndices:
+    """Every index of the fit table for an ML fit; R: ``lavaan::fitMeasures(fit)``; with the robust
+    part of an MLM / MLR fit also the scaled and robust indices (:func:`robust_indices`).
 
     AIC = −2logL + 2q and BIC = −2logL + q·log N (lavaan); AMOS's AIC = χ² + 2q.
     """
@@ -230,7 +306,9 @@ def fit_indices(fit: ModelFit) -> FitIndices:
         pgfi=pgfi(g, nel, df), rmsea=rmsea(x2, df, n), rmsea_ci_lower=lo, rmsea_ci_upper=hi,
         pclose=pclose(x2, df, n), srmr=srmr(s, sigma), rmr=rmr(s, sigma), gfi=g, agfi=agfi(g, nel, df),
         logl=ll, unrestricted_logl=ll_sat, aic=-2 * ll + 2 * q, bic=-2 * ll + q * math.log(n),
-        aic_amos=x2 + 2 * q)
+        aic_amos=x2 + 2 * q,
+        robust=None if robust is None else robust_indices(robust.estimator, robust.test,
+                                                          robust.baseline_test(x2b, dfb), n))
 
 
 @dataclass(frozen=True)
@@ -280,16 +358,24 @@ class FitVerdict:
                 "verdict": self.verdict, "source": self.source}
 
 
+#: The index a robust (MLM / MLR) fit's verdict reads in place of the ML one: the scaled χ²/df and the robust
+#: CFI, TLI, RMSEA and its close-fit p, which estimate the population index under non-normality
+#: (Brosseau-Liard, Savalei & Li 2012; Brosseau-Liard & Savalei 2014); the rest have no robust version.
+ROBUST_READING = {"chisq_df": "chisq_df_scaled", "cfi": "cfi_robust", "tli": "tli_robust", "rmsea": "rmsea_robust",
+                  "pclose": "rmsea_pvalue_robust"}
+
+
 def fit_verdicts(fit: FitIndices, converged: bool,
                  thresholds: tuple[FitThreshold, ...] = FIT_THRESHOLDS) -> list[FitVerdict]:
-    """Each index against its cut-off: 'good' meets the strict one, 'acceptable' the usual one. The
-    indices of a fit that did not converge are :data:`NOT_INTERPRETABLE` (lavaan prints no fit measures
-    for a non-converged model)."""
+    """Each index against its cut-off: 'good' meets the strict one, 'acceptable' the usual one; a robust fit
+    is judged on the indices of :data:`ROBUST_READING`. The indices of a fit that did not converge are
+    :data:`NOT_INTERPRETABLE` (lavaan prints no fit measures for a non-converged model)."""
     out = []
     for t in thresholds:
-        value = float(getattr(fit, t.index))
+        index = ROBUST_READING.get(t.index, t.index) if fit.robust is not None else t.index
+        value = float(getattr(fit.robust if index != t.index else fit, index))
         verdict = fit_verdict(value, t) if converged else NOT_INTERPRETABLE
-        out.append(FitVerdict(t.index, value, t.direction, t.acceptable, t.good, verdict, t.reference))
+        out.append(FitVerdict(index, value, t.direction, t.acceptable, t.good, verdict, t.reference))
     return out
 
 

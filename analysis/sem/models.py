@@ -1,7 +1,8 @@
 """Public entry points of the CB-SEM analysis: :func:`fit_cfa`, :func:`fit_sem`, :func:`fit_model`.
 
-Every number equals lavaan 0.6 (``cfa()`` / ``sem()``, ML, expected information, complete cases);
-the exported ``model`` (lavaan syntax) reproduces them in R:
+Every number equals lavaan 0.6 (``cfa()`` / ``sem()``, ML, expected information, complete cases;
+``estimator = "MLR" | "MLM"`` adds robust SEs and the scaled and robust fit indices, see
+:mod:`~analysis.sem.robust`); the exported ``model`` (lavaan syntax) reproduces them in R:
 ``fit <- lavaan::sem(model, data = data); fitMeasures(fit); standardizedSolution(fit)``.
 """
 from __future__ import annotations
@@ -16,13 +17,14 @@ from scipy import stats
 
 from analysis.diagnostics import Diagnostic, warn
 from analysis.results import plain_fields, to_plain
-from analysis.sem.bootstrap import (BootstrapDraws, bias_corrected_ci, bootstrap_draws, jackknife_acceleration,
-                                    jackknife_theta, percentile_ci)
+from analysis.sem.bootstrap import (BollenStine, BootstrapDraws, bias_corrected_ci, bollen_stine, bootstrap_draws,
+                                    jackknife_acceleration, jackknife_theta, percentile_ci)
 from analysis.sem.diagnostics import ModificationIndex, fit_diagnostics, modification_indices
 from analysis.sem.effects import (Effect, EffectSize, chain_values, cohen_f2, effect_decomposition,
                                   mediation_type, r_squared, specific_indirect_effects, structural_paths)
 from analysis.sem.estimation import ModelFit, ParameterEstimate, estimate
 from analysis.sem.fit_indices import FitIndices, FitVerdict, fit_indices, fit_verdicts
+from analysis.sem.robust import ESTIMATORS, ROBUST_ESTIMATORS, robust_ml, with_robust_se
 from analysis.sem.specification import ModelSpec, measurement_syntax, specify_model
 from questionnaire.errors import input_error
 
@@ -32,6 +34,25 @@ ALPHA = 0.05
 def fit_model(data: pd.DataFrame, syntax: str) -> ModelFit:
     """Fit any model in the supported lavaan syntax by ML; R: ``lavaan::sem(syntax, data)``."""
     return estimate(specify_model(syntax), data)
+
+
+def estimate_with(spec: ModelSpec, data: pd.DataFrame, estimator: str = "ML") -> tuple[ModelFit, FitIndices]:
+    """Fit ``spec`` by ML and, for MLR / MLM, put the robust SEs into the fit and the scaled and robust indices
+    into its fit table; R: ``lavaan::sem(model, data, estimator = estimator)``."""
+    if estimator not in ESTIMATORS:
+        raise input_error("estimator: unknown", value=estimator, allowed=", ".join(ESTIMATORS))
+    fit = estimate(spec, data)
+    if estimator not in ROBUST_ESTIMATORS:
+        return fit, fit_indices(fit)
+    robust = robust_ml(fit, data, estimator)
+    return with_robust_se(fit, robust), fit_indices(fit, robust)
+
+
+def item_r2(fit: ModelFit) -> dict[str, float]:
+    """Squared multiple correlation of each item (AMOS's table): 1 − θ_ii/σ̂_ii;
+    R: ``lavInspect(fit, "r2")[items]``."""
+    r2 = fit.r2()
+    return {item: r2[item] for item in fit.observed}
 
 
 def _latent_cor_dict(fit: ModelFit) -> dict[str, dict[str, float]]:
@@ -45,10 +66,12 @@ class CfaResult:
 
     converged: bool
     n: int
+    estimator: str
     model: str
     fit: FitIndices
     fit_verdicts: tuple[FitVerdict, ...]
     loadings: tuple[ParameterEstimate, ...]
+    item_r2: dict[str, float]
     residual_variances: tuple[ParameterEstimate, ...]
     latent_cor: dict[str, dict[str, float]]
     std_loadings: dict[str, dict[str, float]]
@@ -67,18 +90,17 @@ def _model_form(result: CfaResult | SemResult) -> dict:
     return {**plain_fields(result, without=("diagnostics", "result")), "warnings": result.diagnostics}
 
 
-def fit_cfa(data: pd.DataFrame, measurement: dict[str, list[str]]) -> CfaResult:
-    """CFA with marker-variable identification; R: ``lavaan::cfa("PQ =~ PQ1 + PQ2 + ...", data)``."""
+def fit_cfa(data: pd.DataFrame, measurement: dict[str, list[str]], estimator: str = "ML") -> CfaResult:
+    """CFA with marker-variable identification; R: ``lavaan::cfa("PQ =~ PQ1 + PQ2 + ...", data, estimator = …)``."""
     spec = specify_model(measurement_syntax(measurement))
-    fit = estimate(spec, data)
-    indices = fit_indices(fit)
+    fit, indices = estimate_with(spec, data, estimator)
     loadings = tuple(p for p in fit.parameters if p.op == "=~")
     std_loadings: dict[str, dict[str, float]] = {}
     for p in loadings:
         std_loadings.setdefault(p.lhs, {})[p.rhs] = p.std_all
     return CfaResult(
-        converged=fit.converged, n=fit.n, model=spec.to_lavaan(), fit=indices,
-        fit_verdicts=tuple(fit_verdicts(indices, fit.converged)), loadings=loadings,
+        converged=fit.converged, n=fit.n, estimator=estimator, model=spec.to_lavaan(), fit=indices,
+        fit_verdicts=tuple(fit_verdicts(indices, fit.converged)), loadings=loadings, item_r2=item_r2(fit),
         residual_variances=tuple(p for p in fit.parameters if p.op == "~~" and p.lhs == p.rhs
                                  and p.lhs in spec.observed),
         latent_cor=_latent_cor_dict(fit), std_loadings=std_loadings, parameters=fit.parameters,
@@ -143,11 +165,13 @@ class SemResult:
 
     converged: bool
     n: int
+    estimator: str
     model: str
     fit: FitIndices
     fit_verdicts: tuple[FitVerdict, ...]
     paths: tuple[PathResult, ...]
     r2: dict[str, float]
+    item_r2: dict[str, float]
     f2: tuple[EffectSize, ...]
     effects: tuple[Effect, ...]
     indirect: tuple[IndirectResult, ...]
@@ -156,10 +180,14 @@ class SemResult:
     modification_indices: tuple[ModificationIndex, ...]
     diagnostics: tuple[Diagnostic, ...]
     result: ModelFit
+    bollen_stine: BollenStine | None = None
 
     def plain_form(self) -> dict:
-        """``results.json`` ``sem``: see :func:`_model_form`."""
-        return _model_form(self)
+        """``results.json`` ``sem``: see :func:`_model_form`; ``bollen_stine`` only when it was run."""
+        form = _model_form(self)
+        if self.bollen_stine is None:
+            del form["bollen_stine"]
+        return form
 
 
 def parse_hypothesis(text: str) -> tuple[str, ...]:
@@ -261,8 +289,9 @@ def bootstrap_mediation_draws(fit: ModelFit, data: pd.DataFrame, chains: list[tu
 def fit_sem(data: pd.DataFrame, measurement: dict[str, list[str]], structural: str,
             hypotheses: dict[str, str] | None = None, bootstrap: int = 2000, seed: int = 1, workers: int = 1,
             progress: Callable[[int, int], None] | None = None, signs: dict | None = None,
-            level: float = 0.95, bca: bool = False, drop_inadmissible: bool = False) -> SemResult:
-    """Structural model with bootstrap mediation.
+            level: float = 0.95, bca: bool = False, drop_inadmissible: bool = False, estimator: str = "ML"
+            ) -> SemResult:
+    """Structural model with bootstrap mediation (``estimator`` ML, MLR or MLM: see :func:`estimate_with`).
 
     Paths: ML estimates with expected-information SEs and delta-method std_all SEs; a hypothesis
     ``"A -> B"`` is supported when p < .05 and the estimate has the expected sign (``signs[label]``,
@@ -270,7 +299,9 @@ def fit_sem(data: pd.DataFrame, measurement: dict[str, list[str]], structural: s
     expected side. Indirect effects: every chain of paths, percentile and bias-corrected CIs from
     ``bootstrap`` resamples (BCa when ``bca``), mediation type per Zhao, Lynch & Chen (2010).
     Total effects (``effects``) get percentile and bias-corrected CIs from the same resamples.
-    ``bootstrap=0`` gives delta-method (Sobel / Wald) intervals instead.
+    ``bootstrap=0`` gives delta-method (Sobel / Wald) intervals instead. A robust estimator (MLR, MLM) with
+    ``bootstrap`` > 0 also gets the Bollen–Stine bootstrap p of the model χ² (``bootstrap`` resamples, same
+    seed), the distribution-free test of exact fit AMOS users report beside the scaled χ².
     R: ``sem(model, data, se = "bootstrap", bootstrap = B)`` with ``ind := a*b`` defined,
     ``parameterEstimates(fit, boot.ci.type = "perc")``.
     """
@@ -281,9 +312,8 @@ def fit_sem(data: pd.DataFrame, measurement: dict[str, list[str]], structural: s
     chains = structural_paths(spec)
     hypothesis_map = match_hypotheses(spec, chains, hypotheses, signs)
 
-    fit = estimate(spec, data)
+    fit, indices = estimate_with(spec, data, estimator)
     diagnostics = fit_diagnostics(fit)
-    indices = fit_indices(fit)
     paths = path_results(fit, hypothesis_map)
     draws, boot_summary, bootstrap_diagnostics = bootstrap_mediation_draws(fit, data, chains, bootstrap, seed, workers,
                                                                            progress, level, drop_inadmissible)
@@ -291,15 +321,18 @@ def fit_sem(data: pd.DataFrame, measurement: dict[str, list[str]], structural: s
     indirect = _indirect_results(fit, data, chains, draws, level, bca, drop_inadmissible, hypothesis_map)
     effects = (effect_decomposition(fit) if draws is None else
                effect_decomposition(fit, draws.usable(drop_inadmissible), level, draws.requested))
+    exact_fit = (bollen_stine(fit, data, B=bootstrap, seed=seed, workers=workers, progress=progress)
+                 if estimator in ROBUST_ESTIMATORS and bootstrap > 0 and fit.converged else None)
     return SemResult(
-        converged=fit.converged, n=fit.n, model=reproducible_syntax(spec, chains, bootstrap, seed), fit=indices,
-        fit_verdicts=tuple(fit_verdicts(indices, fit.converged)), paths=tuple(paths), r2=r_squared(fit),
+        converged=fit.converged, n=fit.n, estimator=estimator,
+        model=reproducible_syntax(spec, chains, bootstrap, seed, estimator), fit=indices, fit_verdicts=tuple(fit_verdicts(indices, fit.converged)), paths=tuple(paths), r2=r_squared(fit),
+        item_r2=item_r2(fit),
         f2=tuple(cohen_f2(fit)), effects=tuple(effects), indirect=tuple(indirect),
         bootstrap=boot_summary, parameters=fit.parameters, modification_indices=tuple(modification_indices(fit)),
-        diagnostics=tuple(diagnostics), result=fit)
+        diagnostics=tuple(diagnostics), result=fit, bollen_stine=exact_fit)
 
 
-def reproducible_syntax(spec, chains: list[tuple[str, ...]], bootstrap: int, seed: int) -> str:
+def reproducible_syntax(spec, chains: list[tuple[str, ...]], bootstrap: int, seed: int, estimator: str = "ML") -> str:
     """The fitted model as lavaan syntax with every structural path labelled ``b_<to>_<from>`` and each
     specific indirect effect defined (``ind_<from>_<via>_<to> := …``), so that
     ``lavaan::sem(model, data, se = "bootstrap", bootstrap = B)`` reproduces paths, indirect effects and
@@ -307,13 +340,14 @@ def reproducible_syntax(spec, chains: list[tuple[str, ...]], bootstrap: int, see
     def label(lhs: str, rhs: str) -> str:
         return f"b_{lhs}_{rhs}"
 
+    call = "" if estimator == "ML" else f", estimator = \"{estimator}\""
     if bootstrap > 0:
         lines = ["# lavaan model; R: model <- paste(readLines(\"model.lav\"), collapse = \"\\n\"); data <- read.csv(\"model_data.csv\")",
-                 f"# fit <- lavaan::sem(model, data = data, se = \"bootstrap\", bootstrap = {bootstrap})",
-                 f"# then parameterEstimates(fit, boot.ci.type = \"perc\") (ML, complete cases; our seed was {seed})"]
+                 f"# fit <- lavaan::sem(model, data = data{call}, se = \"bootstrap\", bootstrap = {bootstrap})",
+                 f"# then parameterEstimates(fit, boot.ci.type = \"perc\") ({estimator}, complete cases; our seed was {seed})"]
     else:
         lines = ["# lavaan model; R: model <- paste(readLines(\"model.lav\"), collapse = \"\\n\"); data <- read.csv(\"model_data.csv\")",
-                 "# fit <- lavaan::sem(model, data = data) (ML, complete cases)"]
+                 f"# fit <- lavaan::sem(model, data = data{call}) ({estimator}, complete cases)"]
     body = spec.to_lavaan().splitlines()[1:]
     structural = {p.lhs: [q.rhs for q in spec.regressions() if q.lhs == p.lhs] for p in spec.regressions()}
     for line in body:

@@ -35,6 +35,7 @@ DIAGNOSTIC_NAMES = {
     "latent_cov_not_pd": ("潜变量协方差矩阵非正定", "latent covariance not positive definite"),
     "latent_cor_near_one": ("潜变量相关接近 1", "latent correlation near 1"),
     "information_singular": ("信息矩阵奇异，标准误不可靠", "singular information matrix"),
+    "robust_unavailable": ("稳健标准误无法计算", "robust standard errors not available"),
     "singular_correlation": ("相关矩阵奇异", "singular correlation matrix"),
     "collinear_items": ("题项共线", "collinear items"),
     "bootstrap_failed": ("部分 Bootstrap 样本未收敛", "failed bootstrap samples"),

@@ -21,7 +21,8 @@ class FramingSections(BuilderBase):
             items.append(say("limitation_sample_size", n=ts.integer(n), items=free, ratio=ts.num(n / free, 1),
                              enough=view.meta.enough_cases(free)))
         if view.normality and view.normality.rejected:
-            items.append(say("limitation_non_normal"))
+            robust = view.estimator.estimator if view.estimator and view.estimator.robust else None
+            items.append(say("limitation_non_normal", robust=robust))
         if view.common_method:
             items.append(say("limitation_common_method", share=ts.percent(view.common_method.harman_pct)))
         if view.warnings:

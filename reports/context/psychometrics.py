@@ -134,14 +134,15 @@ class PsychometricSections(BuilderBase):
             first = c not in seen
             seen.add(c)
             cr, ave = (validity.cr.get(c), validity.ave.get(c)) if first else (None, None)
+            smc = cfa.item_r2.get(ld.item)
             rows.append([cell(self.name(c) if first else ""), text_cell(ld.item),
                          cell(ts.num(ld.est, 3), ld.est), cell(ts.num(ld.se, 3), ld.se),
                          cell(ts.num(ld.z, 2), ld.z), text_cell(ts.p_value(ld.pvalue)),
-                         cell(ts.bounded(ld.std_all), ld.std_all),
+                         cell(ts.bounded(ld.std_all), ld.std_all), cell(ts.bounded(smc), smc),
                          cell(ts.bounded(cr) if first else "", cr), cell(ts.bounded(ave) if first else "", ave)])
         self.add_table("cfa_loadings", t("cfa_loadings_cr_and_ave"),
                        [t("construct"), t("item"), t("estimate"), "SE", "z", "p",
-                        t("std_loading"), "CR", "AVE"], rows,
+                        t("std_loading"), "SMC", "CR", "AVE"], rows,
                        notes=[self.say("cfa_note")], missing=None if rows else self.missing_reason("cfa.loadings"))
         stds = [ld.std_all for ld in cfa.loadings if ld.std_all is not None] if cfa else []
         if stds:

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from analysis.results_view import FitCheck, ModelFit
 from analysis.sem.effects import F2_LARGE, F2_MEDIUM, F2_SMALL
-from analysis.sem.fit_indices import FIT_THRESHOLDS, NOT_INTERPRETABLE
+from analysis.sem.fit_indices import FIT_THRESHOLDS, NOT_INTERPRETABLE, ROBUST_READING
 from reports import typeset as ts
 from reports.context.base import BuilderBase
 from reports.tables import cell, text_cell
 
 FIT_NAMES = {"chisq_df": "χ²/df", "cfi": "CFI", "tli": "TLI", "ifi": "IFI", "nfi": "NFI", "rfi": "RFI", "gfi": "GFI",
              "agfi": "AGFI", "pnfi": "PNFI", "pgfi": "PGFI", "rmsea": "RMSEA", "pclose": "PCLOSE", "srmr": "SRMR"}
+#: the index a robust fit is judged on → the ML index it stands for (named "<index> (robust)" / "(scaled)")
+ROBUST_BASE = {robust: base for base, robust in ROBUST_READING.items()}
 
 
 class StructuralSections(BuilderBase):
@@ -25,6 +27,12 @@ class StructuralSections(BuilderBase):
         good = fmt(check.good) if check.good is not None and check.good != check.acceptable else None
         return self.say("threshold", sign=check.op, acceptable=fmt(check.acceptable), good=good)
 
+    def index_name(self, key: str) -> str:
+        """CFI, or "CFI (robust)" / "χ²/df (scaled)" for the index a robust fit is judged on."""
+        if key in ROBUST_BASE:
+            return FIT_NAMES[ROBUST_BASE[key]] + self.t("scaled_suffix" if "scaled" in key else "robust_suffix")
+        return FIT_NAMES[key]
+
     def fit(self) -> list[str]:
         """The fit table and sentences; returns the fit indices that miss their cut-off and the models that
         did not converge, as phrases."""
@@ -34,48 +42,83 @@ class StructuralSections(BuilderBase):
         checks = {m: fits[m].checks if fits[m] else {} for m in fits}
         words = {"good": t("good"), "acceptable": t("acceptable"), "poor": t("poor"),
                  NOT_INTERPRETABLE: t("not_interpretable")}
-        indices = ([k for k in (list(checks["cfa"]) or list(checks["sem"])) if k in FIT_NAMES]
+        indices = ([k for k in (list(checks["cfa"]) or list(checks["sem"])) if k in FIT_NAMES or k in ROBUST_BASE]
                    or [th.index for th in FIT_THRESHOLDS if th.index in FIT_NAMES])
         rows = []
         failures: list[str] = []
         for key in indices:
-            fmt = (lambda v: ts.num(v, 2)) if key == "chisq_df" else (lambda v: ts.bounded(v, 3))
-            thr_fmt = (lambda v: f"{v:g}") if key == "chisq_df" else (lambda v: ts.bounded(v, 2))
+            ratio = key.startswith("chisq_df")
+            fmt = (lambda v: ts.num(v, 2)) if ratio else (lambda v: ts.bounded(v, 3))
+            thr_fmt = (lambda v: f"{v:g}") if ratio else (lambda v: ts.bounded(v, 2))
             given = checks["cfa"].get(key) or checks["sem"].get(key)
-            row = [text_cell(FIT_NAMES[key]), text_cell(self.threshold_text(given, thr_fmt) if given else ts.DASH)]
+            row = [text_cell(self.index_name(key)),
+                   text_cell(self.threshold_text(given, thr_fmt) if given else ts.DASH)]
             for model in ("cfa", "sem"):
                 v = fits[model].values.get(key) if fits[model] else None
                 check = checks[model].get(key)
                 row += [cell(fmt(v), v), text_cell(words.get(check.verdict, check.verdict) if check else ts.DASH)]
                 if check and not check.passed and check.verdict != NOT_INTERPRETABLE:
-                    failures.append(self.say("fit_failure", model=model.upper(), index=FIT_NAMES[key], value=fmt(v)))
+                    failures.append(self.say("fit_failure", model=model.upper(), index=self.index_name(key),
+                                             value=fmt(v)))
             rows.append(row)
-        chi_row = [text_cell("χ²(df)"), text_cell(ts.DASH)]
-        for model in ("cfa", "sem"):
-            f = fits[model].values if fits[model] else {}
-            chi_row += [cell(ts.chisq(f.get("chisq"), f.get("df")), f.get("chisq")),
-                        text_cell(ts.p_text(f.get("pvalue")))]
-        rows.insert(0, chi_row)
+        chi_rows = [("χ²(df)", "chisq", "pvalue")]
+        if any(f and f.robust for f in fits.values()):
+            chi_rows.append((t("scaled_chisq"), "chisq_scaled", "pvalue_scaled"))
+        for position, (label, chisq, pvalue) in enumerate(chi_rows):
+            chi_row = [text_cell(label), text_cell(ts.DASH)]
+            for model in ("cfa", "sem"):
+                f = fits[model].values if fits[model] else {}
+                chi_row += [cell(ts.chisq(f.get(chisq), f.get("df")), f.get(chisq)),
+                            text_cell(ts.p_text(f.get(pvalue)))]
+            rows.insert(position, chi_row)
         have = any(fits.values())
+        robust = next((f for f in fits.values() if f and f.robust), None)
+        notes = [self.say("fit_note")] + ([self.say("fit_note_robust", estimator=robust.estimator, test=robust.test)]
+                                          if robust else [])
         self.add_table("fit", t("model_fit"),
                        [t("index"), t("threshold"), t("cfa"), t("verdict"),
                         t("sem"), t("verdict")], rows if have else [],
-                       notes=[self.say("fit_note")], missing=None if have else self.missing_reason("cfa.fit / sem.fit"))
+                       notes=notes, missing=None if have else self.missing_reason("cfa.fit / sem.fit"))
         s = {}
         for model in ("cfa", "sem"):
             if fits[model]:
-                f = fits[model].values
-                s[model] = self.say("fit_model", model=model, ref=self.ref("fit"), f={
-                    "chisq": ts.chisq(f["chisq"], f["df"]), "chisq_df": ts.num(f["chisq_df"]), "cfi": ts.bounded(f["cfi"]),
-                    "tli": ts.bounded(f["tli"]), "rmsea": ts.bounded(f["rmsea"]),
-                    "rmsea_ci": ts.ci(f["rmsea_ci_lower"], f["rmsea_ci_upper"]), "srmr": ts.bounded(f["srmr"])})
+                s[model] = self.fit_sentence(model, fits[model])
             else:
                 s[model] = ts.not_computed(self.missing_reason(f"{model}.fit"), self.lang)
+        s = self.with_estimator_choice(s)
         not_converged = [m.upper() for m in ("cfa", "sem")
                          if any(c.verdict == NOT_INTERPRETABLE for c in checks[m].values())]
         s["verdict"] = self.say("fit_verdict", failures=failures, not_converged=not_converged)
         self.v["fit"] = s
         return failures + [self.say("fit_not_converged", model=m) for m in not_converged]
+
+    def fit_sentence(self, model: str, fit: ModelFit) -> str:
+        """The fit in one sentence: ML indices, or for a robust fit the scaled χ² and the robust indices."""
+        f = fit.values
+        if not fit.robust:
+            return self.say("fit_model", model=model, ref=self.ref("fit"), f={
+                "chisq": ts.chisq(f["chisq"], f["df"]), "chisq_df": ts.num(f["chisq_df"]), "cfi": ts.bounded(f["cfi"]),
+                "tli": ts.bounded(f["tli"]), "rmsea": ts.bounded(f["rmsea"]),
+                "rmsea_ci": ts.ci(f["rmsea_ci_lower"], f["rmsea_ci_upper"]), "srmr": ts.bounded(f["srmr"])})
+        return self.say("fit_model_robust", model=model, ref=self.ref("fit"), estimator=fit.estimator, test=fit.test,
+                        f={"chisq": ts.chisq(f["chisq_scaled"], f["df"]), "p": ts.p_text(f["pvalue_scaled"]),
+                           "c": ts.num(f["chisq_scaling_factor"], 3), "chisq_df": ts.num(f["chisq_df_scaled"]),
+                           "cfi": ts.bounded(f["cfi_robust"]), "tli": ts.bounded(f["tli_robust"]),
+                           "rmsea": ts.bounded(f["rmsea_robust"]),
+                           "rmsea_ci": ts.ci(f["rmsea_ci_lower_robust"], f["rmsea_ci_upper_robust"]),
+                           "srmr": ts.bounded(f["srmr"])})
+
+    def with_estimator_choice(self, s: dict) -> dict:
+        """The estimator and why (unless plain ML by default) before the first fit sentence, and the Bollen–Stine
+        p after the structural model's."""
+        choice = self.view.estimator
+        if choice and choice.reason != "default":
+            first = "cfa" if self.view.cfa and self.view.cfa.fit else "sem"
+            s[first] = self.say("estimator_choice", estimator=choice.estimator, reason=choice.reason) + s[first]
+        exact = self.view.sem and self.view.sem.bollen_stine
+        if exact:
+            s["sem"] += self.say("bollen_stine", p=ts.p_text(exact.pvalue), B=ts.integer(exact.B))
+        return s
 
     # ------------------------------------------------------------------ chapter 3.5: SEM
     def sem(self) -> None:

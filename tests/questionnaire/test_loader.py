@@ -181,3 +181,12 @@ def test_bad_missing_codes_name_their_place(tmp_path, bundled_doc, place, value,
         doc["missing_codes"] = value
     with pytest.raises(InputError, match=message):
         load_instrument(_write(tmp_path, doc))
+
+
+def test_study_estimator_is_read_and_checked(tmp_path, bundled_doc):
+    doc = copy.deepcopy(bundled_doc)
+    doc["estimator"] = "MLR"
+    assert load_instrument(_write(tmp_path, doc)).estimator == "MLR"
+    doc["estimator"] = "WLSMV"
+    with pytest.raises(InputError, match=r"estimator: must be one of ML, MLR, MLM, auto, got 'WLSMV'"):
+        load_instrument(_write(tmp_path, doc))

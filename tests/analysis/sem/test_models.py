@@ -145,3 +145,25 @@ def test_too_few_resamples_fall_back_to_the_delta_method():
     assert effect.method == "delta method (Sobel), no bootstrap"
     assert effect.ci_lower < effect.est < effect.ci_upper
     assert fitted.bootstrap["B"] == 5
+
+
+def test_fit_sem_with_mlr_is_robust_throughout(pd_sem):
+    """MLR: robust SEs in the paths (lavaan_robust.json), scaled/robust indices in ``fit``, verdicts read the
+    robust ones, Bollen–Stine p from the bootstrap, the estimator in the JSON and in model.lav's R call."""
+    ref = next(c for c in json.loads((FIXTURES / "lavaan_robust.json").read_text())["cases"] if c["name"] == "pd_mlr")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", StatisticalWarning)
+        sem = fit_sem(pd.read_csv(FIXTURES / "lavaan_pd.csv"), PD, PD_STRUCTURAL, bootstrap=20, seed=3,
+                      estimator="MLR")
+    se = {(p["lhs"], p["rhs"]): p["se"] for p in ref["parameters"] if p["op"] == "~"}
+    for path in sem.paths:
+        assert path.se == pytest.approx(se[(path.lhs, path.rhs)], abs=1e-5)
+    d = to_plain(sem)
+    assert d["estimator"] == "MLR" and d["fit"]["cfi_robust"] == pytest.approx(ref["fit"]["cfi.robust"], abs=1e-6)
+    assert {v["index"] for v in d["fit_verdicts"]} >= {"chisq_df_scaled", "cfi_robust", "tli_robust", "rmsea_robust",
+                                                        "rmsea_pvalue_robust", "srmr"}
+    assert d["bollen_stine"]["B"] == 20 and 0 <= d["bollen_stine"]["pvalue"] <= 1
+    assert d["item_r2"]["y1"] == pytest.approx(ref["r2"]["y1"], abs=1e-6)
+    assert 'estimator = "MLR"' in d["model"]
+    ml = to_plain(pd_sem)
+    assert ml["estimator"] == "ML" and "bollen_stine" not in ml and "cfi_robust" not in ml["fit"]
