@@ -1,0 +1,279 @@
+"""Multi-group ML estimation with a mean structure, numerically equal to
+``lavaan::sem(model, data, group = "g", group.equal = ..., group.partial = ...)``.
+
+Every group gets the rows of the single-group parameter table plus an intercept ``item ~1`` per
+indicator and a mean ``latent ~1`` per latent (lavaan ``meanstructure = TRUE``). Equality across groups
+is one free-parameter number shared by the groups' rows (lavaan's ``group.equal`` labels): classes
+``loadings`` (``=~``), ``intercepts`` (``item ~1``), ``residuals`` (``item ~~ item``) and
+``regressions`` (``~``), less the rows named in ``released`` (``group.partial``), plus single rows in
+``equal_rows``. Latent means are fixed at 0 in every group, and free in groups 2…G once intercepts are
+equal (lavaan's defaults). Sample moments per group: S_g with divisor N_g, x̄_g (complete cases);
+standard errors from the expected information, ``vcov = (Σ_g N_g I_g)⁻¹``.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from analysis.diagnostics import Diagnostic, warn
+from analysis.sem.estimation import expected_information_vcov, sample_moments, start_values
+from analysis.sem.fit_indices import baseline_chisq, cfi, chisq_pvalue, rmsea, tli
+from analysis.sem.ml import MultiGroupMLDiscrepancy
+from analysis.sem.optimizer import minimize_discrepancy
+from analysis.sem.specification import ModelSpec, ParameterSpec
+from analysis.sem.structure import (GroupStructure, MeanStructure, ModelStructure, MultiGroupStructure,
+                                    standardized_values)
+
+EQUALITY_CLASSES = ("loadings", "intercepts", "residuals", "regressions")
+Row = tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class GroupMoments:
+    """One group's complete cases: label, N_g, S_g (divisor N_g) and x̄_g."""
+
+    label: str
+    n: int
+    sample_cov: np.ndarray = field(repr=False)
+    sample_mean: np.ndarray = field(repr=False)
+
+
+def group_moments(data: pd.DataFrame, observed: tuple[str, ...], group: pd.Series,
+                  labels: tuple[str, ...]) -> tuple[GroupMoments, ...]:
+    """S_g and x̄_g of the complete cases of each group (``group`` holds the label of every row of
+    ``data``; groups in the order of ``labels``)."""
+    out = []
+    for label in labels:
+        rows = data.loc[(group == label).to_numpy()]
+        cov, n, _ = sample_moments(rows, observed)
+        complete = rows.loc[:, list(observed)].astype(float).dropna()
+        out.append(GroupMoments(label, n, cov, complete.to_numpy().mean(axis=0)))
+    return tuple(out)
+
+
+def equality_class(par: ParameterSpec, latent: tuple[str, ...]) -> str | None:
+    """The ``group.equal`` class of a row: loadings, intercepts, residuals, regressions or None."""
+    if par.op == "=~":
+        return "loadings"
+    if par.op == "~":
+        return "regressions"
+    if par.op == "~1" and par.lhs not in latent:
+        return "intercepts"
+    if par.op == "~~" and par.lhs == par.rhs and par.lhs not in latent:
+        return "residuals"
+    return None
+
+
+@dataclass(frozen=True)
+class GroupModel:
+    """A multi-group parameter table: per group the covariance rows (a :class:`ModelSpec` whose free
+    numbers index the shared θ) and the ``~1`` rows."""
+
+    specs: tuple[ModelSpec, ...]
+    means: tuple[tuple[ParameterSpec, ...], ...]
+    n_free: int
+
+    def structure(self) -> MultiGroupStructure:
+        groups = []
+        for spec, means in zip(self.specs, self.means):
+            covariance = ModelStructure(spec)
+            groups.append(GroupStructure(covariance, MeanStructure(covariance, means)))
+        return MultiGroupStructure(tuple(groups), self.n_free)
+
+
+def group_model(spec: ModelSpec, n_groups: int, equal: tuple[str, ...] = (), released: frozenset[Row] = frozenset(),
+                equal_rows: frozenset[Row] = frozenset()) -> GroupModel:
+    """The parameter table of ``spec`` in ``n_groups`` groups with the ``equal`` classes (and ``equal_rows``)
+    held equal across groups except the ``released`` rows (lavaan ``group.equal``, ``group.partial``)."""
+    base = [ParameterSpec(p.lhs, p.op, p.rhs, p.free, p.value, "", p.user) for p in spec.parameters]
+    means_free = "intercepts" in equal
+    number: dict[Row, int] = {}
+    n_free = 0
+    specs, means = [], []
+    for g in range(n_groups):
+        mean_rows = [ParameterSpec(v, "~1", "", 1, math.nan, "", False) for v in spec.observed]
+        mean_rows += [ParameterSpec(v, "~1", "", int(means_free and g > 0), 0.0, "", False) for v in spec.latent]
+        rows = []
+        for par in [*base, *mean_rows]:
+            key = (par.lhs, par.op, par.rhs)
+            free = 0
+            if par.free:
+                shared = ((equality_class(par, spec.latent) in equal or key in equal_rows) and key not in released)
+                if shared and key in number:
+                    free = number[key]
+                else:
+                    n_free += 1
+                    free = n_free
+                    if shared:
+                        number[key] = free
+            rows.append(ParameterSpec(par.lhs, par.op, par.rhs, free, par.value, "", par.user))
+        specs.append(ModelSpec(spec.observed, spec.latent, tuple(r for r in rows if r.op != "~1"), ()))
+        means.append(tuple(r for r in rows if r.op == "~1"))
+    return GroupModel(tuple(specs), tuple(means), n_free)
+
+
+@dataclass(frozen=True)
+class GroupEstimate:
+    """One row of ``parameterEstimates()`` of a multi-group fit (``group`` is the group's label)."""
+
+    lhs: str
+    op: str
+    rhs: str
+    group: str
+    est: float
+    se: float
+    z: float
+    pvalue: float
+    std_all: float
+
+
+@dataclass(frozen=True)
+class MultiGroupFit:
+    """An ML fit of a multi-group model: θ̂, vcov, F and the estimates of every group."""
+
+    model: GroupModel = field(repr=False)
+    moments: tuple[GroupMoments, ...] = field(repr=False)
+    theta: np.ndarray
+    vcov: np.ndarray = field(repr=False)
+    converged: bool
+    iterations: int
+    fmin: float
+    parameters: tuple[GroupEstimate, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def n(self) -> int:
+        return sum(m.n for m in self.moments)
+
+    @property
+    def chisq(self) -> float:
+        """χ² = 2N·fmin = Σ_g N_g F_g (lavaan ``fitMeasures(fit, "chisq")``)."""
+        return 2.0 * self.n * self.fmin
+
+    @property
+    def df(self) -> int:
+        """G·(p(p+1)/2 + p) − q."""
+        p = len(self.model.specs[0].observed)
+        return len(self.moments) * (p * (p + 1) // 2 + p) - self.model.n_free
+
+    def estimate(self, lhs: str, op: str, rhs: str, group: str) -> GroupEstimate:
+        return next(p for p in self.parameters if (p.lhs, p.op, p.rhs, p.group) == (lhs, op, rhs, group))
+
+
+def group_start_values(model: GroupModel, structure: MultiGroupStructure,
+                       moments: tuple[GroupMoments, ...]) -> np.ndarray:
+    """Each group's single-group start values (lavaan ``start = "default"``), intercepts at x̄_g and latent
+    means at 0; a parameter shared by several groups starts at its mean over them."""
+    total, count = np.zeros(model.n_free), np.zeros(model.n_free)
+    for group, spec, means, mom in zip(structure.groups, model.specs, model.means, moments):
+        start = start_values(group.covariance, mom.sample_cov)
+        used = np.array(sorted({p.free - 1 for p in spec.parameters if p.free}), dtype=int)
+        np.add.at(total, used, start[used])
+        np.add.at(count, used, 1.0)
+        xbar = dict(zip(spec.observed, mom.sample_mean))
+        for par in means:
+            if par.free:
+                total[par.free - 1] += xbar.get(par.lhs, 0.0)
+                count[par.free - 1] += 1.0
+    return total / np.maximum(count, 1.0)
+
+
+def fit_multigroup(model: GroupModel, moments: tuple[GroupMoments, ...]) -> MultiGroupFit:
+    """Fit ``model`` to the groups' moments by ML (R: ``lavaan::sem(model, data, group = ...)``)."""
+    structure = model.structure()
+    n = sum(m.n for m in moments)
+    discrepancy = MultiGroupMLDiscrepancy(structure, tuple(m.sample_cov for m in moments),
+                                          tuple(m.sample_mean for m in moments),
+                                          np.array([m.n / n for m in moments]))
+    opt = minimize_discrepancy(discrepancy, group_start_values(model, structure, moments))
+    diagnostics = []
+    if not opt.converged:
+        diagnostics.append(warn("multigroup_not_converged",
+                                f"the multi-group ML estimation did not converge after {opt.iterations} iterations"))
+    vcov, singular = expected_information_vcov(discrepancy, opt.theta, n)
+    if singular:
+        diagnostics.append(warn("multigroup_information_singular", "the multi-group information matrix is "
+                                "singular: the model may not be identified; standard errors are not available"))
+    parameters = group_estimates(model, structure, moments, opt.theta, vcov)
+    return MultiGroupFit(model, moments, opt.theta, vcov, opt.converged, opt.iterations, opt.fmin / 2.0,
+                         parameters, tuple(diagnostics))
+
+
+def group_estimates(model: GroupModel, structure: MultiGroupStructure, moments: tuple[GroupMoments, ...],
+                    theta: np.ndarray, vcov: np.ndarray) -> tuple[GroupEstimate, ...]:
+    """est, se, z, p and std.all of every row of every group (lavaan ``parameterEstimates()`` with
+    ``standardizedSolution()``'s est.std; intercepts standardized by sd(y), latent means by sd(η))."""
+    out = []
+    se_all = np.sqrt(np.clip(np.diag(vcov), 0.0, None))
+    for group, spec, means, mom in zip(structure.groups, model.specs, model.means, moments):
+        std = standardized_values(group.covariance, theta)
+        sd_ov = np.sqrt(np.diag(group.covariance.implied(theta)))
+        sd_lv = np.sqrt(np.diag(group.covariance.latent_cov(theta)))
+        nu, alpha = group.means.intercepts(theta)
+        ov = {v: i for i, v in enumerate(spec.observed)}
+        lv = {v: i for i, v in enumerate(spec.latent)}
+        mean_std = [nu[ov[p.lhs]] / sd_ov[ov[p.lhs]] if p.lhs in ov else alpha[lv[p.lhs]] / sd_lv[lv[p.lhs]]
+                    for p in means]
+        mean_est = [nu[ov[p.lhs]] if p.lhs in ov else alpha[lv[p.lhs]] for p in means]
+        rows = zip([*spec.parameters, *means], [*(theta[p.free - 1] if p.free else p.value
+                                                  for p in spec.parameters), *mean_est], [*std, *mean_std])
+        for par, est, std_all in rows:
+            se = float(se_all[par.free - 1]) if par.free else 0.0
+            z = est / se if par.free and se > 0 else math.nan
+            pvalue = float(2.0 * stats.norm.sf(abs(z))) if par.free else math.nan
+            out.append(GroupEstimate(par.lhs, par.op, par.rhs, mom.label, float(est), se, float(z), pvalue,
+                                     float(std_all)))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class MultiGroupFitIndices:
+    """lavaan's ``fitMeasures()`` of a multi-group model (names with ``_`` for ``.``)."""
+
+    npar: int
+    chisq: float
+    df: int
+    pvalue: float
+    baseline_chisq: float
+    baseline_df: int
+    cfi: float
+    tli: float
+    rmsea: float
+    srmr: float
+
+
+def multigroup_fit_indices(fit: MultiGroupFit) -> MultiGroupFitIndices:
+    """χ², CFI, TLI, RMSEA and SRMR of a multi-group fit as lavaan defines them.
+
+    Baseline: independence model with free means in every group, χ²_b = Σ_g N_g (Σ log s_ii − log|S_g|),
+    df_b = G·p(p−1)/2. RMSEA = √G · √max(χ²/(N·df) − 1/N, 0) (Steiger 1998; lavaan ``lav_fit_rmsea``).
+    SRMR = Σ_g (N_g/N)·SRMR_g with SRMR_g over the standardized covariance and mean residuals
+    (lavaan ``srmr``, Bentler's, with ``meanstructure``).
+    """
+    x2, df, n, groups = fit.chisq, fit.df, fit.n, len(fit.moments)
+    baselines = [baseline_chisq(m.sample_cov, m.n) for m in fit.moments]
+    x2b, dfb = sum(b[0] for b in baselines), sum(b[1] for b in baselines)
+    structure = fit.model.structure()
+    srmr_groups = []
+    for group, mom in zip(structure.groups, fit.moments):
+        mu, _ = group.means.mean_and_jacobian(fit.theta, fit.model.n_free)
+        srmr_groups.append(srmr_with_means(mom.sample_cov, mom.sample_mean,
+                                           group.covariance.implied(fit.theta), mu))
+    weights = np.array([m.n for m in fit.moments]) / n
+    return MultiGroupFitIndices(
+        npar=fit.model.n_free, chisq=x2, df=df, pvalue=chisq_pvalue(x2, df), baseline_chisq=x2b, baseline_df=dfb,
+        cfi=cfi(x2, df, x2b, dfb), tli=tli(x2, df, x2b, dfb), rmsea=math.sqrt(groups) * rmsea(x2, df, n),
+        srmr=float(weights @ np.array(srmr_groups)))
+
+
+def srmr_with_means(sample_cov: np.ndarray, sample_mean: np.ndarray, implied: np.ndarray, mean: np.ndarray) -> float:
+    """Bentler's SRMR with a mean structure: √ of the mean over the p(p+1)/2 covariance residuals
+    (s_ij − σ̂_ij)/√(s_ii s_jj) and the p mean residuals (x̄_i − μ̂_i)/√s_ii, squared (lavaan ``srmr``)."""
+    sd = np.sqrt(np.diag(sample_cov))
+    cov_res = ((sample_cov - implied) / np.outer(sd, sd))[np.tril_indices(len(sd))]
+    mean_res = (sample_mean - mean) / sd
+    return float(np.sqrt((np.sum(cov_res ** 2) + np.sum(mean_res ** 2)) / (len(cov_res) + len(mean_res))))
