@@ -72,6 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--max-missing", type=_fraction, metavar="FRACTION",
                      help="exclude respondents missing more than this share of items (default 0.2)")
     run.add_argument("--no-clean", action="store_true", help="apply no exclusion rule (missing data still handled)")
+    run.add_argument("--groups", metavar="QUESTION",
+                     help="single-choice question whose answers form the groups of the measurement-invariance and "
+                          "multi-group SEM analysis, e.g. platform (default: the instrument's 'groups', else none)")
     run.add_argument("--baseline", type=Path, metavar="RESULTS_JSON",
                      help="results.json of a previous wave, for the before/after comparison")
     _add_report_options(run)

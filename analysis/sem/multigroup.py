@@ -20,6 +20,7 @@ import pandas as pd
 from scipy import stats
 
 from analysis.diagnostics import Diagnostic, warn
+from analysis.sem.diagnostics import score_tests
 from analysis.sem.estimation import expected_information_vcov, sample_moments, start_values
 from analysis.sem.fit_indices import baseline_chisq, cfi, chisq_pvalue, rmsea, tli
 from analysis.sem.ml import MultiGroupMLDiscrepancy
@@ -164,32 +165,52 @@ class MultiGroupFit:
         return next(p for p in self.parameters if (p.lhs, p.op, p.rhs, p.group) == (lhs, op, rhs, group))
 
 
-def group_start_values(model: GroupModel, structure: MultiGroupStructure,
-                       moments: tuple[GroupMoments, ...]) -> np.ndarray:
-    """Each group's single-group start values (lavaan ``start = "default"``), intercepts at x̄_g and latent
-    means at 0; a parameter shared by several groups starts at its mean over them."""
+def shared_mean(model: GroupModel, values: list[dict[Row, float]]) -> np.ndarray:
+    """θ from per-group row values: a parameter shared by several groups gets the mean of its rows' values."""
     total, count = np.zeros(model.n_free), np.zeros(model.n_free)
-    for group, spec, means, mom in zip(structure.groups, model.specs, model.means, moments):
-        start = start_values(group.covariance, mom.sample_cov)
-        used = np.array(sorted({p.free - 1 for p in spec.parameters if p.free}), dtype=int)
-        np.add.at(total, used, start[used])
-        np.add.at(count, used, 1.0)
-        xbar = dict(zip(spec.observed, mom.sample_mean))
-        for par in means:
+    for spec, means, group_values in zip(model.specs, model.means, values):
+        for par in (*spec.parameters, *means):
             if par.free:
-                total[par.free - 1] += xbar.get(par.lhs, 0.0)
+                total[par.free - 1] += group_values[(par.lhs, par.op, par.rhs)]
                 count[par.free - 1] += 1.0
     return total / np.maximum(count, 1.0)
 
 
-def fit_multigroup(model: GroupModel, moments: tuple[GroupMoments, ...]) -> MultiGroupFit:
-    """Fit ``model`` to the groups' moments by ML (R: ``lavaan::sem(model, data, group = ...)``)."""
+def group_start_values(model: GroupModel, structure: MultiGroupStructure,
+                       moments: tuple[GroupMoments, ...]) -> np.ndarray:
+    """Each group's single-group start values (lavaan ``start = "default"``), intercepts at x̄_g and latent
+    means at 0; a parameter shared by several groups starts at the mean over them."""
+    values = []
+    for group, spec, means, mom in zip(structure.groups, model.specs, model.means, moments):
+        start = start_values(group.covariance, mom.sample_cov)
+        xbar = dict(zip(spec.observed, mom.sample_mean))
+        values.append({**{(p.lhs, p.op, p.rhs): start[p.free - 1] for p in spec.parameters if p.free},
+                       **{(p.lhs, p.op, p.rhs): xbar.get(p.lhs, 0.0) for p in means}})
+    return shared_mean(model, values)
+
+
+def start_from_fit(model: GroupModel, fit: MultiGroupFit) -> np.ndarray:
+    """θ of ``model`` started at the estimates of a neighbouring model's fit (same rows and groups, other
+    equality constraints): the next step of an invariance sequence starts where the one before ended."""
+    values = [{(p.lhs, p.op, p.rhs): p.est for p in fit.parameters if p.group == m.label} for m in fit.moments]
+    return shared_mean(model, values)
+
+
+def group_discrepancy(structure: MultiGroupStructure, moments: tuple[GroupMoments, ...]) -> MultiGroupMLDiscrepancy:
+    """F_ML of ``structure`` against the groups' moments, weights N_g/N."""
+    n = sum(m.n for m in moments)
+    return MultiGroupMLDiscrepancy(structure, tuple(m.sample_cov for m in moments),
+                                   tuple(m.sample_mean for m in moments), np.array([m.n / n for m in moments]))
+
+
+def fit_multigroup(model: GroupModel, moments: tuple[GroupMoments, ...], start: np.ndarray | None = None
+                   ) -> MultiGroupFit:
+    """Fit ``model`` to the groups' moments by ML (R: ``lavaan::sem(model, data, group = ...)``), from lavaan-like
+    start values unless ``start`` is given."""
     structure = model.structure()
     n = sum(m.n for m in moments)
-    discrepancy = MultiGroupMLDiscrepancy(structure, tuple(m.sample_cov for m in moments),
-                                          tuple(m.sample_mean for m in moments),
-                                          np.array([m.n / n for m in moments]))
-    opt = minimize_discrepancy(discrepancy, group_start_values(model, structure, moments))
+    discrepancy = group_discrepancy(structure, moments)
+    opt = minimize_discrepancy(discrepancy, group_start_values(model, structure, moments) if start is None else start)
     diagnostics = []
     if not opt.converged:
         diagnostics.append(warn("multigroup_not_converged",
@@ -228,6 +249,57 @@ def group_estimates(model: GroupModel, structure: MultiGroupStructure, moments: 
             out.append(GroupEstimate(par.lhs, par.op, par.rhs, mom.label, float(est), se, float(z), pvalue,
                                      float(std_all)))
     return tuple(out)
+
+
+@dataclass(frozen=True)
+class EqualityScoreTest:
+    """The score test (1 df) of one equality constraint: the row's copy in ``group`` set apart from the
+    first group's (lavaan ``lavTestScore(fit)$uni``)."""
+
+    lhs: str
+    op: str
+    rhs: str
+    group: str
+    chisq: float
+    pvalue: float
+
+
+def equality_score_tests(fit: MultiGroupFit, rows: frozenset[Row]) -> tuple[EqualityScoreTest, ...]:
+    """Univariate score tests of the equality constraints on ``rows``, largest first: each later group's copy
+    of a shared row gets its own copy θ_shared + δ (the constraints as lavaan writes them, ``.p1. == .p31.``),
+    and :func:`~analysis.sem.diagnostics.score_tests` frees each δ alone at δ = 0.
+    R: ``lavTestScore(fit, univariate = TRUE)$uni``."""
+    model, n_free = fit.model, fit.model.n_free
+    seen: set[int] = set()
+    candidates: list[tuple[ParameterSpec, str, int]] = []
+    specs, means = [], []
+
+    def extend(par: ParameterSpec, label: str) -> ParameterSpec:
+        if not par.free or (par.lhs, par.op, par.rhs) not in rows:
+            return par
+        if par.free not in seen:
+            seen.add(par.free)
+            return par
+        candidates.append((par, label, par.free - 1))
+        return ParameterSpec(par.lhs, par.op, par.rhs, n_free + len(candidates), par.value, "", par.user)
+
+    for spec, group_means, mom in zip(model.specs, model.means, fit.moments):
+        specs.append(ModelSpec(spec.observed, spec.latent, tuple(extend(p, mom.label) for p in spec.parameters), ()))
+        means.append(tuple(extend(p, mom.label) for p in group_means))
+    if not candidates:
+        return ()
+    extended = GroupModel(tuple(specs), tuple(means), n_free + len(candidates))
+    shared = [c[2] for c in candidates]
+    derivatives = group_discrepancy(extended.structure(), fit.moments).derivatives(
+        np.concatenate([fit.theta, fit.theta[shared]]))
+    # θ_copy = θ_shared + δ: at δ = 0 every constraint holds and the gradient of θ is zero
+    to_delta = np.eye(extended.n_free)
+    to_delta[n_free + np.arange(len(candidates)), shared] = 1.0
+    chisq, _, _ = score_tests(to_delta.T @ derivatives.gradient,
+                              to_delta.T @ derivatives.information @ to_delta, n_free, fit.n)
+    tests = [EqualityScoreTest(par.lhs, par.op, par.rhs, label, float(x), float(stats.chi2.sf(x, 1)))
+             for (par, label, _), x in zip(candidates, chisq)]
+    return tuple(sorted(tests, key=lambda t: -t.chisq))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,263 @@
+"""Measurement invariance across groups and the equality of structural paths (multi-group SEM).
+
+The sequence of ``semTools::measEq.syntax`` / lavaan ``group.equal``: configural (same pattern), metric
+(equal loadings), scalar (+ equal intercepts, latent means free in groups 2…G) and strict (+ equal
+residual variances), each compared with the step before by Δχ² (lavaan ``lavTestLRT``), ΔCFI and ΔRMSEA.
+A step *holds* when CFI drops by at most .01 (Cheung & Rensvold 2002) and RMSEA rises by at most .015
+(Chen 2007); the configural model holds when its CFI and RMSEA are acceptable (≥ .90, ≤ .08, the fit
+table's cut-offs). When metric, scalar or strict fails, partial invariance frees, one at a time, the
+equality constraint of that step with the largest univariate score test (lavaan
+``lavTestScore(fit)$uni``; the row freed in every group, lavaan ``group.partial``), until the step holds or
+half of its constrained rows are free (Byrne, Shavelson & Muthén 1989).
+
+Structural paths are compared on the metric model (the partial one when metric needed it, the full one
+when no partial model rescued it — ``paths_model`` says which; equal loadings give the latents one scale
+across groups): each path ``y ~ x`` per group, and a Δχ² (df = G − 1) of the
+model with that path equal across groups — the categorical moderation test. A path *differs* across
+groups when p < .05.
+
+Groups with fewer than max(100, q) respondents (q: free parameters per group of the configural model)
+are left out with a note (Kline 2016: at least 100 per group, never fewer than parameters).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+from scipy import stats
+
+from analysis.diagnostics import Diagnostic, warn
+from analysis.results import plain_fields
+from analysis.sem.multigroup import (EqualityScoreTest, GroupMoments, MultiGroupFit, equality_class,
+                                     equality_score_tests, fit_multigroup, group_model, group_moments,
+                                     multigroup_fit_indices, start_from_fit)
+from analysis.sem.specification import ModelSpec, measurement_syntax, specify_model
+
+STEPS = (("configural", ()), ("metric", ("loadings",)), ("scalar", ("loadings", "intercepts")),
+         ("strict", ("loadings", "intercepts", "residuals")))
+#: the class of constraints each step adds
+STEP_CLASS = {"metric": "loadings", "scalar": "intercepts", "strict": "residuals"}
+DELTA_CFI_LIMIT = 0.01      # Cheung & Rensvold (2002)
+DELTA_RMSEA_LIMIT = 0.015   # Chen (2007)
+CONFIGURAL_CFI, CONFIGURAL_RMSEA = 0.90, 0.08
+MIN_GROUP_N = 100
+ALPHA = 0.05
+
+
+@dataclass(frozen=True)
+class InvarianceGroup:
+    """A group of the comparison: the answer code, its label and N (complete cases)."""
+
+    code: int | str
+    label: str
+    n: int
+
+
+@dataclass(frozen=True)
+class FreedConstraint:
+    """An equality constraint released for partial invariance, with the score test that chose it."""
+
+    lhs: str
+    op: str
+    rhs: str
+    score_chisq: float
+    score_pvalue: float
+
+
+@dataclass(frozen=True)
+class InvarianceStep:
+    """One model of the sequence: its fit, the change from the model before and whether invariance holds."""
+
+    model: str
+    chisq: float
+    df: int
+    pvalue: float
+    cfi: float
+    tli: float
+    rmsea: float
+    srmr: float
+    delta_chisq: float
+    delta_df: int
+    delta_pvalue: float
+    delta_cfi: float
+    delta_rmsea: float
+    holds: bool
+    converged: bool
+    freed: tuple[FreedConstraint, ...] = ()
+
+
+@dataclass(frozen=True)
+class GroupPath:
+    """One structural path in one group (lavaan ``parameterEstimates()`` of the multi-group fit)."""
+
+    group: str
+    est: float
+    se: float
+    pvalue: float
+    std_all: float
+
+
+@dataclass(frozen=True)
+class PathEquality:
+    """A path per group and the Δχ² test of its equality across groups."""
+
+    lhs: str
+    rhs: str
+    per_group: tuple[GroupPath, ...]
+    delta_chisq: float
+    delta_df: int
+    delta_pvalue: float
+    differs: bool
+
+
+@dataclass(frozen=True)
+class InvarianceResult:
+    """``results.json`` ``invariance``: the grouping question, the groups, the steps, partial invariance,
+    the structural paths per group, the groups left out and the warnings."""
+
+    group: str
+    groups: tuple[InvarianceGroup, ...]
+    left_out: tuple[InvarianceGroup, ...]
+    min_group_n: int
+    steps: tuple[InvarianceStep, ...]
+    partial: tuple[InvarianceStep, ...]
+    paths: tuple[PathEquality, ...]
+    paths_model: str
+    diagnostics: tuple[Diagnostic, ...]
+
+    def plain_form(self) -> dict:
+        """The fields, ``diagnostics`` as ``warnings`` (as the other model sections)."""
+        return {**plain_fields(self, without=("diagnostics",)), "warnings": self.diagnostics}
+
+
+def step_holds(fit, before) -> bool:
+    """The decision of one step: configural by CFI ≥ .90 and RMSEA ≤ .08; later steps by ΔCFI ≥ −.01 and
+    ΔRMSEA ≤ .015 against the model before."""
+    if before is None:
+        return fit.cfi >= CONFIGURAL_CFI and fit.rmsea <= CONFIGURAL_RMSEA
+    return before.cfi - fit.cfi <= DELTA_CFI_LIMIT and fit.rmsea - before.rmsea <= DELTA_RMSEA_LIMIT
+
+
+def refit(spec: ModelSpec, moments: tuple[GroupMoments, ...], equal: tuple[str, ...],
+          released: frozenset = frozenset(), equal_rows: frozenset = frozenset(),
+          near: MultiGroupFit | None = None) -> MultiGroupFit:
+    """Fit one model of the sequence, started at the estimates of the ``near`` model when given."""
+    model = group_model(spec, len(moments), equal, released, equal_rows)
+    return fit_multigroup(model, moments, None if near is None else start_from_fit(model, near))
+
+
+def compare_step(model: str, fit: MultiGroupFit, before: MultiGroupFit | None,
+                 freed: tuple[FreedConstraint, ...] = ()) -> InvarianceStep:
+    """The fit of ``fit`` and its Δχ², ΔCFI, ΔRMSEA against ``before`` (NaN for the configural model)."""
+    now = multigroup_fit_indices(fit)
+    old = multigroup_fit_indices(before) if before is not None else None
+    if old is None:
+        delta = (math.nan, 0, math.nan, math.nan, math.nan)
+    else:
+        d_chisq, d_df = now.chisq - old.chisq, now.df - old.df
+        delta = (d_chisq, d_df, float(stats.chi2.sf(d_chisq, d_df)) if d_df > 0 else math.nan,
+                 now.cfi - old.cfi, now.rmsea - old.rmsea)
+    return InvarianceStep(model, now.chisq, now.df, now.pvalue, now.cfi, now.tli, now.rmsea, now.srmr, *delta,
+                          holds=fit.converged and step_holds(now, old), converged=fit.converged,
+                          freed=freed)
+
+
+def partial_invariance(spec: ModelSpec, moments: tuple[GroupMoments, ...], model: str, equal: tuple[str, ...],
+                       released: frozenset, base: MultiGroupFit, failed: MultiGroupFit
+                       ) -> tuple[list[InvarianceStep], frozenset, MultiGroupFit | None]:
+    """Free the step's constraints one at a time, largest score test first, until the step holds against
+    ``base`` or half of the step's constrained rows are free. Returns the partial steps, the rows released
+    and the accepted fit (None when none holds)."""
+    step_rows = frozenset((p.lhs, p.op, p.rhs) for p in [*failed.model.specs[0].parameters, *failed.model.means[0]]
+                          if p.free and equality_class(p, spec.latent) == STEP_CLASS[model]) - released
+    out, freed, fit = [], (), failed
+    for _ in range(len(step_rows) // 2):
+        tests = [t for t in equality_score_tests(fit, step_rows) if (t.lhs, t.op, t.rhs) not in released]
+        if not tests:
+            break
+        top: EqualityScoreTest = tests[0]
+        released = released | {(top.lhs, top.op, top.rhs)}
+        freed = (*freed, FreedConstraint(top.lhs, top.op, top.rhs, top.chisq, top.pvalue))
+        fit = refit(spec, moments, equal, released, near=fit)
+        step = compare_step(model, fit, base, freed)
+        out.append(step)
+        if step.holds:
+            return out, released, fit
+    return out, released, None
+
+
+def invariance_sequence(spec: ModelSpec, moments: tuple[GroupMoments, ...]
+                        ) -> tuple[list[InvarianceStep], list[InvarianceStep], str, frozenset, list[Diagnostic]]:
+    """The four steps; partial invariance where a step fails (each later step keeps the rows released
+    before it; the search stops at a step that no partial model rescues); the metric level reached
+    (``metric``, ``partial_metric`` or ``metric_rejected``) with the loadings it releases; the warnings."""
+    fits: dict[str, MultiGroupFit] = {}
+    for name, equal in STEPS:
+        fits[name] = refit(spec, moments, equal, near=fits["configural"] if fits else None)
+    steps, partial, diagnostics = [], [], []
+    for (name, _), before in zip(STEPS, (None, *STEPS)):
+        steps.append(compare_step(name, fits[name], fits[before[0]] if before else None))
+        diagnostics.extend(fits[name].diagnostics)
+    accepted, released, metric_level = fits["configural"], frozenset(), "metric"
+    for name, equal in STEPS[1:]:
+        fit = fits[name] if not released else refit(spec, moments, equal, released, near=fits[name])
+        if compare_step(name, fit, accepted).holds:
+            accepted = fit
+            continue
+        tried, released, rescued = partial_invariance(spec, moments, name, equal, released, accepted, fit)
+        partial.extend(tried)
+        if name == "metric":
+            metric_level = "partial_metric" if rescued is not None else "metric_rejected"
+        if rescued is None:
+            break
+        accepted = rescued
+    metric_released = frozenset(r for r in released if r[1] == "=~") if metric_level == "partial_metric" else frozenset()
+    return steps, partial, metric_level, metric_released, diagnostics
+
+
+def path_equality(spec: ModelSpec, moments: tuple[GroupMoments, ...], released: frozenset
+                  ) -> tuple[PathEquality, ...]:
+    """Each structural path per group on the (partial) metric model, and Δχ² of holding it equal."""
+    base = refit(spec, moments, ("loadings",), released)
+    out = []
+    for par in spec.regressions():
+        key = (par.lhs, "~", par.rhs)
+        equal = refit(spec, moments, ("loadings",), released, frozenset({key}), near=base)
+        d_chisq, d_df = equal.chisq - base.chisq, len(moments) - 1
+        p = float(stats.chi2.sf(d_chisq, d_df))
+        per_group = tuple(GroupPath(m.label, e.est, e.se, e.pvalue, e.std_all)
+                          for m in moments for e in [base.estimate(par.lhs, "~", par.rhs, m.label)])
+        out.append(PathEquality(par.lhs, par.rhs, per_group, d_chisq, d_df, p, p < ALPHA))
+    return tuple(out)
+
+
+def assess_invariance(data: pd.DataFrame, measurement: dict[str, list[str]], structural: str | None,
+                      group: pd.Series, labels: dict, question: str) -> InvarianceResult | None:
+    """Measurement invariance of ``measurement`` across the groups of ``group`` (answer codes aligned with the
+    rows of ``data``; ``labels`` code → label, in report order) and, with a ``structural`` part, the paths per
+    group. None when fewer than two groups are large enough (the reason is in the returned warnings of the
+    caller: see :func:`usable_groups`)."""
+    spec = specify_model(measurement_syntax(measurement))
+    complete = data.loc[:, list(spec.observed)].notna().all(axis=1) & group.notna().to_numpy()
+    counts = {code: int(((group == code).to_numpy() & complete.to_numpy()).sum()) for code in labels}
+    per_group = group_model(spec, 1, ()).n_free
+    minimum = max(MIN_GROUP_N, per_group)
+    kept = tuple(InvarianceGroup(c, str(labels[c]), counts[c]) for c in labels if counts[c] >= minimum)
+    left = tuple(InvarianceGroup(c, str(labels[c]), counts[c]) for c in labels if counts[c] < minimum)
+    diagnostics = []
+    if left:
+        diagnostics.append(warn("invariance_group_left_out", "groups with fewer than "
+                                f"{minimum} respondents are left out of the multi-group analysis: "
+                                + ", ".join(f"{g.label} (n = {g.n})" for g in left)))
+    if len(kept) < 2:
+        return InvarianceResult(question, kept, left, minimum, (), (), (), "", tuple(diagnostics))
+    codes = group.map({g.code: g.label for g in kept})
+    moments = group_moments(data.loc[complete.to_numpy()], spec.observed, codes[complete.to_numpy()],
+                            tuple(g.label for g in kept))
+    steps, partial, metric_level, released, fit_warnings = invariance_sequence(spec, moments)
+    paths = ()
+    if structural:
+        paths = path_equality(specify_model(measurement_syntax(measurement) + "\n" + structural), moments, released)
+    return InvarianceResult(question, kept, left, minimum, tuple(steps), tuple(partial), paths,
+                            metric_level if paths else "", (*diagnostics, *fit_warnings))
