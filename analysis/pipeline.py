@@ -89,6 +89,7 @@ def run_study(instrument: Instrument, options: RunOptions, progress: Progress | 
 def _run_stages(instrument: Instrument, options: RunOptions, progress: Progress | None) -> StudyResults:
     run = _Run(instrument, options, progress)
     run.sections["instrument"] = instrument.document
+    grouping = _grouping_question(instrument, options)
     data_path = Path(options.data) if options.data else demo_data_path()
     with run.stage("read"):
         survey = readers.read_survey(data_path, instrument, sheet=options.sheet)
@@ -129,7 +130,6 @@ def _run_stages(instrument: Instrument, options: RunOptions, progress: Progress 
     else:
         with run.stage("sem"):
             _structural(run, complete, analysed, measurement)
-    grouping = _grouping_question(instrument, options)
     if grouping is not None and measurement is not None:
         with run.stage("invariance"):
             _invariance(run, complete, analysed, measurement, grouping)

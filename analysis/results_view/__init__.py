@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from analysis.results_view.fit import FitCheck, ModelFit
+from analysis.results_view.invariance import Invariance, read_invariance
 from analysis.results_view.measurement import (Cfa, CommonMethod, ConstructReliability, Efa, Factorability, Flag,
                                                Normality, Validity, read_cfa, read_efa, read_factorability,
                                                read_reliability, read_validity)
@@ -45,6 +46,7 @@ class ResultsView:
     descriptives: Descriptives
     sample: Sample
     baseline: Baseline | None
+    invariance: Invariance | None = None
 
 
 def results_view(results: dict, constructs: tuple[str, ...]) -> ResultsView:
@@ -72,9 +74,10 @@ def results_view(results: dict, constructs: tuple[str, ...]) -> ResultsView:
         descriptives=read_descriptives(mapping(r.get("descriptives"))),
         sample=read_sample(r),
         baseline=read_baseline(r["baseline"]) if isinstance(r.get("baseline"), dict) else None,
+        invariance=read_invariance(r["invariance"]) if isinstance(r.get("invariance"), dict) else None,
     )
 
 
 __all__ = ["INDICATORS", "Baseline", "Cfa", "CommonMethod", "ConstructReliability", "Descriptives", "Efa",
-           "Factorability", "FitCheck", "Flag", "Indicators", "Ipma", "Meta", "ModelFit", "Normality", "ResultsView",
+           "Factorability", "FitCheck", "Flag", "Indicators", "Invariance", "Ipma", "Meta", "ModelFit", "Normality", "ResultsView",
            "Sample", "Sem", "Validity", "WarningRecord", "results_view"]
