@@ -194,7 +194,7 @@ def invariance_sequence(spec: ModelSpec, moments: tuple[GroupMoments, ...]
     (``metric``, ``partial_metric`` or ``metric_rejected``) with the loadings it releases; the warnings."""
     fits: dict[str, MultiGroupFit] = {}
     for name, equal in STEPS:
-        fits[name] = refit(spec, moments, equal, near=fits["configural"] if fits else None)
+        fits[name] = refit(spec, moments, equal, near=list(fits.values())[-1] if fits else None)
     steps, partial, diagnostics = [], [], []
     for (name, _), before in zip(STEPS, (None, *STEPS)):
         steps.append(compare_step(name, fits[name], fits[before[0]] if before else None))

@@ -130,20 +130,36 @@ class MultiGroupMLDiscrepancy:
         return np.sum([w * ml.value(theta) for w, (ml, _, _) in zip(self.weights, self._group_terms(theta))])
 
     def derivatives(self, theta: np.ndarray, hessian: bool = False, information: bool = True) -> Derivatives:
-        """Gradient and unit expected information of F (the Hessian, if asked for, is 2I)."""
+        """Gradient and unit expected information of F, and the exact Hessian if asked for."""
         if theta.ndim == 2:
             parts = [self.derivatives(t, hessian, information) for t in theta]
             return Derivatives(*(np.stack([getattr(p, f) for p in parts]) if getattr(parts[0], f) is not None
                                  else None for f in Derivatives._fields))
         n_free = self.structure.n_free
         grad, info, ok = np.zeros(n_free), np.zeros((n_free, n_free)), True
-        for w, (ml, d, jacobian) in zip(self.weights, self._group_terms(theta)):
-            part = ml.derivatives(theta, information=True)
+        hess = np.zeros((n_free, n_free)) if hessian else None
+        for w, group, (ml, d, jacobian) in zip(self.weights, self.structure.groups, self._group_terms(theta)):
+            part = ml.derivatives(theta, hessian=hessian, information=True)
             k = len(part.gradient)
             p_inv = np.linalg.inv(ml.structure.implied(theta)) if part.positive_definite else np.zeros((len(d),) * 2)
             grad[:k] += w * part.gradient
             grad -= 2.0 * w * jacobian.T @ (p_inv @ d)
+            mean_info = jacobian.T @ p_inv @ jacobian
             info[:k, :k] += w * part.information
-            info += w * jacobian.T @ p_inv @ jacobian
+            info += w * mean_info
             ok = ok and bool(part.positive_definite)
-        return Derivatives(grad, info if information or hessian else None, 2.0 * info if hessian else None, ok)
+            if hessian:
+                hess[:k, :k] += w * part.hessian
+                hess += w * self._mean_hessian(group, theta, p_inv @ d, p_inv @ jacobian, mean_info)
+        return Derivatives(grad, info if information or hessian else None, hess, ok)
+
+    def _mean_hessian(self, group, theta: np.ndarray, w: np.ndarray, p_jacobian: np.ndarray,
+                      mean_info: np.ndarray) -> np.ndarray:
+        """What the mean structure adds to the exact Hessian of F_g beyond F_ML at S_g + ddᵀ (w = Σ⁻¹d, J = ∂μ/∂θ):
+        2 wᵀ dΣ_a Σ⁻¹J_b + 2 wᵀ dΣ_b Σ⁻¹J_a + 2 J_aᵀΣ⁻¹J_b − 2 wᵀ ∂²μ/∂θ_a∂θ_b."""
+        covariance = group.covariance.covariance_derivatives(theta)
+        u, v = covariance.u, covariance.v
+        by_entry = (u @ w)[:, None] * (v @ p_jacobian) + (v @ w)[:, None] * (u @ p_jacobian)
+        cross = np.zeros_like(mean_info)
+        np.add.at(cross, group.covariance.entry_parameter, by_entry)
+        return 2.0 * (cross + cross.T + mean_info - group.means.second_order_term(theta, w, len(mean_info)))

@@ -13,7 +13,7 @@ standard errors from the expected information, ``vcov = (Σ_g N_g I_g)⁻¹``.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -245,9 +245,10 @@ def group_estimates(model: GroupModel, structure: MultiGroupStructure, moments: 
         for par, est, std_all in rows:
             se = float(se_all[par.free - 1]) if par.free else 0.0
             z = est / se if par.free and se > 0 else math.nan
-            pvalue = float(2.0 * stats.norm.sf(abs(z))) if par.free else math.nan
-            out.append(GroupEstimate(par.lhs, par.op, par.rhs, mom.label, float(est), se, float(z), pvalue,
+            out.append(GroupEstimate(par.lhs, par.op, par.rhs, mom.label, float(est), se, float(z), math.nan,
                                      float(std_all)))
+    pvalues = 2.0 * stats.norm.sf(np.abs([e.z for e in out]))
+    return tuple(replace(e, pvalue=float(p)) for e, p in zip(out, pvalues))
     return tuple(out)
 
 

@@ -286,6 +286,35 @@ class MeanStructure:
         return nu + lam_a @ alpha, jacobian
 
 
+    def second_order_term(self, theta: np.ndarray, w: np.ndarray, n_free: int) -> np.ndarray:
+        """M_ab = wᵀ ∂²μ/∂θ_a∂θ_b (n_free, n_free) at θ (q,) for a vector w (p,).
+
+        With A = (I − B)⁻¹, a = Aα and r = (wᵀΛA)ᵀ, the non-zero second derivatives give
+        Λ_ij·α_k: w_i A_jk;  Λ_ij·B_kl: w_i A_jk a_l;  B_jk·α_l: r_j A_kl;
+        B_jk·B_lm: r_l A_mj a_k + r_j A_kl a_m.
+        """
+        st = self.structure
+        lam, beta, _, _ = st.matrices(theta)
+        _, alpha = self.intercepts(theta)
+        a = st._inverse_i_minus_b(beta)
+        a_alpha, r = a @ alpha, (w @ lam) @ a
+        out = np.zeros((n_free, n_free))
+        in_lam, in_beta = st.entries_of_matrix[LAMBDA], st.entries_of_matrix[BETA]
+        lam_i, lam_j, lam_par = st.entry_row[in_lam], st.entry_col[in_lam], st.entry_parameter[in_lam]
+        b_j, b_k, b_par = st.entry_row[in_beta], st.entry_col[in_beta], st.entry_parameter[in_beta]
+        alpha_k, alpha_par = self.alpha_entries
+        blocks = [(lam_par, alpha_par, w[lam_i][:, None] * a[lam_j][:, alpha_k]),
+                  (lam_par, b_par, w[lam_i][:, None] * a[lam_j][:, b_j] * a_alpha[b_k][None, :]),
+                  (b_par, alpha_par, r[b_j][:, None] * a[b_k][:, alpha_k]),
+                  (b_par, b_par, r[b_j][None, :] * a[b_k][:, b_j].T * a_alpha[b_k][:, None]
+                   + r[b_j][:, None] * a[b_k][:, b_j] * a_alpha[b_k][None, :])]
+        for rows, cols, block in blocks:
+            np.add.at(out, (rows[:, None], cols[None, :]), block)
+            if rows is not cols:
+                np.add.at(out, (cols[:, None], rows[None, :]), block.T)
+        return out
+
+
 class GroupStructure(NamedTuple):
     """One group of a multi-group model: Σ(θ) and μ(θ) over the θ shared by all groups."""
 
