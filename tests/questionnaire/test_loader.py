@@ -181,3 +181,10 @@ def test_bad_missing_codes_name_their_place(tmp_path, bundled_doc, place, value,
         doc["missing_codes"] = value
     with pytest.raises(InputError, match=message):
         load_instrument(_write(tmp_path, doc))
+
+
+def test_groups_names_a_single_choice_question(bundled_doc):
+    assert parse_instrument({**bundled_doc, "groups": "platform"}).groups == "platform"
+    with pytest.raises(InputError, match=r"groups: names no single-choice question: 'nps'; single-choice questions: "
+                                         r"gender, age, .*platform"):
+        parse_instrument({**bundled_doc, "groups": "nps"})

@@ -9,13 +9,22 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from threadpoolctl import threadpool_limits
 
 from analysis.sem.invariance import assess_invariance
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
+ROOT = Path(__file__).parents[3]
 REF = json.loads((FIXTURES / "invariance_hs.json").read_text())
 MEASUREMENT = {"visual": ["x1", "x2", "x3"], "textual": ["x4", "x5", "x6"], "speed": ["x7", "x8", "x9"]}
 
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_blas_thread():
+    """One BLAS thread, as ``loyalty run`` (the tests/conftest.py limit is set before numpy is loaded)."""
+    with threadpool_limits(limits=1):
+        yield
 
 @pytest.fixture(scope="module")
 def result():
@@ -71,3 +80,32 @@ def test_groups_below_the_minimum_are_left_out_with_a_warning():
         result = assess_invariance(data, MEASUREMENT, None, data["school"], {g: g for g in REF["groups"]}, "school")
     assert [g.label for g in result.left_out] == ["Grant-White"] and result.steps == ()
     assert result.min_group_n == 100
+
+
+def test_demo_by_platform_matches_lavaan():
+    """The demo study's measurement model by platform (tests/fixtures/invariance_demo.R): Pinduoduo (95),
+    Douyin (52) and Other (25) fall below 100 and are left out; steps and the eleven paths against lavaan."""
+    ref = json.loads((FIXTURES / "invariance_demo.json").read_text())
+    items = pd.read_csv(FIXTURES / "demo_items.csv", dtype={"resp_id": str})
+    platform = pd.read_csv(ROOT / "data/demo/responses.csv", dtype={"resp_id": str})[["resp_id", "platform"]]
+    data = items.merge(platform, on="resp_id")
+    structural = "CS ~ PQ + SQ + PR + BI + EX\nLY ~ PQ + SQ + PR + BI + EX + CS"
+    with pytest.warns(UserWarning, match="left out"):
+        result = assess_invariance(data, json.loads((FIXTURES / "demo_mapping.json").read_text()), structural,
+                                   data["platform"], {1: "Taobao", 2: "JD", 3: "Pinduoduo", 4: "Douyin", 5: "Other"},
+                                   "platform")
+    assert [(g.code, g.n) for g in result.groups] == [(1, ref["n"][0]), (2, ref["n"][1])]
+    assert [g.code for g in result.left_out] == [3, 4, 5]
+    for step in result.steps:
+        theirs = ref["steps"][step.model]
+        assert step.chisq == pytest.approx(theirs["chisq"], rel=1e-6)
+        for name in ("cfi", "tli", "rmsea", "srmr"):
+            assert getattr(step, name) == pytest.approx(theirs[name], abs=1e-6)
+    assert all(step.holds for step in result.steps) and result.partial == ()
+    for path, theirs in zip(result.paths, ref["paths"]):
+        assert (path.lhs, path.rhs) == (theirs["lhs"], theirs["rhs"])
+        assert path.delta_chisq == pytest.approx(theirs["delta_chisq"], rel=1e-6, abs=1e-7)
+        for g, est, se, std in zip(path.per_group, theirs["est"], theirs["se"], theirs["std_all"]):
+            assert (g.est, g.se, g.std_all) == (pytest.approx(est, abs=1e-5), pytest.approx(se, abs=1e-5),
+                                                pytest.approx(std, abs=1e-5))
+    assert [f"{p.rhs}->{p.lhs}" for p in result.paths if p.differs] == ["PR->CS", "BI->LY"]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from threadpoolctl import threadpool_limits
 
 from analysis.sem.multigroup import group_model, group_moments, fit_multigroup, multigroup_fit_indices
 from analysis.sem.specification import specify_model
@@ -19,6 +20,13 @@ CFA = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
 STEPS = {"configural": (), "metric": ("loadings",), "scalar": ("loadings", "intercepts"),
          "strict": ("loadings", "intercepts", "residuals")}
 
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_blas_thread():
+    """One BLAS thread, as ``loyalty run`` (the tests/conftest.py limit is set before numpy is loaded)."""
+    with threadpool_limits(limits=1):
+        yield
 
 @pytest.fixture(scope="module")
 def moments():
