@@ -141,10 +141,10 @@ def step_holds(fit, before) -> bool:
 
 def refit(spec: ModelSpec, moments: tuple[GroupMoments, ...], equal: tuple[str, ...],
           released: frozenset = frozenset(), equal_rows: frozenset = frozenset(),
-          near: MultiGroupFit | None = None) -> MultiGroupFit:
+          near: MultiGroupFit | None = None, estimates: bool = True) -> MultiGroupFit:
     """Fit one model of the sequence, started at the estimates of the ``near`` model when given."""
     model = group_model(spec, len(moments), equal, released, equal_rows)
-    return fit_multigroup(model, moments, None if near is None else start_from_fit(model, near))
+    return fit_multigroup(model, moments, None if near is None else start_from_fit(model, near), estimates)
 
 
 def compare_step(model: str, fit: MultiGroupFit, before: MultiGroupFit | None,
@@ -165,13 +165,13 @@ def compare_step(model: str, fit: MultiGroupFit, before: MultiGroupFit | None,
 
 def partial_invariance(spec: ModelSpec, moments: tuple[GroupMoments, ...], model: str, equal: tuple[str, ...],
                        released: frozenset, base: MultiGroupFit, failed: MultiGroupFit
-                       ) -> tuple[list[InvarianceStep], frozenset, MultiGroupFit | None]:
+                       ) -> tuple[list[InvarianceStep], frozenset, MultiGroupFit | None, list[Diagnostic]]:
     """Free the step's constraints one at a time, largest score test first, until the step holds against
-    ``base`` or half of the step's constrained rows are free. Returns the partial steps, the rows released
-    and the accepted fit (None when none holds)."""
+    ``base`` or half of the step's constrained rows are free. Returns the partial steps, the rows released,
+    the accepted fit (None when none holds) and the warnings of the fits."""
     step_rows = frozenset((p.lhs, p.op, p.rhs) for p in [*failed.model.specs[0].parameters, *failed.model.means[0]]
                           if p.free and equality_class(p, spec.latent) == STEP_CLASS[model]) - released
-    out, freed, fit = [], (), failed
+    out, freed, fit, diagnostics = [], (), failed, []
     for _ in range(len(step_rows) // 2):
         tests = [t for t in equality_score_tests(fit, step_rows) if (t.lhs, t.op, t.rhs) not in released]
         if not tests:
@@ -180,11 +180,12 @@ def partial_invariance(spec: ModelSpec, moments: tuple[GroupMoments, ...], model
         released = released | {(top.lhs, top.op, top.rhs)}
         freed = (*freed, FreedConstraint(top.lhs, top.op, top.rhs, top.chisq, top.pvalue))
         fit = refit(spec, moments, equal, released, near=fit)
+        diagnostics.extend(fit.diagnostics)
         step = compare_step(model, fit, base, freed)
         out.append(step)
         if step.holds:
-            return out, released, fit
-    return out, released, None
+            return out, released, fit, diagnostics
+    return out, released, None, diagnostics
 
 
 def invariance_sequence(spec: ModelSpec, moments: tuple[GroupMoments, ...]
@@ -205,8 +206,9 @@ def invariance_sequence(spec: ModelSpec, moments: tuple[GroupMoments, ...]
         if compare_step(name, fit, accepted).holds:
             accepted = fit
             continue
-        tried, released, rescued = partial_invariance(spec, moments, name, equal, released, accepted, fit)
+        tried, released, rescued, warnings = partial_invariance(spec, moments, name, equal, released, accepted, fit)
         partial.extend(tried)
+        diagnostics.extend(warnings)
         if name == "metric":
             metric_level = "partial_metric" if rescued is not None else "metric_rejected"
         if rescued is None:
@@ -217,19 +219,21 @@ def invariance_sequence(spec: ModelSpec, moments: tuple[GroupMoments, ...]
 
 
 def path_equality(spec: ModelSpec, moments: tuple[GroupMoments, ...], released: frozenset
-                  ) -> tuple[PathEquality, ...]:
-    """Each structural path per group on the (partial) metric model, and Δχ² of holding it equal."""
+                  ) -> tuple[tuple[PathEquality, ...], list[Diagnostic]]:
+    """Each structural path per group on the (partial) metric model, and Δχ² of holding it equal; the
+    warnings of the fits."""
     base = refit(spec, moments, ("loadings",), released)
-    out = []
+    out, diagnostics = [], list(base.diagnostics)
     for par in spec.regressions():
         key = (par.lhs, "~", par.rhs)
-        equal = refit(spec, moments, ("loadings",), released, frozenset({key}), near=base)
+        equal = refit(spec, moments, ("loadings",), released, frozenset({key}), near=base, estimates=False)
+        diagnostics.extend(equal.diagnostics)
         d_chisq, d_df = equal.chisq - base.chisq, len(moments) - 1
         p = float(stats.chi2.sf(d_chisq, d_df))
         per_group = tuple(GroupPath(m.label, e.est, e.se, e.pvalue, e.std_all)
                           for m in moments for e in [base.estimate(par.lhs, "~", par.rhs, m.label)])
         out.append(PathEquality(par.lhs, par.rhs, per_group, d_chisq, d_df, p, p < ALPHA))
-    return tuple(out)
+    return tuple(out), diagnostics
 
 
 def assess_invariance(data: pd.DataFrame, measurement: dict[str, list[str]], structural: str | None,
@@ -256,8 +260,9 @@ def assess_invariance(data: pd.DataFrame, measurement: dict[str, list[str]], str
     moments = group_moments(data.loc[complete.to_numpy()], spec.observed, codes[complete.to_numpy()],
                             tuple(g.label for g in kept))
     steps, partial, metric_level, released, fit_warnings = invariance_sequence(spec, moments)
-    paths = ()
+    paths, path_warnings = (), []
     if structural:
-        paths = path_equality(specify_model(measurement_syntax(measurement) + "\n" + structural), moments, released)
+        paths, path_warnings = path_equality(specify_model(measurement_syntax(measurement) + "\n" + structural),
+                                             moments, released)
     return InvarianceResult(question, kept, left, minimum, tuple(steps), tuple(partial), paths,
-                            metric_level if paths else "", (*diagnostics, *fit_warnings))
+                            metric_level if paths else "", (*diagnostics, *fit_warnings, *path_warnings))

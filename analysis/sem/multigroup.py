@@ -203,10 +203,11 @@ def group_discrepancy(structure: MultiGroupStructure, moments: tuple[GroupMoment
                                    tuple(m.sample_mean for m in moments), np.array([m.n / n for m in moments]))
 
 
-def fit_multigroup(model: GroupModel, moments: tuple[GroupMoments, ...], start: np.ndarray | None = None
-                   ) -> MultiGroupFit:
+def fit_multigroup(model: GroupModel, moments: tuple[GroupMoments, ...], start: np.ndarray | None = None,
+                   estimates: bool = True) -> MultiGroupFit:
     """Fit ``model`` to the groups' moments by ML (R: ``lavaan::sem(model, data, group = ...)``), from lavaan-like
-    start values unless ``start`` is given."""
+    start values unless ``start`` is given; ``estimates=False`` skips the standard errors and the parameter
+    table (a fit needed only for its χ²)."""
     structure = model.structure()
     n = sum(m.n for m in moments)
     discrepancy = group_discrepancy(structure, moments)
@@ -215,11 +216,13 @@ def fit_multigroup(model: GroupModel, moments: tuple[GroupMoments, ...], start: 
     if not opt.converged:
         diagnostics.append(warn("multigroup_not_converged",
                                 f"the multi-group ML estimation did not converge after {opt.iterations} iterations"))
-    vcov, singular = expected_information_vcov(discrepancy, opt.theta, n)
-    if singular:
-        diagnostics.append(warn("multigroup_information_singular", "the multi-group information matrix is "
-                                "singular: the model may not be identified; standard errors are not available"))
-    parameters = group_estimates(model, structure, moments, opt.theta, vcov)
+    vcov, parameters = np.full((model.n_free, model.n_free), np.nan), ()
+    if estimates:
+        vcov, singular = expected_information_vcov(discrepancy, opt.theta, n)
+        if singular:
+            diagnostics.append(warn("multigroup_information_singular", "the multi-group information matrix is "
+                                    "singular: the model may not be identified; standard errors are not available"))
+        parameters = group_estimates(model, structure, moments, opt.theta, vcov)
     return MultiGroupFit(model, moments, opt.theta, vcov, opt.converged, opt.iterations, opt.fmin / 2.0,
                          parameters, tuple(diagnostics))
 

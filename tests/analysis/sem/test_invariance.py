@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from threadpoolctl import threadpool_limits
 
 from analysis.sem.invariance import assess_invariance
 
@@ -20,11 +19,7 @@ MEASUREMENT = {"visual": ["x1", "x2", "x3"], "textual": ["x4", "x5", "x6"], "spe
 
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_blas_thread():
-    """One BLAS thread, as ``loyalty run`` (the tests/conftest.py limit is set before numpy is loaded)."""
-    with threadpool_limits(limits=1):
-        yield
+pytestmark = pytest.mark.usefixtures("one_blas_thread")
 
 @pytest.fixture(scope="module")
 def result():

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from threadpoolctl import threadpool_limits
 
 from analysis.sem.multigroup import group_model, group_moments, fit_multigroup, multigroup_fit_indices
 from analysis.sem.specification import specify_model
@@ -22,11 +21,7 @@ STEPS = {"configural": (), "metric": ("loadings",), "scalar": ("loadings", "inte
 
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_blas_thread():
-    """One BLAS thread, as ``loyalty run`` (the tests/conftest.py limit is set before numpy is loaded)."""
-    with threadpool_limits(limits=1):
-        yield
+pytestmark = pytest.mark.usefixtures("one_blas_thread")
 
 @pytest.fixture(scope="module")
 def moments():
