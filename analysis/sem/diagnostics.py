@@ -140,9 +140,9 @@ def modification_indices(fit: ModelFit, top: int | None = 10) -> list[Modificati
 
     With I the unit expected information of the model extended by the candidates (θ̂ and their fixed
     values), :func:`score_tests` at that point; sepc.all scales EPC as std.all (a variance: its fixed value
-    as std.all, signed as EPC, 0 when that value is 0 — lavaan's ``cov.std``). Candidates with V_j < ε^⅓ (not identified
-    when freed, e.g. a marker loading or a reversed path in a saturated structural model) are left out,
-    as lavaan does. R: ``lavaan::modindices(fit, sort. = TRUE)``.
+    as std.all, signed as EPC, 0 when that value is 0 — lavaan's ``cov.std``). Candidates with V_j < ε^⅓
+    (not identified when freed, e.g. a marker loading or a reversed path in a saturated structural model)
+    are left out, as lavaan does. R: ``lavaan::modindices(fit, sort. = TRUE)``.
     """
     candidates = candidate_parameters(fit)
     if not candidates or fit.structure.n_free == 0:

@@ -12,9 +12,8 @@ half of its constrained rows are free (Byrne, Shavelson & Muthén 1989).
 
 Structural paths are compared on the metric model (the partial one when metric needed it, the full one
 when no partial model rescued it — ``paths_model`` says which; equal loadings give the latents one scale
-across groups): each path ``y ~ x`` per group, and a Δχ² (df = G − 1) of the
-model with that path equal across groups — the categorical moderation test. A path *differs* across
-groups when p < .05.
+across groups): each path ``y ~ x`` per group, and a Δχ² (df = G − 1) of the model with that path equal
+across groups — the categorical moderation test. A path *differs* across groups when p < .05.
 
 Groups with fewer than max(100, q) respondents (q: free parameters per group of the configural model)
 are left out with a note (Kline 2016: at least 100 per group, never fewer than parameters).
@@ -32,6 +31,7 @@ from analysis.results import plain_fields
 from analysis.sem.multigroup import (EqualityScoreTest, GroupMoments, MultiGroupFit, equality_class,
                                      equality_score_tests, fit_multigroup, group_model, group_moments,
                                      multigroup_fit_indices, start_from_fit)
+from analysis.sem.models import ALPHA
 from analysis.sem.specification import ModelSpec, measurement_syntax, specify_model
 
 STEPS = (("configural", ()), ("metric", ("loadings",)), ("scalar", ("loadings", "intercepts")),
@@ -42,7 +42,6 @@ DELTA_CFI_LIMIT = 0.01      # Cheung & Rensvold (2002)
 DELTA_RMSEA_LIMIT = 0.015   # Chen (2007)
 CONFIGURAL_CFI, CONFIGURAL_RMSEA = 0.90, 0.08
 MIN_GROUP_N = 100
-ALPHA = 0.05
 
 
 @dataclass(frozen=True)
@@ -214,7 +213,7 @@ def invariance_sequence(spec: ModelSpec, moments: tuple[GroupMoments, ...]
         if rescued is None:
             break
         accepted = rescued
-    metric_released = frozenset(r for r in released if r[1] == "=~") if metric_level == "partial_metric" else frozenset()
+    metric_released = frozenset(r for r in released if r[1] == "=~" and metric_level == "partial_metric")
     return steps, partial, metric_level, metric_released, diagnostics
 
 
@@ -237,11 +236,11 @@ def path_equality(spec: ModelSpec, moments: tuple[GroupMoments, ...], released: 
 
 
 def assess_invariance(data: pd.DataFrame, measurement: dict[str, list[str]], structural: str | None,
-                      group: pd.Series, labels: dict, question: str) -> InvarianceResult | None:
+                      group: pd.Series, labels: dict, question: str) -> InvarianceResult:
     """Measurement invariance of ``measurement`` across the groups of ``group`` (answer codes aligned with the
     rows of ``data``; ``labels`` code → label, in report order) and, with a ``structural`` part, the paths per
-    group. None when fewer than two groups are large enough (the reason is in the returned warnings of the
-    caller: see :func:`usable_groups`)."""
+    group. With fewer than two groups of at least ``min_group_n`` complete respondents the result has no
+    steps."""
     spec = specify_model(measurement_syntax(measurement))
     complete = data.loc[:, list(spec.observed)].notna().all(axis=1) & group.notna().to_numpy()
     counts = {code: int(((group == code).to_numpy() & complete.to_numpy()).sum()) for code in labels}

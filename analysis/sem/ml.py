@@ -98,9 +98,9 @@ class MultiGroupMLDiscrepancy:
 
     so χ² = N·F = Σ_g N_g F_g (lavaan ``R/lav_objective.R``, ``estimator.ML`` with means; Bollen 1989,
     p. 360). F_g is F_ML against S_g + ddᵀ (d = x̄_g − μ_g) with log|S_g| kept, so the covariance part of
-    the gradient and information come from :class:`MLDiscrepancy`; the mean part adds −2 Jᵀ Σ⁻¹ d to the
-    gradient and Jᵀ Σ⁻¹ J to the unit information (J = ∂μ/∂θ). Fisher scoring: the Hessian is 2I.
-    One sample (no bootstrap stack).
+    the gradient, information and exact Hessian come from :class:`MLDiscrepancy`; the mean part adds
+    −2 Jᵀ Σ⁻¹ d to the gradient, Jᵀ Σ⁻¹ J to the unit information (J = ∂μ/∂θ) and :meth:`_mean_hessian` to
+    the Hessian. One sample (no bootstrap stack).
     """
 
     structure: MultiGroupStructure

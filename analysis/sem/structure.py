@@ -245,7 +245,6 @@ class MeanStructure:
         self.structure = structure
         observed_index = {v: i for i, v in enumerate(structure.observed)}
         latent_index = {v: i for i, v in enumerate(structure.latent)}
-        self.rows = rows
         self.fixed_nu, self.fixed_alpha = np.zeros(structure.n_observed), np.zeros(structure.n_latent)
         free_nu, free_alpha = [], []
         for par in rows:

@@ -51,8 +51,8 @@ class InvarianceSections(BuilderBase):
                                   rmsea=ts.bounded(CONFIGURAL_RMSEA, 2))],
                        missing=None if rows else say("invariance_too_few_groups", minimum=ts.integer(inv.min_group_n)))
         s["steps"] = say("invariance_steps", ref=self.ref("invariance"),
-                         steps=[(t(f"invariance_{x.model}"), x.holds, ts.bounded(x.delta_cfi), ts.bounded(x.delta_rmsea))
-                                for x in inv.steps]) if rows else ""
+                         steps=[(t(f"invariance_{x.model}"), x.holds, ts.bounded(x.delta_cfi),
+                                 ts.bounded(x.delta_rmsea)) for x in inv.steps]) if rows else ""
         s["partial"] = say("invariance_partial", steps=[
             (t(f"invariance_{x.model}"), t(f"freed_{STEP_CLASS[x.model]}") if x.model in STEP_CLASS else "",
              list(x.freed), x.holds) for x in inv.partial if x.model]) if inv.partial else ""
