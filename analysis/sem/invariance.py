@@ -8,7 +8,8 @@ A step *holds* when CFI drops by at most .01 (Cheung & Rensvold 2002) and RMSEA 
 table's cut-offs). When metric, scalar or strict fails, partial invariance frees, one at a time, the
 equality constraint of that step with the largest univariate score test (lavaan
 ``lavTestScore(fit)$uni``; the row freed in every group, lavaan ``group.partial``), until the step holds or
-half of its constrained rows are free (Byrne, Shavelson & Muthén 1989).
+half of its constrained rows are free (Byrne, Shavelson & Muthén 1989); later steps keep those rows free
+and are listed with the partial models.
 
 Structural paths are compared on the metric model (the partial one when metric needed it, the full one
 when no partial model rescued it — ``paths_model`` says which; equal loadings give the latents one scale
@@ -163,28 +164,33 @@ def compare_step(model: str, fit: MultiGroupFit, before: MultiGroupFit | None,
 
 
 def partial_invariance(spec: ModelSpec, moments: tuple[GroupMoments, ...], model: str, equal: tuple[str, ...],
-                       released: frozenset, base: MultiGroupFit, failed: MultiGroupFit
-                       ) -> tuple[list[InvarianceStep], frozenset, MultiGroupFit | None, list[Diagnostic]]:
+                       freed: tuple[FreedConstraint, ...], base: MultiGroupFit, failed: MultiGroupFit
+                       ) -> tuple[list[InvarianceStep], tuple[FreedConstraint, ...], MultiGroupFit | None,
+                                  list[Diagnostic]]:
     """Free the step's constraints one at a time, largest score test first, until the step holds against
-    ``base`` or half of the step's constrained rows are free. Returns the partial steps, the rows released,
-    the accepted fit (None when none holds) and the warnings of the fits."""
+    ``base`` or half of the step's constrained rows are free (``freed``: what earlier steps released).
+    Returns the partial steps, everything freed, the accepted fit (None when none holds) and the warnings."""
     step_rows = frozenset((p.lhs, p.op, p.rhs) for p in [*failed.model.specs[0].parameters, *failed.model.means[0]]
-                          if p.free and equality_class(p, spec.latent) == STEP_CLASS[model]) - released
-    out, freed, fit, diagnostics = [], (), failed, []
+                          if p.free and equality_class(p, spec.latent) == STEP_CLASS[model]) - released_rows(freed)
+    out, fit, diagnostics = [], failed, []
     for _ in range(len(step_rows) // 2):
-        tests = [t for t in equality_score_tests(fit, step_rows) if (t.lhs, t.op, t.rhs) not in released]
+        tests: list[EqualityScoreTest] = list(equality_score_tests(fit, step_rows))
         if not tests:
             break
-        top: EqualityScoreTest = tests[0]
-        released = released | {(top.lhs, top.op, top.rhs)}
+        top = tests[0]
         freed = (*freed, FreedConstraint(top.lhs, top.op, top.rhs, top.chisq, top.pvalue))
-        fit = refit(spec, moments, equal, released, near=fit)
+        fit = refit(spec, moments, equal, released_rows(freed), near=fit)
         diagnostics.extend(fit.diagnostics)
         step = compare_step(model, fit, base, freed)
         out.append(step)
         if step.holds:
-            return out, released, fit, diagnostics
-    return out, released, None, diagnostics
+            return out, freed, fit, diagnostics
+    return out, freed, None, diagnostics
+
+
+def released_rows(freed: tuple[FreedConstraint, ...]) -> frozenset:
+    """The rows (lhs, op, rhs) of the freed constraints (lavaan ``group.partial``)."""
+    return frozenset((f.lhs, f.op, f.rhs) for f in freed)
 
 
 def invariance_sequence(spec: ModelSpec, moments: tuple[GroupMoments, ...]
@@ -199,13 +205,17 @@ def invariance_sequence(spec: ModelSpec, moments: tuple[GroupMoments, ...]
     for (name, _), before in zip(STEPS, (None, *STEPS)):
         steps.append(compare_step(name, fits[name], fits[before[0]] if before else None))
         diagnostics.extend(fits[name].diagnostics)
-    accepted, released, metric_level = fits["configural"], frozenset(), "metric"
+    accepted, freed, metric_level = fits["configural"], (), "metric"
     for name, equal in STEPS[1:]:
-        fit = fits[name] if not released else refit(spec, moments, equal, released, near=fits[name])
-        if compare_step(name, fit, accepted).holds:
+        fit = fits[name] if not freed else refit(spec, moments, equal, released_rows(freed), near=fits[name])
+        step = compare_step(name, fit, accepted, freed)
+        if freed:  # the step with the constraints released before it: a partial model too
+            partial.append(step)
+            diagnostics.extend(fit.diagnostics)
+        if step.holds:
             accepted = fit
             continue
-        tried, released, rescued, warnings = partial_invariance(spec, moments, name, equal, released, accepted, fit)
+        tried, freed, rescued, warnings = partial_invariance(spec, moments, name, equal, freed, accepted, fit)
         partial.extend(tried)
         diagnostics.extend(warnings)
         if name == "metric":
@@ -213,7 +223,7 @@ def invariance_sequence(spec: ModelSpec, moments: tuple[GroupMoments, ...]
         if rescued is None:
             break
         accepted = rescued
-    metric_released = frozenset(r for r in released if r[1] == "=~" and metric_level == "partial_metric")
+    metric_released = frozenset(r for r in released_rows(freed) if r[1] == "=~" and metric_level == "partial_metric")
     return steps, partial, metric_level, metric_released, diagnostics
 
 

@@ -49,9 +49,10 @@ def test_partial_invariance_frees_the_intercept_with_the_largest_score_test(resu
     assert (first.model, first.freed[0].lhs, first.freed[0].op) == ("scalar", best["lhs"], best["op"])
     assert first.freed[0].score_chisq == pytest.approx(best["X2"], abs=1e-4)
     assert first.chisq == pytest.approx(REF["partial_scalar"]["chisq"], rel=1e-6)
-    # freeing x3 ~1 and then x7 ~1 restores scalar invariance against the metric model
-    assert [(f.lhs, f.op) for f in result.partial[-1].freed] == [("x3", "~1"), ("x7", "~1")]
-    assert result.partial[-1].holds and not first.holds
+    # freeing x3 ~1 and then x7 ~1 restores scalar invariance against the metric model; strict invariance is
+    # then tested with both intercepts still free
+    assert [(p.model, [f.lhs for f in p.freed], p.holds) for p in result.partial] == [
+        ("scalar", ["x3"], False), ("scalar", ["x3", "x7"], True), ("strict", ["x3", "x7"], True)]
 
 
 def test_paths_per_group_and_their_equality_tests_match_lavaan(result):
