@@ -6,8 +6,7 @@ the paths' (``differs``) are analysis's.
 from __future__ import annotations
 
 from analysis.results_view.invariance import InvarianceStep
-from analysis.sem.invariance import (CONFIGURAL_CFI, CONFIGURAL_RMSEA, DELTA_CFI_LIMIT, DELTA_RMSEA_LIMIT,
-                                     STEP_CLASS)
+from analysis.sem.invariance import CONFIGURAL_CFI, CONFIGURAL_RMSEA, DELTA_CFI_LIMIT, DELTA_RMSEA_LIMIT
 from reports import typeset as ts
 from reports.context.base import BuilderBase
 from reports.tables import cell, text_cell
@@ -53,9 +52,9 @@ class InvarianceSections(BuilderBase):
         s["steps"] = say("invariance_steps", ref=self.ref("invariance"),
                          steps=[(t(f"invariance_{x.model}"), x.holds, ts.bounded(x.delta_cfi),
                                  ts.bounded(x.delta_rmsea)) for x in inv.steps]) if rows else ""
-        s["partial"] = say("invariance_partial", steps=[
-            (t(f"invariance_{x.model}"), t(f"freed_{STEP_CLASS[x.model]}") if x.model in STEP_CLASS else "",
-             list(x.freed), x.holds) for x in inv.partial if x.model]) if inv.partial else ""
+        last = {x.model: x for x in inv.partial if x.model}  # the last partial model of each step
+        s["partial"] = say("invariance_partial", steps=[(t(f"invariance_{m}"), list(x.freed), x.holds)
+                                                        for m, x in last.items()]) if last else ""
         groups = [g.label for g in inv.groups]
         rows = []
         for path in inv.paths:
