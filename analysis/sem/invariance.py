@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from scipy import stats
 
@@ -173,7 +174,7 @@ def partial_invariance(spec: ModelSpec, moments: tuple[GroupMoments, ...], model
     step_rows = frozenset((p.lhs, p.op, p.rhs) for p in [*failed.model.specs[0].parameters, *failed.model.means[0]]
                           if p.free and equality_class(p, spec.latent) == STEP_CLASS[model]) - released_rows(freed)
     out, fit, diagnostics = [], failed, []
-    for _ in range(len(step_rows) // 2):
+    for _ in range(len(step_rows) // 2 if failed.converged else 0):  # score tests need a converged fit
         tests: list[EqualityScoreTest] = list(equality_score_tests(fit, step_rows))
         if not tests:
             break
@@ -185,6 +186,8 @@ def partial_invariance(spec: ModelSpec, moments: tuple[GroupMoments, ...], model
         out.append(step)
         if step.holds:
             return out, freed, fit, diagnostics
+        if not fit.converged:
+            break
     return out, freed, None, diagnostics
 
 
@@ -249,25 +252,32 @@ def assess_invariance(data: pd.DataFrame, measurement: dict[str, list[str]], str
                       group: pd.Series, labels: dict, question: str) -> InvarianceResult:
     """Measurement invariance of ``measurement`` across the groups of ``group`` (answer codes aligned with the
     rows of ``data``; ``labels`` code → label, in report order) and, with a ``structural`` part, the paths per
-    group. With fewer than two groups of at least ``min_group_n`` complete respondents the result has no
-    steps."""
+    group. Groups with fewer than ``min_group_n`` complete respondents, or whose item covariance matrix is
+    singular (an item without variance in that group), are left out with a warning; with fewer than two
+    groups left the result has no steps."""
     spec = specify_model(measurement_syntax(measurement))
-    complete = data.loc[:, list(spec.observed)].notna().all(axis=1) & group.notna().to_numpy()
-    counts = {code: int(((group == code).to_numpy() & complete.to_numpy()).sum()) for code in labels}
-    per_group = group_model(spec, 1, ()).n_free
-    minimum = max(MIN_GROUP_N, per_group)
-    kept = tuple(InvarianceGroup(c, str(labels[c]), counts[c]) for c in labels if counts[c] >= minimum)
-    left = tuple(InvarianceGroup(c, str(labels[c]), counts[c]) for c in labels if counts[c] < minimum)
+    complete = (data.loc[:, list(spec.observed)].notna().all(axis=1) & group.notna().to_numpy()).to_numpy()
+    counts = {code: int(((group == code).to_numpy() & complete).sum()) for code in labels}
+    minimum = max(MIN_GROUP_N, group_model(spec, 1, ()).n_free)
+    groups = [InvarianceGroup(c, str(labels[c]), counts[c]) for c in labels]
+    small = tuple(g for g in groups if g.n < minimum)
+    moments = group_moments(data.loc[complete], spec.observed, group.map({g.code: g.label for g in groups})[complete],
+                            tuple(g.label for g in groups if g.n >= minimum))
+    singular = {m.label for m in moments if np.linalg.eigvalsh(m.sample_cov)[0] <= 1e-10 * np.trace(m.sample_cov)}
     diagnostics = []
-    if left:
+    if small:
         diagnostics.append(warn("invariance_group_left_out", "groups with fewer than "
                                 f"{minimum} respondents are left out of the multi-group analysis: "
-                                + ", ".join(f"{g.label} (n = {g.n})" for g in left)))
+                                + ", ".join(f"{g.label} (n = {g.n})" for g in small)))
+    if singular:
+        diagnostics.append(warn("invariance_group_left_out", "groups whose item covariance matrix is singular (an "
+                                "item without variance in the group) are left out of the multi-group analysis: "
+                                + ", ".join(sorted(singular))))
+    kept = tuple(g for g in groups if g.n >= minimum and g.label not in singular)
+    left = tuple(g for g in groups if g not in kept)
+    moments = tuple(m for m in moments if m.label not in singular)
     if len(kept) < 2:
         return InvarianceResult(question, kept, left, minimum, (), (), (), "", tuple(diagnostics))
-    codes = group.map({g.code: g.label for g in kept})
-    moments = group_moments(data.loc[complete.to_numpy()], spec.observed, codes[complete.to_numpy()],
-                            tuple(g.label for g in kept))
     steps, partial, metric_level, released, fit_warnings = invariance_sequence(spec, moments)
     paths, path_warnings = (), []
     if structural:

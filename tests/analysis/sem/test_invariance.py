@@ -105,3 +105,11 @@ def test_demo_by_platform_matches_lavaan():
             assert (g.est, g.se, g.std_all) == (pytest.approx(est, abs=1e-5), pytest.approx(se, abs=1e-5),
                                                 pytest.approx(std, abs=1e-5))
     assert [f"{p.rhs}->{p.lhs}" for p in result.paths if p.differs] == ["PR->CS", "BI->LY"]
+
+
+def test_a_group_with_an_item_without_variance_is_left_out():
+    data = pd.read_csv(FIXTURES / "invariance_hs.csv")
+    data.loc[data["school"] == "Grant-White", "x1"] = 3.0
+    with pytest.warns(UserWarning, match="singular"):
+        result = assess_invariance(data, MEASUREMENT, None, data["school"], {g: g for g in REF["groups"]}, "school")
+    assert [g.label for g in result.left_out] == ["Grant-White"] and result.steps == ()
