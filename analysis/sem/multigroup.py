@@ -22,14 +22,13 @@ from scipy import stats
 from analysis.diagnostics import Diagnostic, warn
 from analysis.sem.diagnostics import score_tests
 from analysis.sem.estimation import expected_information_vcov, sample_moments, start_values
-from analysis.sem.fit_indices import baseline_chisq, cfi, chisq_pvalue, rmsea, tli
+from analysis.sem.fit_indices import baseline_chisq, cfi, chisq_pvalue, rmsea, srmr_with_means, tli
 from analysis.sem.ml import MultiGroupMLDiscrepancy
 from analysis.sem.optimizer import minimize_discrepancy
 from analysis.sem.specification import ModelSpec, ParameterSpec
 from analysis.sem.structure import (GroupStructure, MeanStructure, ModelStructure, MultiGroupStructure,
                                     standardized_values)
 
-EQUALITY_CLASSES = ("loadings", "intercepts", "residuals", "regressions")
 Row = tuple[str, str, str]
 
 
@@ -89,7 +88,8 @@ class GroupModel:
 def group_model(spec: ModelSpec, n_groups: int, equal: tuple[str, ...] = (), released: frozenset[Row] = frozenset(),
                 equal_rows: frozenset[Row] = frozenset()) -> GroupModel:
     """The parameter table of ``spec`` in ``n_groups`` groups with the ``equal`` classes (and ``equal_rows``)
-    held equal across groups except the ``released`` rows (lavaan ``group.equal``, ``group.partial``)."""
+    held equal across groups except the ``released`` rows (lavaan ``group.equal``, ``group.partial``).
+    Labels of ``spec`` are dropped (in lavaan a label would make its row equal across groups)."""
     base = [ParameterSpec(p.lhs, p.op, p.rhs, p.free, p.value, "", p.user) for p in spec.parameters]
     means_free = "intercepts" in equal
     number: dict[Row, int] = {}
@@ -192,7 +192,8 @@ def group_start_values(model: GroupModel, structure: MultiGroupStructure,
 def start_from_fit(model: GroupModel, fit: MultiGroupFit) -> np.ndarray:
     """θ of ``model`` started at the estimates of a neighbouring model's fit (same rows and groups, other
     equality constraints): the next step of an invariance sequence starts where the one before ended."""
-    values = [{(p.lhs, p.op, p.rhs): p.est for p in fit.parameters if p.group == m.label} for m in fit.moments]
+    values = [{(p.lhs, p.op, p.rhs): fit.theta[p.free - 1] if p.free else p.value for p in (*spec.parameters, *means)}
+              for spec, means in zip(fit.model.specs, fit.model.means)]
     return shared_mean(model, values)
 
 
@@ -345,11 +346,3 @@ def multigroup_fit_indices(fit: MultiGroupFit) -> MultiGroupFitIndices:
         cfi=cfi(x2, df, x2b, dfb), tli=tli(x2, df, x2b, dfb), rmsea=math.sqrt(groups) * rmsea(x2, df, n),
         srmr=float(weights @ np.array(srmr_groups)))
 
-
-def srmr_with_means(sample_cov: np.ndarray, sample_mean: np.ndarray, implied: np.ndarray, mean: np.ndarray) -> float:
-    """Bentler's SRMR with a mean structure: √ of the mean over the p(p+1)/2 covariance residuals
-    (s_ij − σ̂_ij)/√(s_ii s_jj) and the p mean residuals (x̄_i − μ̂_i)/√s_ii, squared (lavaan ``srmr``)."""
-    sd = np.sqrt(np.diag(sample_cov))
-    cov_res = ((sample_cov - implied) / np.outer(sd, sd))[np.tril_indices(len(sd))]
-    mean_res = (sample_mean - mean) / sd
-    return float(np.sqrt((np.sum(cov_res ** 2) + np.sum(mean_res ** 2)) / (len(cov_res) + len(mean_res))))
