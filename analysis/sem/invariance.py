@@ -38,6 +38,8 @@ from analysis.sem.specification import ModelSpec, measurement_syntax, specify_mo
 
 STEPS = (("configural", ()), ("metric", ("loadings",)), ("scalar", ("loadings", "intercepts")),
          ("strict", ("loadings", "intercepts", "residuals")))
+#: the model the structural paths are compared on: metric invariance held, held partially, or was rejected
+PATHS_MODELS = ("metric", "partial_metric", "metric_rejected")
 #: the class of constraints each step adds
 STEP_CLASS = {"metric": "loadings", "scalar": "intercepts", "strict": "residuals"}
 DELTA_CFI_LIMIT = 0.01      # Cheung & Rensvold (2002)

@@ -6,7 +6,10 @@ the paths' (``differs``) are analysis's.
 from __future__ import annotations
 
 from analysis.results_view.invariance import InvarianceStep
-from analysis.sem.invariance import CONFIGURAL_CFI, CONFIGURAL_RMSEA, DELTA_CFI_LIMIT, DELTA_RMSEA_LIMIT
+from analysis.sem.invariance import (CONFIGURAL_CFI, CONFIGURAL_RMSEA, DELTA_CFI_LIMIT, DELTA_RMSEA_LIMIT,
+                                     PATHS_MODELS, STEPS)
+
+STEP_NAMES = tuple(name for name, _ in STEPS)
 from reports import typeset as ts
 from reports.context.base import BuilderBase
 from reports.tables import cell, text_cell
@@ -15,9 +18,13 @@ from reports.tables import cell, text_cell
 class InvarianceSections(BuilderBase):
     """The invariance table, the path-equality table and their sentences."""
 
+    def model_name(self, model: str | None) -> str:
+        """The label of an invariance step (``configural`` … ``strict``), a dash for anything else."""
+        return self.t(f"invariance_{model}") if model in STEP_NAMES else ts.DASH
+
     def step_row(self, step: InvarianceStep) -> list:
         t = self.t
-        name = t(f"invariance_{step.model}") if step.model else ts.DASH
+        name = self.model_name(step.model)
         if step.freed:
             name = self.say("invariance_partial_model", model=name, freed=list(step.freed))
         return [text_cell(name), cell(ts.chisq(step.chisq, step.df), step.chisq),
@@ -50,10 +57,10 @@ class InvarianceSections(BuilderBase):
                                   rmsea=ts.bounded(CONFIGURAL_RMSEA, 2))],
                        missing=None if rows else say("invariance_too_few_groups", minimum=ts.integer(inv.min_group_n)))
         s["steps"] = say("invariance_steps", ref=self.ref("invariance"),
-                         steps=[(t(f"invariance_{x.model}"), x.holds, ts.bounded(x.delta_cfi),
+                         steps=[(self.model_name(x.model), x.holds, ts.bounded(x.delta_cfi),
                                  ts.bounded(x.delta_rmsea)) for x in inv.steps]) if rows else ""
-        last = {x.model: x for x in inv.partial if x.model}  # the last partial model of each step
-        s["partial"] = say("invariance_partial", steps=[(t(f"invariance_{m}"), list(x.freed), x.holds)
+        last = {x.model: x for x in inv.partial}  # the last partial model of each step
+        s["partial"] = say("invariance_partial", steps=[(self.model_name(m), list(x.freed), x.holds)
                                                         for m, x in last.items()]) if last else ""
         groups = [g.label for g in inv.groups]
         rows = []
@@ -71,7 +78,7 @@ class InvarianceSections(BuilderBase):
             header = [t("path")] + [f"{label} {h}" for label in groups for h in ("B", "β")] + ["Δχ²", "p",
                                                                                              t("conclusion")]
             self.add_table("path_equality", t("path_equality_caption"), header, rows,
-                           notes=[say("path_equality_note", model=t(f"paths_{inv.paths_model}"),
+                           notes=[say("path_equality_note", model=t(f"paths_{inv.paths_model if inv.paths_model in PATHS_MODELS else 'metric'}"),
                                       df=ts.integer(inv.paths[0].delta_df)), ts.stars_legend(self.lang)])
             s["paths"] = say("invariance_paths", ref=self.ref("path_equality"), question=asked,
                              differing=[f"{self.name(p.rhs)} → {self.name(p.lhs)}" for p in inv.paths if p.differs])
