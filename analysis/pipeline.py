@@ -24,7 +24,7 @@ from analysis.psychometrics import common_method, efa, factorability, reliabilit
 from analysis.results import StudyResults, to_plain
 from analysis.sem import robust
 from questionnaire.errors import input_error
-from questionnaire.instrument import Instrument
+from questionnaire.instrument import Instrument, Question
 
 Progress = Callable[[str, int, int], None]
 
@@ -44,6 +44,7 @@ class RunOptions:
     no_clean: bool = False
     #: ML, MLR, MLM or auto; None: the instrument's ``estimator``, else ML
     estimator: str | None = None
+    groups: str | None = None
 
 
 def demo_data_path() -> Path:
@@ -91,6 +92,7 @@ def run_study(instrument: Instrument, options: RunOptions, progress: Progress | 
 def _run_stages(instrument: Instrument, options: RunOptions, progress: Progress | None) -> StudyResults:
     run = _Run(instrument, options, progress)
     run.sections["instrument"] = instrument.document
+    grouping = _grouping_question(instrument, options)
     data_path = Path(options.data) if options.data else demo_data_path()
     with run.stage("read"):
         survey = readers.read_survey(data_path, instrument, sheet=options.sheet)
@@ -134,6 +136,9 @@ def _run_stages(instrument: Instrument, options: RunOptions, progress: Progress 
     else:
         with run.stage("sem"):
             _structural(run, complete, analysed, measurement)
+    if grouping is not None and measurement is not None:
+        with run.stage("invariance"):
+            _invariance(run, complete, analysed, measurement, grouping)
     run.sections["meta"] = _meta(run, survey, cleaned, complete, data_path)
     run.sections["warnings"] = _unique(run.warnings)
     return StudyResults({"meta": run.sections.pop("meta"), **run.sections}, run.skipped, complete)
@@ -297,6 +302,35 @@ def _structural(run: _Run, complete: pd.DataFrame, analysed: pd.DataFrame, measu
         {e.source: e.total_std for e in into_outcome}, performance)
 
 
+def _grouping_question(instrument: Instrument, options: RunOptions) -> Question | None:
+    """The question of ``--groups`` (else the instrument's ``groups``); it must be a single-choice question."""
+    question_id = options.groups or instrument.groups
+    if question_id is None:
+        return None
+    singles = {q.id: q for q in instrument.questions if q.type == "single"}
+    if question_id not in singles:
+        raise input_error("--groups: not a single-choice question of the instrument", value=question_id,
+                          allowed=", ".join(singles) or "none (the instrument has no single-choice question)")
+    return singles[question_id]
+
+
+def _invariance(run: _Run, complete: pd.DataFrame, analysed: pd.DataFrame, measurement: dict[str, list[str]],
+                question: Question) -> None:
+    """Measurement invariance and the structural paths across the groups of ``question`` (listwise sample)."""
+    if question.id not in analysed:
+        run.skipped["invariance"] = f"the data have no column for the grouping question {question.id}"
+        return
+    lang = run.instrument.languages[0]
+    labels = {o.code: o.label.get(lang) for o in question.options}
+    structural = run.instrument.structural_syntax() if run.instrument.has_structural_model else None
+    result = sem.assess_invariance(complete, measurement, structural, analysed.loc[complete.index, question.id],
+                                   labels, question.id)
+    run.keep("invariance", result)
+    if len(result.groups) < 2:
+        run.skipped["invariance"] = (f"fewer than two groups of {question.id} have at least {result.min_group_n} "
+                                     "respondents with complete answers")
+
+
 def _meta(run: _Run, survey, cleaned, complete: pd.DataFrame, data_path: Path) -> dict:
     options = run.options
     return {
@@ -311,7 +345,8 @@ def _meta(run: _Run, survey, cleaned, complete: pd.DataFrame, data_path: Path) -
         "data_sha256": hashlib.sha256(data_path.read_bytes()).hexdigest(),
         "version": _version(),
         "options": {"no_clean": options.no_clean, "min_duration": options.min_duration,
-                    "max_missing": options.max_missing, "sheet": options.sheet},
+                    "max_missing": options.max_missing, "sheet": options.sheet,
+                    **({"groups": options.groups} if options.groups else {})},
         "timings": dict(run.timings),
     }
 

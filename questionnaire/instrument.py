@@ -151,6 +151,8 @@ class Instrument:
     hypotheses: tuple[Hypothesis, ...] = ()
     outcome: str | None = None
     questions: tuple[Question, ...] = ()
+    #: a single-choice question whose answers form the groups of the measurement-invariance analysis
+    groups: str | None = None
     #: study-level declared missing codes (``missing_codes: [-99, 999, NA]``: numbers or texts), for every column
     #: without its own
     missing_codes: tuple[float | str, ...] = ()

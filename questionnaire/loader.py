@@ -190,6 +190,10 @@ class _Reader:
         outcome = doc.get("outcome")
         if outcome is not None and outcome not in construct_ids:
             self.problems.add("outcome", f"names no construct: {outcome!r}; constructs: {', '.join(construct_ids)}")
+        groups = doc.get("groups")
+        if groups is not None and groups not in [q.id for q in questions if q.type == "single"]:
+            self.problems.add("groups", f"names no single-choice question: {groups!r}; single-choice questions: "
+                              + (", ".join(q.id for q in questions if q.type == "single") or "none"))
         study_codes = self.study_missing_codes(scale, constructs, questions)
         estimator = doc.get("estimator")
         if estimator is not None and estimator not in ESTIMATOR_CHOICES:
@@ -202,7 +206,7 @@ class _Reader:
             constructs=tuple(constructs), languages=self.languages, intro=intro,
             id_column=doc.get("id_column"), duration_column=doc.get("duration_column"),
             attention_checks=tuple(checks), structural=tuple(structural), hypotheses=tuple(hypotheses),
-            outcome=outcome, questions=tuple(questions), missing_codes=study_codes, estimator=estimator,
+            outcome=outcome, questions=tuple(questions), missing_codes=study_codes, estimator=estimator, groups=groups,
             source_path=self.problems.file, document=doc,
         )
 

@@ -79,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--estimator", choices=ESTIMATOR_CHOICES,
                      help="CFA/SEM estimator: ML, MLR (robust SEs, Yuan–Bentler χ²), MLM (Satorra–Bentler) or auto "
                           "(MLR when Mardia's test rejects normality); default: the instrument's, else ML")
+    run.add_argument("--groups", metavar="QUESTION",
+                     help="single-choice question whose answers form the groups of the measurement-invariance and "
+                          "multi-group SEM analysis, e.g. platform (default: the instrument's 'groups', else none)")
     run.add_argument("--baseline", type=Path, metavar="RESULTS_JSON",
                      help="results.json of a previous wave, for the before/after comparison")
     _add_report_options(run)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from analysis.results_view.fit import FitCheck, ModelFit
+from analysis.results_view.invariance import Invariance, read_invariance
 from analysis.results_view.measurement import (Cfa, CommonMethod, ConstructReliability, Efa, Factorability, Flag,
                                                Normality, Validity, read_cfa, read_efa, read_factorability,
                                                read_reliability, read_validity)
@@ -61,6 +62,7 @@ class ResultsView:
     sample: Sample
     baseline: Baseline | None
     estimator: EstimatorChoice | None = None
+    invariance: Invariance | None = None
 
 
 def results_view(results: dict, constructs: tuple[str, ...]) -> ResultsView:
@@ -90,10 +92,11 @@ def results_view(results: dict, constructs: tuple[str, ...]) -> ResultsView:
         baseline=read_baseline(r["baseline"]) if isinstance(r.get("baseline"), dict) else None,
         estimator=EstimatorChoice(*(text(mapping(r["estimator"]).get(k)) for k in ("estimator", "requested", "reason")))
         if isinstance(r.get("estimator"), dict) else None,
+        invariance=read_invariance(r["invariance"]) if isinstance(r.get("invariance"), dict) else None,
     )
 
 
 __all__ = ["INDICATORS", "Baseline", "Cfa", "CommonMethod", "ConstructReliability", "Descriptives", "Efa",
            "EstimatorChoice",
-           "Factorability", "FitCheck", "Flag", "Indicators", "Ipma", "Meta", "ModelFit", "Normality", "ResultsView",
+           "Factorability", "FitCheck", "Flag", "Indicators", "Invariance", "Ipma", "Meta", "ModelFit", "Normality", "ResultsView",
            "Sample", "Sem", "Validity", "WarningRecord", "results_view"]

@@ -117,16 +117,32 @@ def candidate_parameters(fit: ModelFit) -> list[tuple[str, str, str, float]]:
     return fixed + [(*c, 0.0) for c in out if c not in present]
 
 
+def score_tests(gradient: np.ndarray, information: np.ndarray, n_free: int, n: int
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Univariate score tests of the parameters after the first ``n_free`` (each freed alone), given ∂F/∂θ
+    and the unit expected information I of the extended model at the restricted estimate:
+    g = ½ ∂F/∂θ, V_j = I_jj − I_j1 I_11⁻¹ I_1j, MI_j = N g_j² / V_j, EPC_j = −g_j / V_j (Sörbom 1989).
+    Returns (MI, EPC, V)."""
+    grad, info = 0.5 * gradient, information
+    i11_inv = np.linalg.inv(info[:n_free, :n_free])
+    i12 = info[:n_free, n_free:]
+    v = np.diag(info[n_free:, n_free:]) - np.einsum("ij,ik,kj->j", i12, i11_inv, i12)
+    g = grad[n_free:]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mi = n * g ** 2 / v
+        epc = -g / v
+    return mi, epc, v
+
+
 def modification_indices(fit: ModelFit, top: int | None = 10) -> list[ModificationIndex]:
     """Score-test modification indices of the fixed parameters, largest first (Sörbom 1989; candidates
     as :func:`candidate_parameters`).
 
     With I the unit expected information of the model extended by the candidates (θ̂ and their fixed
-    values), g = ½ ∂F_ML/∂θ at that point:  V_j = I_jj − I_j1 I_11⁻¹ I_1j,  MI_j = N g_j² / V_j,
-    EPC_j = −g_j / V_j;  sepc.all scales EPC as std.all (a variance: its fixed value as std.all, signed
-    as EPC, 0 when that value is 0 — lavaan's ``cov.std``). Candidates with V_j < ε^⅓ (not identified
-    when freed, e.g. a marker loading or a reversed path in a saturated structural model) are left out,
-    as lavaan does. R: ``lavaan::modindices(fit, sort. = TRUE)``.
+    values), :func:`score_tests` at that point; sepc.all scales EPC as std.all (a variance: its fixed value
+    as std.all, signed as EPC, 0 when that value is 0 — lavaan's ``cov.std``). Candidates with V_j < ε^⅓
+    (not identified when freed, e.g. a marker loading or a reversed path in a saturated structural model)
+    are left out, as lavaan does. R: ``lavaan::modindices(fit, sort. = TRUE)``.
     """
     candidates = candidate_parameters(fit)
     if not candidates or fit.structure.n_free == 0:
@@ -137,14 +153,7 @@ def modification_indices(fit: ModelFit, top: int | None = 10) -> list[Modificati
     derivatives = MLDiscrepancy.of_sample(extended, fit.sample_cov).derivatives(theta)
     if not derivatives.positive_definite or not np.all(np.isfinite(fit.vcov)):
         return []
-    grad, info = 0.5 * derivatives.gradient, derivatives.information
-    i11_inv = np.linalg.inv(info[:n_free, :n_free])
-    i12 = info[:n_free, n_free:]
-    v = np.diag(info[n_free:, n_free:]) - np.einsum("ij,ik,kj->j", i12, i11_inv, i12)
-    g = grad[n_free:]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mi = fit.n * g ** 2 / v
-        epc = -g / v
+    mi, epc, v = score_tests(derivatives.gradient, derivatives.information, n_free, fit.n)
     _, _, psi, th = fit.structure.matrices(fit.theta)
     v_ok = v >= np.finfo(float).eps ** (1 / 3)
     sd_lv = np.sqrt(np.diag(fit.structure.latent_cov(fit.theta)))

@@ -214,6 +214,15 @@ def srmr(sample_cov: np.ndarray, implied: np.ndarray) -> float:
     return float(np.sqrt(np.mean(_lower((sample_cov - implied) / np.outer(sd, sd)) ** 2)))
 
 
+def srmr_with_means(sample_cov: np.ndarray, sample_mean: np.ndarray, implied: np.ndarray, mean: np.ndarray) -> float:
+    """Bentler's SRMR with a mean structure: √ of the mean over the p(p+1)/2 covariance residuals
+    (s_ij − σ̂_ij)/√(s_ii s_jj) and the p mean residuals (x̄_i − μ̂_i)/√s_ii, squared (lavaan ``srmr``)."""
+    sd = np.sqrt(np.diag(sample_cov))
+    cov_res = _lower((sample_cov - implied) / np.outer(sd, sd))
+    mean_res = (sample_mean - mean) / sd
+    return float(np.sqrt((np.sum(cov_res ** 2) + np.sum(mean_res ** 2)) / (len(cov_res) + len(mean_res))))
+
+
 def rmr(sample_cov: np.ndarray, implied: np.ndarray) -> float:
     """RMR = √mean_{i≤j}(s_ij − σ̂_ij)²; lavaan ``rmr``."""
     return float(np.sqrt(np.mean(_lower(sample_cov - implied) ** 2)))

@@ -4,9 +4,10 @@ LISREL "all-y" form (lavaan ``representation = "LISREL"``, ``R/lav_model_implied
 
     y = Λη + ε,   η = Bη + ζ,   Σ(θ) = Λ(I − B)⁻¹ Ψ (I − B)⁻ᵀ Λᵀ + Θ
 
-Λ is p×m (indicators × latents), B and Ψ m×m, Θ p×p. There is no mean structure; with one,
-μ(θ) = ν + Λ(I − B)⁻¹α would be computed beside Σ(θ) here. A multi-group model holds one structure
-per group over one shared θ (rows sharing a label share a free parameter already).
+Λ is p×m (indicators × latents), B and Ψ m×m, Θ p×p. A mean structure (multi-group models) adds
+μ(θ) = ν + Λ(I − B)⁻¹α with intercepts ν (p) and latent means α (m) (:class:`MeanStructure`). A
+multi-group model holds one structure per group over one shared θ (:class:`GroupStructure`): rows of
+different groups holding the same free-parameter number are equal.
 
 Derivatives: a free matrix entry moves Σ by ``dΣ = u vᵀ + v uᵀ``, u and v being columns of
 Λ(I − B)⁻¹, of Λ(I − B)⁻¹Ψ(I − B)⁻ᵀ or unit vectors (v halved for a diagonal entry of Ψ or Θ), so a
@@ -233,3 +234,95 @@ def standardized_values(structure: ModelStructure, theta: np.ndarray) -> np.ndar
         else:
             out[i] = th[r, c] / (sigma[r, r] if r == c else np.sqrt(th[r, r] * th[c, c]))
     return out
+
+
+class MeanStructure:
+    """μ(θ) = ν + Λ(I − B)⁻¹α of a :class:`ModelStructure` and its ``~1`` rows (lavaan ``meanstructure = TRUE``,
+    ``R/lav_model_implied.R``; Bollen 1989, ch. 8): ``item ~1`` an intercept ν_i, ``latent ~1`` a latent
+    mean (intercept) α_j; ``free`` numbers index the same θ as the covariance structure."""
+
+    def __init__(self, structure: ModelStructure, rows: tuple[ParameterSpec, ...]):
+        self.structure = structure
+        observed_index = {v: i for i, v in enumerate(structure.observed)}
+        latent_index = {v: i for i, v in enumerate(structure.latent)}
+        self.fixed_nu, self.fixed_alpha = np.zeros(structure.n_observed), np.zeros(structure.n_latent)
+        free_nu, free_alpha = [], []
+        for par in rows:
+            on_latent = par.lhs in latent_index
+            index = latent_index[par.lhs] if on_latent else observed_index[par.lhs]
+            if par.free:
+                (free_alpha if on_latent else free_nu).append((index, par.free - 1))
+            else:
+                (self.fixed_alpha if on_latent else self.fixed_nu)[index] = par.value
+        self.nu_entries = np.array(free_nu, dtype=int).reshape(-1, 2).T
+        self.alpha_entries = np.array(free_alpha, dtype=int).reshape(-1, 2).T
+
+    def intercepts(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """ν (p,) and α (m,) at θ (q,)."""
+        nu, alpha = self.fixed_nu.astype(theta.dtype), self.fixed_alpha.astype(theta.dtype)
+        nu[self.nu_entries[0]] = theta[self.nu_entries[1]]
+        alpha[self.alpha_entries[0]] = theta[self.alpha_entries[1]]
+        return nu, alpha
+
+    def mean_and_jacobian(self, theta: np.ndarray, n_free: int) -> tuple[np.ndarray, np.ndarray]:
+        """μ(θ) (p,) and ∂μ/∂θ (p, n_free) at θ (q,).
+
+        With A = (I − B)⁻¹: ∂μ/∂ν_i = e_i;  ∂μ/∂α_j = (ΛA)e_j;  ∂μ/∂Λ_ij = e_i (Aα)_j;
+        ∂μ/∂B_jk = (ΛA)e_j (Aα)_k.
+        """
+        st = self.structure
+        lam, beta, _, _ = st.matrices(theta)
+        nu, alpha = self.intercepts(theta)
+        lam_a = lam @ st._inverse_i_minus_b(beta)
+        a_alpha = np.linalg.solve(st.identity_latent - beta, alpha) if st.has_beta else alpha
+        jacobian = np.zeros((st.n_observed, n_free))
+        np.add.at(jacobian, (self.nu_entries[0], self.nu_entries[1]), 1.0)
+        np.add.at(jacobian.T, self.alpha_entries[1], lam_a[:, self.alpha_entries[0]].T)
+        in_lam, in_beta = st.entries_of_matrix[LAMBDA], st.entries_of_matrix[BETA]
+        np.add.at(jacobian, (st.entry_row[in_lam], st.entry_parameter[in_lam]), a_alpha[st.entry_col[in_lam]])
+        np.add.at(jacobian.T, st.entry_parameter[in_beta],
+                  (lam_a[:, st.entry_row[in_beta]] * a_alpha[st.entry_col[in_beta]]).T)
+        return nu + lam_a @ alpha, jacobian
+
+
+    def second_order_term(self, theta: np.ndarray, w: np.ndarray, n_free: int) -> np.ndarray:
+        """M_ab = wᵀ ∂²μ/∂θ_a∂θ_b (n_free, n_free) at θ (q,) for a vector w (p,).
+
+        With A = (I − B)⁻¹, a = Aα and r = (wᵀΛA)ᵀ, the non-zero second derivatives give
+        Λ_ij·α_k: w_i A_jk;  Λ_ij·B_kl: w_i A_jk a_l;  B_jk·α_l: r_j A_kl;
+        B_jk·B_lm: r_l A_mj a_k + r_j A_kl a_m.
+        """
+        st = self.structure
+        lam, beta, _, _ = st.matrices(theta)
+        _, alpha = self.intercepts(theta)
+        a = st._inverse_i_minus_b(beta)
+        a_alpha, r = a @ alpha, (w @ lam) @ a
+        out = np.zeros((n_free, n_free))
+        in_lam, in_beta = st.entries_of_matrix[LAMBDA], st.entries_of_matrix[BETA]
+        lam_i, lam_j, lam_par = st.entry_row[in_lam], st.entry_col[in_lam], st.entry_parameter[in_lam]
+        b_j, b_k, b_par = st.entry_row[in_beta], st.entry_col[in_beta], st.entry_parameter[in_beta]
+        alpha_k, alpha_par = self.alpha_entries
+        blocks = [(lam_par, alpha_par, w[lam_i][:, None] * a[lam_j][:, alpha_k]),
+                  (lam_par, b_par, w[lam_i][:, None] * a[lam_j][:, b_j] * a_alpha[b_k][None, :]),
+                  (b_par, alpha_par, r[b_j][:, None] * a[b_k][:, alpha_k]),
+                  (b_par, b_par, r[b_j][None, :] * a[b_k][:, b_j].T * a_alpha[b_k][:, None]
+                   + r[b_j][:, None] * a[b_k][:, b_j] * a_alpha[b_k][None, :])]
+        for rows, cols, block in blocks:
+            np.add.at(out, (rows[:, None], cols[None, :]), block)
+            if rows is not cols:
+                np.add.at(out, (cols[:, None], rows[None, :]), block.T)
+        return out
+
+
+class GroupStructure(NamedTuple):
+    """One group of a multi-group model: Σ(θ) and μ(θ) over the θ shared by all groups."""
+
+    covariance: ModelStructure
+    means: MeanStructure
+
+
+class MultiGroupStructure(NamedTuple):
+    """The groups of a multi-group model and the number q of free parameters they share."""
+
+    groups: tuple[GroupStructure, ...]
+    n_free: int

@@ -7,7 +7,8 @@ checks). Output holds strings and tables only: values are typeset (``reports.typ
 macros of ``templates/<lang>/phrases.j2``. A section the results lack reads "not computed: <why>".
 
 One module per part of the report: ``base`` (view, phrases and registration), ``sample`` (3.1),
-``descriptives`` (3.2–3.3), ``psychometrics`` (3.4), ``structural`` (fit, SEM, mediation), ``strategies``
+``descriptives`` (3.2–3.3), ``psychometrics`` (3.4), ``structural`` (fit, SEM, mediation), ``invariance``
+(3.5.4, multi-group), ``strategies``
 (IPMA, problems, chapters 4–5), ``evaluation`` (chapter 6), ``framing`` (abstract, chapters 1, 2, 7).
 """
 from __future__ import annotations
@@ -22,6 +23,7 @@ from reports import typeset as ts
 from reports.context.descriptives import DescriptiveSections
 from reports.context.evaluation import EvaluationSections
 from reports.context.framing import FramingSections
+from reports.context.invariance import InvarianceSections
 from reports.context.phrases import Phrases, bundled_environment
 from reports.context.psychometrics import PsychometricSections
 from reports.context.sample import OPEN_ANSWERS_SHOWN, SampleSections
@@ -44,8 +46,8 @@ class ReportContext:
     figures: dict[str, FigureSpec] = field(default_factory=dict)
 
 
-class _Builder(SampleSections, DescriptiveSections, PsychometricSections, StructuralSections, StrategySections,
-               EvaluationSections, FramingSections):
+class _Builder(SampleSections, DescriptiveSections, PsychometricSections, StructuralSections, InvarianceSections,
+               StrategySections, EvaluationSections, FramingSections):
     """All sections, built in the order in which later ones read the findings of earlier ones."""
 
     def build(self) -> ReportContext:
@@ -62,6 +64,7 @@ class _Builder(SampleSections, DescriptiveSections, PsychometricSections, Struct
         validity_failures = self.validity()
         fit_failures = self.fit()
         self.sem()
+        self.invariance()
         self.ipma()
         self.problems(reliability_failures + validity_failures + fit_failures)
         sections = self.strategies(indicator_values)

@@ -74,6 +74,9 @@ DIAGNOSTIC_NAMES = {
     "listwise_loss": ("成列删除损失较多样本", "listwise deletion loses many respondents"),
     "validity_single_item": ("单题项构念的 CR/AVE 无定义", "CR/AVE undefined for a single-item construct"),
     "validity_loading_ge_1": ("标准化载荷不小于 1，CR/AVE 不可解释", "standardized loading ≥ 1: CR/AVE not interpretable"),
+    "invariance_group_left_out": ("样本量不足的群组未纳入多群组分析", "group too small for the multi-group analysis"),
+    "multigroup_not_converged": ("多群组模型未收敛", "multi-group model did not converge"),
+    "multigroup_information_singular": ("多群组模型信息矩阵奇异", "singular information matrix of a multi-group model"),
 }
 
 

@@ -190,3 +190,10 @@ def test_study_estimator_is_read_and_checked(tmp_path, bundled_doc):
     doc["estimator"] = "WLSMV"
     with pytest.raises(InputError, match=r"estimator: must be one of ML, MLR, MLM, auto, got 'WLSMV'"):
         load_instrument(_write(tmp_path, doc))
+
+
+def test_groups_names_a_single_choice_question(bundled_doc):
+    assert parse_instrument({**bundled_doc, "groups": "platform"}).groups == "platform"
+    with pytest.raises(InputError, match=r"groups: names no single-choice question: 'nps'; single-choice questions: "
+                                         r"gender, age, .*platform"):
+        parse_instrument({**bundled_doc, "groups": "nps"})
