@@ -80,7 +80,9 @@ class SurveyData:
     know (listed in ``extra_columns``), minus the personal-data columns, which are dropped and listed
     in ``dropped_personal_columns``; ``masked_cells`` counts text answers in which a phone number,
     e-mail address or ID-card number was replaced by ``[removed]``; ``absent_columns`` lists optional
-    instrument columns (respondent id, duration, attention checks, questions) the file lacks.
+    instrument columns (respondent id, duration, attention checks, questions) the file lacks; ``duration_from``
+    names the start and end timestamp columns the completion time was derived from (empty when the file has a
+    duration column or no such pair).
 
     ``missing_kinds`` (aligned with ``responses``; one int8 column per item, attention check, question and
     option column) says why a cell is empty: :data:`~analysis.ingest.columns.ANSWERED` (0, not empty),
@@ -102,6 +104,7 @@ class SurveyData:
     delimiter: str | None = None
     sheet: str | None = None
     missing_kinds: pd.DataFrame | None = None
+    duration_from: tuple[str, ...] = ()
 
     @property
     def n_respondents(self) -> int:
@@ -115,6 +118,7 @@ class SurveyData:
             "column_map": self.column_map, "extra_columns": self.extra_columns,
             "dropped_personal_columns": self.dropped_personal_columns,
             "masked_cells": self.masked_cells, "absent_columns": self.absent_columns,
+            "duration_from": self.duration_from,
         }
 
 
@@ -148,7 +152,7 @@ def read_survey(path: str | Path, instrument: Instrument, *, sheet: str | None =
         column_map=answers.column_map, extra=answers.extra, extra_columns=tuple(answers.extra.columns),
         dropped_personal_columns=answers.dropped_personal, absent_columns=answers.absent,
         masked_cells=answers.masked_cells, encoding=raw.encoding, delimiter=raw.delimiter, sheet=raw.sheet,
-        missing_kinds=answers.missing_kinds)
+        missing_kinds=answers.missing_kinds, duration_from=answers.duration_from)
 
 
 def _header_below(raw: RawTable, instrument: Instrument, match, problems: ProblemCollector) -> bool:
@@ -232,11 +236,28 @@ def detect_encoding(data: bytes) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         pass
+    if _reads_as_chinese(data[:200_000]):
+        return "gb18030"
     best = charset_normalizer.from_bytes(data[:200_000]).best()
     if best is None:
         raise ValueError("holds binary data or text in an unknown encoding")
     encoding = best.encoding.lower().replace("-", "").replace("_", "")
     return "gb18030" if encoding in _CHINESE_ENCODINGS else best.encoding
+
+
+def _reads_as_chinese(data: bytes) -> bool:
+    """``data`` decodes as GB18030 and most of its non-ASCII characters are CJK ideographs or Chinese punctuation
+    (charset-normalizer mistakes a short GB18030 file full of ``┋`` for a Thai code page)."""
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError as err:
+        if err.start < len(data) - 4:  # only a character cut at the end of the sample is allowed
+            return False
+        text = data[:err.start].decode("gb18030")
+    wide = [c for c in text if ord(c) > 127]
+    chinese = sum(1 for c in wide if "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef"
+                  or c in "┋〖〗")
+    return bool(wide) and chinese / len(wide) > 0.5
 
 
 def sniff_delimiter(lines: list[str]) -> str:
