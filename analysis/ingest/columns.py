@@ -51,6 +51,8 @@ START_HEADERS = ("开始时间", "开始答题时间", "开始作答时间", "�
                  "started")
 END_HEADERS = ("结束时间", "结束答题时间", "答题结束时间", "提交答卷时间", "提交时间", "完成时间", "completion time",
                "end time", "end date", "enddate", "submitted", "timestamp", "submission time")
+#: how platforms head the column of an "other, please specify" option (SurveyMonkey: ``question - Other (please specify)``)
+OTHER_HEADERS = ("Other (please specify)", "其他（请注明）", "其他（请具体说明）")
 #: personal data recognised by the header of an extra column (IP, phone, e-mail, name, WeChat/QQ id, ...)
 PERSONAL_HEADERS = {
     "ip": re.compile(r"(?<![a-z])ip(?![a-z])|ip ?address|ip地址|来源ip|来自ip"),
@@ -154,9 +156,10 @@ def column_targets(instrument: Instrument) -> list[Target]:
                               *keys(question.id, question.aliases, stems)))
         if question.type == "multiple":
             for option, column in zip(question.options, question.option_columns()):
+                labels = (*option.label.by_lang.values(), *(OTHER_HEADERS if option.other else ()))
                 targets.append(Target(column, "option", *keys(
                     column, [f"{a}_{option.code}" for a in question.aliases],
-                    [f"{stem} {label}" for stem in stems for label in option.label.by_lang.values()])))
+                    [f"{stem} {label}" for stem in stems for label in labels])))
         if question.other_option is not None:
             code = question.other_option.code
             targets.append(Target(question.other_column, "other_text", *keys(
@@ -175,9 +178,9 @@ class ColumnMatch:
     id_candidates: tuple[int, ...] = ()
 
 
-def match_columns(headers: tuple[str, ...], header_texts: tuple[str | None, ...] | None, instrument: Instrument,
-                  problems: ProblemCollector) -> ColumnMatch:
-    """Match ``headers`` (and ``header_texts``, a second description per column) to the instrument.
+def match_columns(headers: tuple[str, ...], header_texts: tuple[str | tuple[str, ...] | None, ...] | None,
+                  instrument: Instrument, problems: ProblemCollector) -> ColumnMatch:
+    """Match ``headers`` (and ``header_texts``, other descriptions of each column) to the instrument.
 
     Problems recorded: ``duplicate_header``, ``duplicate_column`` (two headers naming one column) and
     ``missing_column`` (an item with no column, or an option of a multiple-choice question whose other options
@@ -190,8 +193,11 @@ def match_columns(headers: tuple[str, ...], header_texts: tuple[str | None, ...]
     exact = {key: t.id for t in reversed(targets) for key in t.exact}
     texts = {key: t.id for t in reversed(targets) for key in t.texts}
     _duplicate_headers(headers, problems)
-    names = [[h] + ([header_texts[j]] if header_texts and j < len(header_texts) and header_texts[j] else [])
-             for j, h in enumerate(headers)]
+    def others(j):
+        text = header_texts[j] if header_texts and j < len(header_texts) else None
+        return [t for t in ((text,) if isinstance(text, str) else text or ()) if t]
+
+    names = [[h, *others(j)] for j, h in enumerate(headers)]
     found: dict[str, list[int]] = {}
     pending = []
     for j, candidates in enumerate(names):
@@ -482,8 +488,8 @@ def convert_answers(frame: pd.DataFrame, headers: tuple[str, ...], rows: np.ndar
             kinds[declared_cells[position] & (kinds == NOT_ANSWERED)] = DECLARED
         return codes, unreadable, kinds
 
-    def codes_column(target_id, position, lookup, valid, allowed, question=None):
-        values, fills = split_fill_ins(frame[position])
+    def codes_column(target_id, position, lookup, valid, allowed, question=None, values=None):
+        values, fills = split_fill_ins(frame[position] if values is None else values)
         codes, unreadable, kinds = cell_kinds(target_id, position, values, lookup, valid)
         kinds_of[target_id] = kinds
         bad_cells("not_a_code", unreadable, position, allowed, "is not an answer code or label")
@@ -587,11 +593,29 @@ def _multiple_columns(question: Question, match: ColumnMatch, frame: pd.DataFram
     for option, column in zip(question.options, option_columns):
         if column in match.columns:
             lookup = label_lookup({1: [*_TRUE, *option.label.by_lang.values()], 0: _FALSE})
+            values = frame[match.columns[column]]
+            if option.other:
+                values = _typed_other(values, lookup, question)
             codes_column(column, match.columns[column], lookup, lambda c: (c == 0) | (c == 1),
-                         f"0 (not chosen) or 1 (chosen) or the label {option.label.get(lang)!r}", question)
+                         f"0 (not chosen) or 1 (chosen) or the label {option.label.get(lang)!r}", question, values)
     present = [c for c in option_columns if c in columns]
     unchosen_as_zero([columns[c] for c in present], [kinds_of[c] for c in present], empty=NOT_ANSWERED,
                      answered=ANSWERED)
+
+
+def _typed_other(values: pd.Series, lookup: dict[str, float], question: Question) -> pd.Series:
+    """The column of an "other, please specify" option that holds the typed text itself (SurveyMonkey): a text that
+    is no code, label, marker or declared missing code becomes chosen with that text as its fill-in."""
+    declared = {_folded(c) for c in (question.missing_codes or ()) if isinstance(c, str)}
+
+    def typed(value):
+        if not isinstance(value, str) or "〖" in value or not value.strip() or not np.isnan(_number(value)):
+            return value
+        folded = _folded(value)
+        known = normalise_label(value) in lookup or folded in SKIP_TEXTS or folded in declared
+        return value if known else f"1〖{value.strip()}〗"
+
+    return values if values.dtype.kind in "biufcmM" else values.map(typed)
 
 
 def _question_column(question: Question, position: int, lang: str, codes_column) -> None:

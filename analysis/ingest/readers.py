@@ -15,6 +15,7 @@ import codecs
 import csv
 import io
 import multiprocessing
+import re
 import warnings
 import zipfile
 import zlib
@@ -42,14 +43,19 @@ _CHINESE_ENCODINGS = {"gb2312", "gbk", "gb18030", "hz", "cp936"}
 _SNIFF_BYTES = 1 << 16
 _SNIFF_LINES = 50
 _IMPORT_ID = '{"ImportId"'
+_IMPORT_ID_VALUE = re.compile(r'"ImportId"\s*:\s*"([^"]+)"')
+#: what SurveyMonkey's second header row says under a question answered in one column
+SURVEYMONKEY_RESPONSE = ("response", "open-ended response", "回复", "开放式回复")
 
 
 @dataclass(frozen=True, eq=False)
 class RawTable:
     """A file's table before any interpretation: ``frame`` has positional columns 0…n−1 named by ``headers``.
 
-    ``header_texts`` is a second description of each column when the file has one (SPSS/Stata variable
-    labels, the question-text row of a Qualtrics export), else ``None``. ``value_labels`` maps a column
+    ``header_texts`` holds other descriptions of each column when the file has them (SPSS/Stata variable
+    labels; a Qualtrics export's question-text row and import id such as ``QID7_1``), else ``None``. A SurveyMonkey
+    export's two header rows are merged into ``headers`` (``question - option``); ``platform`` is then
+    ``"surveymonkey"``. ``value_labels`` maps a column
     position to its SPSS/Stata value labels ``{code: label}``. ``declared_cells`` maps a column position to
     the mask of its cells that the file itself declares missing (SPSS user-missing values, Stata ``.a``–``.z``);
     those cells are already empty in ``frame``. ``platform`` is ``"qualtrics"`` for a Qualtrics export.
@@ -60,7 +66,7 @@ class RawTable:
     headers: tuple[str, ...]
     frame: pd.DataFrame
     row_numbers: np.ndarray
-    header_texts: tuple[str | None, ...] | None = None
+    header_texts: tuple[str | tuple[str, ...] | None, ...] | None = None
     value_labels: dict[int, dict] = field(default_factory=dict)
     declared_cells: dict[int, np.ndarray] = field(default_factory=dict)
     encoding: str | None = None
@@ -494,10 +500,14 @@ def _finish(file: str, kind: str, headers: tuple[str, ...], frame: pd.DataFrame,
     header_texts = details.pop("header_texts", None)
     declared_cells = details.pop("declared_cells", {})
     qualtrics = any(str(h).strip().casefold() in QUALTRICS_HEADERS for h in headers)
+    platform = "qualtrics" if qualtrics else None
     if kind in ("csv", "xlsx"):
         before = len(frame)
         frame, rows, header_texts = _extra_header_rows(frame, rows)
-        qualtrics = qualtrics or len(frame) < before
+        platform = "qualtrics" if qualtrics or len(frame) < before else None
+        if platform is None and _is_surveymonkey(headers, frame):
+            headers, frame, rows, platform = _surveymonkey_headers(headers, frame), frame.iloc[1:], rows[1:], "surveymonkey"
+            frame = frame.reset_index(drop=True)
     filled = frame.notna().any(axis=1).to_numpy()
     if not filled.all():
         frame, rows = frame.loc[filled].reset_index(drop=True), rows[filled]
@@ -508,12 +518,34 @@ def _finish(file: str, kind: str, headers: tuple[str, ...], frame: pd.DataFrame,
                      allowed="one row per respondent below the header")
         return None
     return RawTable(file, kind, headers, frame, rows, header_texts=header_texts, declared_cells=declared_cells,
-                    platform="qualtrics" if qualtrics else None, **details)
+                    platform=platform, **details)
+
+
+def _is_surveymonkey(headers: tuple[str, ...], frame: pd.DataFrame) -> bool:
+    """A SurveyMonkey export: its fixed columns (``Respondent ID``, ``Collector ID``) or a second header row that
+    says ``Response`` / ``Open-Ended Response`` under single-column questions."""
+    folded = {str(h).strip().casefold() for h in headers}
+    if {"respondent id", "collector id"} <= folded:
+        return True
+    second = {str(v).strip().casefold() for v in frame.iloc[0] if isinstance(v, str)} if len(frame) else set()
+    return bool(second & set(SURVEYMONKEY_RESPONSE))
+
+
+def _surveymonkey_headers(headers: tuple[str, ...], frame: pd.DataFrame) -> tuple[str, ...]:
+    """SurveyMonkey's two header rows as one: the question text (written over the first column of its block) and,
+    below, ``Response`` (kept: the question alone), an option or a matrix row (``question - option``)."""
+    merged, question = [], ""
+    for header, below in zip(headers, frame.iloc[0]):
+        question = str(header).strip() or question
+        sub = "" if pd.isna(below) else str(below).strip()
+        merged.append(question if not sub or sub.casefold() in SURVEYMONKEY_RESPONSE else
+                      f"{question} - {sub}" if question else sub)
+    return tuple(merged)
 
 
 def _extra_header_rows(frame: pd.DataFrame, rows: np.ndarray):
-    """Qualtrics exports put the question texts in row 2 and ``{"ImportId": …}`` in row 3: keep row 2 as
-    ``header_texts`` and drop both from the data."""
+    """Qualtrics exports put the question texts in row 2 and ``{"ImportId": …}`` in row 3: keep row 2 and the
+    import ids (``QID7_1``, which an item's ``aliases`` may name) as ``header_texts`` and drop both from the data."""
     head = frame.head(2)
     if head.empty or head.select_dtypes(exclude="number").empty:
         return frame, rows, None
@@ -521,5 +553,7 @@ def _extra_header_rows(frame: pd.DataFrame, rows: np.ndarray):
     if not marks.any():
         return frame, rows, None
     last = int(np.flatnonzero(marks)[-1])
-    texts = tuple(None if pd.isna(v) else str(v) for v in frame.iloc[0]) if last >= 1 else None
+    texts = [() if pd.isna(v) or last < 1 else (str(v),) for v in frame.iloc[0]]
+    ids = [_IMPORT_ID_VALUE.search(str(v)) for v in frame.iloc[last]]
+    texts = tuple((*t, found.group(1)) if found else t for t, found in zip(texts, ids))
     return frame.iloc[last + 1:].reset_index(drop=True), rows[last + 1:], texts

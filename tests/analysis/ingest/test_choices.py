@@ -11,7 +11,7 @@ from analysis.ingest.choices import split_fill_ins
 from analysis.ingest.columns import ANSWERED, NOT_ANSWERED, SKIPPED
 from analysis.ingest.readers import read_survey
 from analysis.ingest.validation import ValidationError
-from questionnaire.loader import load_instrument
+from questionnaire.loader import load_instrument, parse_instrument
 
 DATA = Path(__file__).parents[2] / "data"
 INSTRUMENT = load_instrument(DATA / "choices_instrument.yaml")
@@ -103,3 +103,35 @@ def test_split_fill_ins():
     base, fills = split_fill_ins(pd.Series(["其他〖唯品会〗", "淘宝", None], dtype=object))
     assert base.tolist()[:2] == ["其他", "淘宝"] and fills.tolist() == [None if i != 0 else "唯品会" for i in range(3)]
     assert split_fill_ins(pd.Series(["a", "b"], dtype=object))[1] is None
+
+
+def test_surveymonkey_two_header_rows_are_merged_and_other_holds_the_typed_text(tmp_path):
+    top = ["Respondent ID", "Collector ID", "IP Address", "您的性别", "您通过哪些渠道购物", "", "", "", "请评价以下说法",
+           "", "", "", "", ""]
+    below = ["", "", "", "Response", "手机App", "网页", "微信视频号", "Other (please specify)", "我在该平台购买的商品质量可靠",
+             "收到的商品与页面描述一致", "商品做工粗糙", "今后我会继续在该平台购物", "我愿意向亲友推荐该平台", "我打算换用其他平台"]
+    answers = [["11", "9", "1.2.3.4", "男", "手机App", "", "微信视频号", "", "非常同意", "同意", "一般", "同意", "同意", "不同意"],
+               ["12", "9", "1.2.3.5", "女", "", "网页", "", "唯品会", "同意", "同意", "一般", "同意", "同意", "不同意"]]
+    path = tmp_path / "surveymonkey.csv"
+    pd.DataFrame([top, below, *answers]).to_csv(path, index=False, header=False)
+    survey = read_survey(path, INSTRUMENT, min_respondents=0)
+    assert survey.responses.index.tolist() == ["11", "12"] and survey.row_numbers.tolist() == [3, 4]
+    np.testing.assert_array_equal(survey.responses[OPTIONS].to_numpy(), CHOSEN[:2])
+    assert survey.responses["channel_other"].fillna("").tolist() == ["", "唯品会"]
+    assert survey.column_map["请评价以下说法 - 我在该平台购买的商品质量可靠"] == "PQ1"
+    assert [c.header for c in survey.dropped_personal_columns] == ["IP Address"]
+
+
+def test_qualtrics_import_ids_match_aliases(tmp_path):
+    rows = [["ResponseId", "Q21", "Q22", "Q23", "Q24", "Q25", "Q26"],
+            ["Response ID", "A", "B", "C", "D", "E", "F"],
+            ['{"ImportId":"_recordId"}', *(f'{{"ImportId":"QID{k}"}}' for k in (11, 12, 13, 14, 15, 16))],
+            ["R_1", 1, 2, 3, 4, 5, 1], ["R_2", 2, 3, 4, 5, 1, 2]]
+    path = tmp_path / "qualtrics.csv"
+    pd.DataFrame(rows).to_csv(path, index=False, header=False)
+    document = load_instrument(DATA / "choices_instrument.yaml").document
+    for construct in document["constructs"]:
+        for item, k in zip(construct["items"], (11, 12, 13) if construct["id"] == "PQ" else (14, 15, 16)):
+            item["aliases"] = [f"QID{k}"]
+    survey = read_survey(path, parse_instrument(document, "aliases.yaml"), min_respondents=0)
+    assert survey.responses["LY3"].tolist() == [1.0, 2.0] and survey.column_map["Q21"] == "PQ1"
