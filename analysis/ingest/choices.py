@@ -10,7 +10,7 @@ A multiple-choice question becomes one 0/1 column per option (``<id>_<code>``), 
   cell counts as "not chosen" (0) when the respondent chose another option of the question in that row, and as
   "not answered" only when every option cell of the row is empty;
 * **one column for the question** (问卷星 "按选项文本" ``抖音┋快手``): the chosen labels or codes separated by
-  ``┋`` (or ``|``).
+  ``┋`` or ``|``, or — where a part is no option — by ``,`` ``;`` ``、`` (Google Forms ``a, b``, MS Forms ``a;b;``).
 
 Fill-ins: ``其他〖唯品会〗`` — the part before ``〖`` is read as the answer (a label or a code), the text inside is kept
 in the question's ``<id>_other`` column; only an option marked ``other`` may carry one.
@@ -27,8 +27,10 @@ from questionnaire.instrument import Question
 
 #: 问卷星 writes the text typed into an "other, please specify" option in 〖〗 after the option
 FILL_IN = re.compile(r"(.*?)\s*〖(.*)〗\s*", re.DOTALL)
-#: separators of the chosen options in one cell
+#: separators of the chosen options in one cell (问卷星 ┋); when a part is no option, the separators of Google
+#: Forms (``a, b``), MS Forms (``a;b;``) and hand-typed lists are tried within it
 SEPARATORS = re.compile(r"\s*[┋|]\s*")
+LIST_SEPARATORS = re.compile(r"\s*[,;，；、]\s*")
 #: a header made of a question number and an option label in brackets: ``6、(抖音)``, ``6(抖音)``, ``Q6.（抖音）``
 NUMBERED_OPTION = re.compile(r"\s*(?:q\s*)?(\d+)\s*[、.．:：]?\s*[(（](.+)[)）]\s*", re.IGNORECASE)
 
@@ -37,25 +39,29 @@ def split_fill_ins(values: pd.Series) -> tuple[pd.Series, pd.Series | None]:
     """(cells without their 〖fill-in〗, the fill-in texts or None when no cell has one)."""
     if values.dtype.kind in "biufcmM":
         return values, None
-    text = values.map(lambda v: FILL_IN.fullmatch(v) if isinstance(v, str) else None)
-    has = text.notna().to_numpy(dtype=bool)
-    if not has.any():
+    positions, uniques = pd.factorize(values, use_na_sentinel=True)
+    found = [FILL_IN.fullmatch(u) if isinstance(u, str) and "〖" in u else None for u in uniques]
+    if not any(found):
         return values, None
-    base = values.copy()
-    base[has] = [m.group(1) for m in text[has]]
-    fills = pd.Series(np.full(len(values), None, dtype=object), index=values.index)
-    fills[has] = [m.group(2).strip() or None for m in text[has]]
-    return base, fills
+    bases = np.array([m.group(1) if m else u for m, u in zip(found, uniques)], dtype=object)
+    texts = np.array([(m.group(2).strip() or None) if m else None for m in found], dtype=object)
+    present = positions >= 0
+    base = values.astype(object).copy()
+    base[present] = bases[positions[present]]
+    fills = np.full(len(values), None, dtype=object)
+    fills[present] = texts[positions[present]]
+    return base, pd.Series(fills, index=values.index, dtype=object)
 
 
-def numbered_option_columns(headers: dict[int, str], questions: list[Question],
+def numbered_option_columns(headers: dict[int, list[str]], questions: list[Question],
                             label_key: Callable[[object], str]) -> tuple[dict[int, str], dict[int, Question]]:
-    """问卷星's ``6、(抖音)`` headers: (position → option column, position → question for a column whose label is
+    """问卷星's ``6、(抖音)`` headers (or SPSS variable labels; ``headers``: position → the names of a column):
+    (position → option column, position → question for a column whose label is
     none of the options of the question its siblings belong to). Columns sharing a number go to the one
     multiple-choice question whose options name at least one of them (none or several: left unmatched)."""
     groups: dict[str, dict[int, str]] = {}
-    for position, header in headers.items():
-        found = NUMBERED_OPTION.fullmatch(str(header))
+    for position, names in headers.items():
+        found = next((m for m in (NUMBERED_OPTION.fullmatch(str(n)) for n in names) if m), None)
         if found:
             groups.setdefault(found.group(1), {})[position] = label_key(found.group(2))
     labels = {q.id: {label_key(text): f"{q.id}_{o.code}" for o in q.options for text in o.label.by_lang.values()}
@@ -86,16 +92,25 @@ def chosen_options(values: pd.Series, question: Question, code_of_part: Callable
     codes = [o.code for o in question.options]
     other = question.other_option
 
+    def read(part):
+        """(code, fill-in) of one chosen part; code None when it is no option (or a fill-in is not allowed)."""
+        found = FILL_IN.fullmatch(part)
+        code = code_of_part(found.group(1) if found else part)
+        if np.isnan(code) or code not in codes or (found and (other is None or code != other.code)):
+            return None, None
+        return code, found.group(2).strip() or None if found else None
+
     def convert(value):
         chosen, fill = set(), None
         for part in SEPARATORS.split(str(value).strip()):
-            found = FILL_IN.fullmatch(part)
-            if found:
-                part, fill = found.group(1), found.group(2).strip() or None
-            code = code_of_part(part)
-            if np.isnan(code) or code not in codes or (found and (other is None or code != other.code)):
-                return None, None
-            chosen.add(code)
+            pieces = [(part, read(part))]
+            if pieces[0][1][0] is None:
+                pieces = [(piece, read(piece)) for piece in LIST_SEPARATORS.split(part) if piece]
+            for _, (code, typed) in pieces:
+                if code is None:
+                    return None, None
+                chosen.add(code)
+                fill = typed or fill
         return [float(c in chosen) for c in codes], fill
 
     answered = kinds == 0

@@ -163,7 +163,8 @@ def column_targets(instrument: Instrument) -> list[Target]:
         if question.other_option is not None:
             code = question.other_option.code
             targets.append(Target(question.other_column, "other_text", *keys(
-                question.other_column, [f"{a}_{code}_text" for a in question.aliases])))
+                question.other_column, [f"{a}_{code}_text" for a in question.aliases],
+                [f"{stem} {h}" for stem in stems for h in OTHER_HEADERS] if question.type == "single" else ())))
     return targets
 
 
@@ -208,7 +209,7 @@ def match_columns(headers: tuple[str, ...], header_texts: tuple[str | tuple[str,
         else:
             pending.append(j)
     multiple = [q for q in instrument.questions if q.type == "multiple"]
-    numbered, unknown = numbered_option_columns({j: headers[j] for j in pending}, multiple, normalise_label)
+    numbered, unknown = numbered_option_columns({j: names[j] for j in pending}, multiple, normalise_label)
     for j, column in numbered.items():
         found.setdefault(column, []).append(j)
     for j, question in unknown.items():

@@ -546,10 +546,8 @@ def _surveymonkey_headers(headers: tuple[str, ...], frame: pd.DataFrame) -> tupl
 def _extra_header_rows(frame: pd.DataFrame, rows: np.ndarray):
     """Qualtrics exports put the question texts in row 2 and ``{"ImportId": …}`` in row 3: keep row 2 and the
     import ids (``QID7_1``, which an item's ``aliases`` may name) as ``header_texts`` and drop both from the data."""
-    head = frame.head(2)
-    if head.empty or head.select_dtypes(exclude="number").empty:
-        return frame, rows, None
-    marks = head.astype(str).apply(lambda col: col.str.startswith(_IMPORT_ID)).any(axis=1).to_numpy()
+    marks = np.array([any(isinstance(v, str) and v.startswith(_IMPORT_ID) for v in row)
+                      for row in frame.head(2).itertuples(index=False)], dtype=bool)
     if not marks.any():
         return frame, rows, None
     last = int(np.flatnonzero(marks)[-1])
