@@ -11,8 +11,11 @@ Headers are matched, in this order, by
 
 Platform exports name the respondent id and the completion time in their own words; besides the
 instrument's ``id_column``/``duration_column`` the headers in :data:`ID_HEADERS` and :data:`DURATION_HEADERS`
-are recognised. Headers that match nothing are extra columns, kept aside; those holding personal data
-(:data:`PERSONAL_HEADERS`, :data:`PERSONAL_VALUES`) are dropped.
+are recognised (of several id columns :func:`choose_id_column` picks one); without a duration column the
+completion time is the difference of the :data:`START_HEADERS` and :data:`END_HEADERS` timestamps. Multiple
+choice and "other" fill-ins are read as :mod:`analysis.ingest.choices` describes. Headers that match nothing are
+extra columns, kept aside; those holding personal data (:data:`PERSONAL_HEADERS`, :data:`PERSONAL_VALUES`) are
+dropped.
 
 Cells: answer codes may be numbers or scale/option labels in any language of the instrument
 (``非常同意``, ``Strongly agree``); SPSS/Stata value labels that name scale points or options are
@@ -87,6 +90,7 @@ _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)")
 _CLOCK = re.compile(r"(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)")
 _UNITS = re.compile(r"(?:(\d+(?:\.\d+)?)\s*(?:小时|时|h|hr|hours?))?\s*(?:(\d+(?:\.\d+)?)\s*(?:分钟|分|m|min|minutes?))?"
                     r"\s*(?:(\d+(?:\.\d+)?)\s*(?:秒钟|秒|s|sec|seconds?))?", re.IGNORECASE)
+_CHINESE_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?")
 #: why a cell of a code column holds no answer (``SurveyData.missing_kinds``)
 ANSWERED, NOT_ANSWERED, SKIPPED, DECLARED = 0, 1, 2, 3
 #: 问卷星 "按选项序号" downloads: -3 = 跳过 (jumped over by skip logic), -2 = 未显示 (hidden by display logic);
@@ -643,7 +647,9 @@ def _durations(frame, headers, match: ColumnMatch, columns: dict, bad_cells) -> 
     if DURATION_COLUMN in match.columns:
         position = match.columns[DURATION_COLUMN]
         seconds, unreadable = seconds_from_cells(frame[position])
-        stamps = unreadable & ~np.isnan(timestamps_from_cells(frame[position])[0])
+        stamps = np.zeros(len(seconds), dtype=bool)
+        if unreadable.any():
+            stamps[unreadable] = ~np.isnan(timestamps_from_cells(frame[position][unreadable])[0])
         bad_cells("bad_duration", stamps, position, allowed + " (a start or end time is not a duration)",
                   "is a timestamp, not a completion time")
         bad_cells("bad_duration", (unreadable & ~stamps) | (seconds < 0), position, allowed,
@@ -663,9 +669,6 @@ def _durations(frame, headers, match: ColumnMatch, columns: dict, bad_cells) -> 
               f"is before the start time ({headers[match.columns[STARTED]]})")
     columns[DURATION_COLUMN] = seconds
     return headers[match.columns[STARTED]], headers[match.columns[ENDED]]
-
-
-_CHINESE_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?")
 
 
 def timestamps_from_cells(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
