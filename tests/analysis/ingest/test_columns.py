@@ -43,7 +43,9 @@ def test_normalise_text(header, expected):
 
 @pytest.mark.parametrize("header", ["PQ1", "pq1", "Q7_1", "7、(商品质量可靠)", "7.商品质量可靠",
                                     "7、我在该平台购买的商品质量可靠", "The products I buy are reliable",
-                                    "How much do you agree? - The products I buy are reliable"])
+                                    "How much do you agree? - The products I buy are reliable",
+                                    "11. 请评价以下说法：(我在该平台购买的商品质量可靠)", "11(我在该平台购买的商品质量可靠)",
+                                    "Please rate [The products I buy are reliable]"])
 def test_item_header_forms(tmp_path, header):
     survey = _read(tmp_path, _frame().rename(columns={"PQ1": header}))
     assert survey.column_map[header] == "PQ1"
