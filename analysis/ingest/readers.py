@@ -43,6 +43,7 @@ _CHINESE_ENCODINGS = {"gb2312", "gbk", "gb18030", "hz", "cp936"}
 _SNIFF_BYTES = 1 << 16
 _SNIFF_LINES = 50
 _IMPORT_ID = '{"ImportId"'
+_NUMBER_TEXT = re.compile(r"[+-]?\d+(?:\.\d+)?")
 _IMPORT_ID_VALUE = re.compile(r'"ImportId"\s*:\s*"([^"]+)"')
 #: what SurveyMonkey's second header row says under a question answered in one column
 SURVEYMONKEY_RESPONSE = ("response", "open-ended response", "回复", "开放式回复")
@@ -523,12 +524,17 @@ def _finish(file: str, kind: str, headers: tuple[str, ...], frame: pd.DataFrame,
 
 def _is_surveymonkey(headers: tuple[str, ...], frame: pd.DataFrame) -> bool:
     """A SurveyMonkey export: its fixed columns (``Respondent ID``, ``Collector ID``) or a second header row that
-    says ``Response`` / ``Open-Ended Response`` under single-column questions."""
+    says ``Response`` / ``Open-Ended Response`` under single-column questions and holds no number (a respondent's
+    row holds answer codes)."""
     folded = {str(h).strip().casefold() for h in headers}
     if {"respondent id", "collector id"} <= folded:
         return True
-    second = {str(v).strip().casefold() for v in frame.iloc[0] if isinstance(v, str)} if len(frame) else set()
-    return bool(second & set(SURVEYMONKEY_RESPONSE))
+    if frame.empty:
+        return False
+    second = [v for v in frame.iloc[0] if not pd.isna(v)]
+    texts = {str(v).strip().casefold() for v in second}
+    numbers = any(not isinstance(v, str) or _NUMBER_TEXT.fullmatch(v.strip()) for v in second)
+    return bool(texts & set(SURVEYMONKEY_RESPONSE)) and not numbers
 
 
 def _surveymonkey_headers(headers: tuple[str, ...], frame: pd.DataFrame) -> tuple[str, ...]:

@@ -181,3 +181,16 @@ def test_bad_missing_codes_name_their_place(tmp_path, bundled_doc, place, value,
         doc["missing_codes"] = value
     with pytest.raises(InputError, match=message):
         load_instrument(_write(tmp_path, doc))
+
+
+def test_other_please_specify_options(bundled_doc):
+    doc = copy.deepcopy(bundled_doc)
+    occupation = next(q for q in doc["questions"] if q["id"] == "occupation")
+    occupation["options"][0]["other"] = True
+    occupation["options"][-1]["other"] = False
+    instrument = parse_instrument(doc, "instrument.yaml")
+    by_id = {q.id: q for q in instrument.questions}
+    assert by_id["platform"].other_option.label["zh"] == "其他"           # labelled 其他 / Other: other by default
+    assert by_id["membership"].other_option is None                      # 其他平台付费会员 is an answer, not "other"
+    assert by_id["occupation"].other_option.code == 1                     # other: true / other: false win
+    assert by_id["platform"].other_column == "platform_other"
