@@ -81,13 +81,13 @@ def numbered_option_columns(headers: dict[int, list[str]], questions: list[Quest
 
 
 def chosen_options(values: pd.Series, question: Question, code_of_part: Callable[[str], float],
-                   kinds: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+                   kinds: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A one-cell-per-respondent multiple-choice column (``抖音┋其他〖唯品会〗``) as 0/1 columns.
 
     ``code_of_part`` reads one chosen part (a label or a code; NaN when it is neither); ``kinds`` says which cells
     hold an answer (0) and why the others are missing (empty, platform marker, declared code). Returns
-    (n × options 0/1 matrix, NaN where missing; ``kinds``; unreadable mask; fill-in texts, None where there is
-    none). A fill-in on an option that is not ``other`` makes the cell unreadable.
+    (n × options 0/1 matrix, NaN where missing; unreadable mask; fill-in texts, None where there is none).
+    A fill-in on an option that is not ``other`` makes the cell unreadable. Works on the distinct cells.
     """
     codes = [o.code for o in question.options]
     other = question.other_option
@@ -98,36 +98,32 @@ def chosen_options(values: pd.Series, question: Question, code_of_part: Callable
         code = code_of_part(found.group(1) if found else part)
         if np.isnan(code) or code not in codes or (found and (other is None or code != other.code)):
             return None, None
-        return code, found.group(2).strip() or None if found else None
+        return code, (found.group(2).strip() or None) if found else None
 
     def convert(value):
+        """(0/1 per option or NaN when unreadable, fill-in)."""
         chosen, fill = set(), None
         for part in SEPARATORS.split(str(value).strip()):
-            pieces = [(part, read(part))]
-            if pieces[0][1][0] is None:
-                pieces = [(piece, read(piece)) for piece in LIST_SEPARATORS.split(part) if piece]
-            for _, (code, typed) in pieces:
+            pieces = [read(part)]
+            if pieces[0][0] is None:
+                pieces = [read(piece) for piece in LIST_SEPARATORS.split(part) if piece]
+            for code, typed in pieces:
                 if code is None:
-                    return None, None
+                    return [np.nan] * len(codes), None
                 chosen.add(code)
                 fill = typed or fill
         return [float(c in chosen) for c in codes], fill
 
-    answered = kinds == 0
-    positions, uniques = pd.factorize(values.where(answered), use_na_sentinel=True)
-    n = len(values)
-    matrix = np.full((n, len(codes)), np.nan)
-    bad = np.zeros(n, dtype=bool)
-    fills = np.full(n, None, dtype=object)
-    for k, unique in enumerate(uniques):
-        rows = positions == k
-        row, fill = convert(unique)
-        if row is None:
-            bad[rows] = True
-        else:
-            matrix[rows] = row
-            fills[rows] = fill
-    return matrix, kinds, bad, fills
+    positions, uniques = pd.factorize(values.where(kinds == 0), use_na_sentinel=True)
+    converted = [convert(u) for u in uniques]
+    table = np.array([row for row, _ in converted], dtype=float).reshape(len(uniques), len(codes))
+    typed = np.array([fill for _, fill in converted], dtype=object)
+    present = positions >= 0
+    matrix = np.full((len(values), len(codes)), np.nan)
+    matrix[present] = table[positions[present]]
+    fills = np.full(len(values), None, dtype=object)
+    fills[present] = typed[positions[present]]
+    return matrix, present & np.isnan(matrix).all(axis=1), fills
 
 
 def unchosen_as_zero(columns: list[np.ndarray], kinds: list[np.ndarray], *, empty: int, answered: int) -> None:

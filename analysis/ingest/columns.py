@@ -587,7 +587,7 @@ def _multiple_columns(question: Question, match: ColumnMatch, frame: pd.DataFram
             number = _number(part)
             return number if not np.isnan(number) else lookup.get(normalise_label(part), np.nan)
 
-        matrix, _, bad, fills = chosen_options(frame[position], question, code_of_part, kinds)
+        matrix, bad, fills = chosen_options(frame[position], question, code_of_part, kinds)
         bad_cells("not_a_code", bad, position, f"options {_options_allowed(question, lang)}, separated by ┋",
                   "is not a set of answer codes or labels")
         for k, column in enumerate(option_columns):
