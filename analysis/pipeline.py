@@ -184,12 +184,14 @@ def _describe(run: _Run, analysed: pd.DataFrame, items: pd.DataFrame) -> None:
 
 
 def _text_answers(instrument: Instrument, analysed: pd.DataFrame) -> dict[str, list[str]]:
-    """Non-empty answers to the free-text questions (personal data already masked by the reader)."""
+    """Non-empty answers to the free-text questions and the texts typed into "other, please specify" options
+    (``<question>_other``; personal data already masked by the reader)."""
     answers = {}
     for question in instrument.questions:
-        if question.type == "text" and question.id in analysed:
-            values = analysed[question.id].dropna().astype(str).str.strip()
-            answers[question.id] = [v for v in values if v]
+        for column in (question.id if question.type == "text" else None, question.other_column):
+            if column in analysed:
+                values = analysed[column].dropna().astype(str).str.strip()
+                answers[column] = [v for v in values if v]
     return answers
 
 

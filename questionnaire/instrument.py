@@ -86,9 +86,13 @@ class AttentionCheck:
 
 @dataclass(frozen=True)
 class Option:
+    """An answer option; ``none`` marks "none of these", ``other`` an "other, please specify" option whose typed
+    text (``其他〖唯品会〗``) is kept beside the code."""
+
     code: int
     label: Text
     none: bool = False
+    other: bool = False
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,16 @@ class Question:
     def option_columns(self) -> list[str]:
         """Data columns of a multiple-choice question: one 0/1 column per option, ``<id>_<code>``."""
         return [f"{self.id}_{o.code}" for o in self.options]
+
+    @property
+    def other_option(self) -> Option | None:
+        """The "other, please specify" option, if the question has one."""
+        return next((o for o in self.options if o.other), None)
+
+    @property
+    def other_column(self) -> str:
+        """Data column of the text typed into the "other" option: ``<id>_other``."""
+        return f"{self.id}_other"
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,9 @@ from questionnaire.instrument import (
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _INSTRUMENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _MISSING = object()
+#: an option labelled like this is an "other, please specify" option unless it says ``other: false``
+_OTHER_LABEL = re.compile(r"(其他|其它|others?)\s*(?:[(（:：,，]?\s*(?:请注明|请说明|please specify)\s*[)）]?)?",
+                          re.IGNORECASE)
 
 
 class _Problems:
@@ -398,7 +401,9 @@ class _Reader:
                 self.problems.add(f"{option_place}.code", f"duplicate code {code}")
             codes.add(code)
             label = self._text(raw_option.get("label"), f"{option_place}.label") or Text({})
-            options.append(Option(code if code is not None else -1, label, bool(raw_option.get("none", False))))
+            other = raw_option.get("other", any(_OTHER_LABEL.fullmatch(t.strip()) for t in label.by_lang.values()))
+            options.append(Option(code if code is not None else -1, label, bool(raw_option.get("none", False)),
+                                  bool(other)))
         return options
 
     def structural(self, construct_ids: list[str]) -> list[Regression]:

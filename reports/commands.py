@@ -121,7 +121,7 @@ def write_model_data(items, instrument: Instrument, path: Path) -> None:
 def command_validate(args: argparse.Namespace) -> int:
     """Read and check the data; on problems write validation.csv (all of them) and exit 2."""
     from analysis.ingest.readers import read_survey
-    from analysis.ingest.validation import ValidationError, write_validation_csv
+    from analysis.ingest.validation import ValidationError, absent_columns_table, write_validation_csv
 
     instrument = _instrument(args.instrument)
     out = check_output_dir(args.out or ".")
@@ -132,9 +132,14 @@ def command_validate(args: argparse.Namespace) -> int:
         out.mkdir(parents=True, exist_ok=True)
         write_validation_csv(err, target)
         raise InputError(f"{err}\n(all {len(err.table)} problem(s) written to {target.resolve()})") from None
+    absent = survey.absent_columns
+    if absent:
+        out.mkdir(parents=True, exist_ok=True)
+        write_validation_csv(absent_columns_table(str(args.data), absent), out / "validation.csv")
     print(f"{args.data}: {survey.n_respondents} respondents, every answer valid "
           f"({len(survey.column_map)} columns matched; extra columns kept aside: {len(survey.extra_columns)}; "
-          f"personal-data columns dropped: {len(survey.dropped_personal_columns)})")
+          f"personal-data columns dropped: {len(survey.dropped_personal_columns)}; optional columns not found, "
+          f"not analysed: {', '.join(absent) if absent else 'none'})")
     return 0
 
 

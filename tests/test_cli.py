@@ -180,3 +180,14 @@ def test_bca_intervals_on_request(tmp_path, capsys):
     assert len(indirect) == 5
     for effect in indirect:
         assert effect["ci_lower_bca"] < effect["est"] < effect["ci_upper_bca"]
+
+
+def test_validate_lists_the_optional_columns_not_found(tmp_path, capsys):
+    data = tmp_path / "data.csv"
+    pd.read_csv(demo_data_path()).head(120).drop(columns=["duration_s", "income", "suggestion"]).to_csv(data, index=False)
+    assert main(["validate", "--data", str(data), "--out", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert "every answer valid" in out and "optional columns not found, not analysed: duration_s, income, suggestion" in out
+    listed = pd.read_csv(tmp_path / "out" / "validation.csv", encoding="utf-8-sig")
+    assert listed["column"].tolist() == ["duration_s", "income", "suggestion"]
+    assert set(listed["code"]) == {"optional_column_not_found"}

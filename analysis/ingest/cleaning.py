@@ -220,7 +220,8 @@ def _duplicate_answers(answers: pd.DataFrame, rows: np.ndarray, rules: _Rules) -
 def _speeders(frame: pd.DataFrame, options: CleaningOptions, rules: _Rules) -> None:
     """Completion time below the cut-off (given, or ``speeder_fraction`` × median)."""
     if DURATION_COLUMN not in frame or frame[DURATION_COLUMN].isna().all():
-        rules.not_applied["speeder"] = "the file has no completion times"
+        rules.not_applied["speeder"] = ("the file has no completion times (no duration column and no pair of "
+                                        "start and end times; a submission time alone gives none)")
         return
     seconds = frame[DURATION_COLUMN].to_numpy(dtype=float)
     median = float(np.nanmedian(seconds))

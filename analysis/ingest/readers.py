@@ -15,6 +15,7 @@ import codecs
 import csv
 import io
 import multiprocessing
+import re
 import warnings
 import zipfile
 import zlib
@@ -42,14 +43,20 @@ _CHINESE_ENCODINGS = {"gb2312", "gbk", "gb18030", "hz", "cp936"}
 _SNIFF_BYTES = 1 << 16
 _SNIFF_LINES = 50
 _IMPORT_ID = '{"ImportId"'
+_NUMBER_TEXT = re.compile(r"[+-]?\d+(?:\.\d+)?")
+_IMPORT_ID_VALUE = re.compile(r'"ImportId"\s*:\s*"([^"]+)"')
+#: what SurveyMonkey's second header row says under a question answered in one column
+SURVEYMONKEY_RESPONSE = ("response", "open-ended response", "回复", "开放式回复")
 
 
 @dataclass(frozen=True, eq=False)
 class RawTable:
     """A file's table before any interpretation: ``frame`` has positional columns 0…n−1 named by ``headers``.
 
-    ``header_texts`` is a second description of each column when the file has one (SPSS/Stata variable
-    labels, the question-text row of a Qualtrics export), else ``None``. ``value_labels`` maps a column
+    ``header_texts`` holds other descriptions of each column when the file has them (SPSS/Stata variable
+    labels; a Qualtrics export's question-text row and import id such as ``QID7_1``), else ``None``. A SurveyMonkey
+    export's two header rows are merged into ``headers`` (``question - option``); ``platform`` is then
+    ``"surveymonkey"``. ``value_labels`` maps a column
     position to its SPSS/Stata value labels ``{code: label}``. ``declared_cells`` maps a column position to
     the mask of its cells that the file itself declares missing (SPSS user-missing values, Stata ``.a``–``.z``);
     those cells are already empty in ``frame``. ``platform`` is ``"qualtrics"`` for a Qualtrics export.
@@ -60,7 +67,7 @@ class RawTable:
     headers: tuple[str, ...]
     frame: pd.DataFrame
     row_numbers: np.ndarray
-    header_texts: tuple[str | None, ...] | None = None
+    header_texts: tuple[str | tuple[str, ...] | None, ...] | None = None
     value_labels: dict[int, dict] = field(default_factory=dict)
     declared_cells: dict[int, np.ndarray] = field(default_factory=dict)
     encoding: str | None = None
@@ -80,7 +87,9 @@ class SurveyData:
     know (listed in ``extra_columns``), minus the personal-data columns, which are dropped and listed
     in ``dropped_personal_columns``; ``masked_cells`` counts text answers in which a phone number,
     e-mail address or ID-card number was replaced by ``[removed]``; ``absent_columns`` lists optional
-    instrument columns (respondent id, duration, attention checks, questions) the file lacks.
+    instrument columns (respondent id, duration, attention checks, questions) the file lacks; ``duration_from``
+    names the start and end timestamp columns the completion time was derived from (empty when the file has a
+    duration column or no such pair).
 
     ``missing_kinds`` (aligned with ``responses``; one int8 column per item, attention check, question and
     option column) says why a cell is empty: :data:`~analysis.ingest.columns.ANSWERED` (0, not empty),
@@ -102,6 +111,7 @@ class SurveyData:
     delimiter: str | None = None
     sheet: str | None = None
     missing_kinds: pd.DataFrame | None = None
+    duration_from: tuple[str, ...] = ()
 
     @property
     def n_respondents(self) -> int:
@@ -115,6 +125,7 @@ class SurveyData:
             "column_map": self.column_map, "extra_columns": self.extra_columns,
             "dropped_personal_columns": self.dropped_personal_columns,
             "masked_cells": self.masked_cells, "absent_columns": self.absent_columns,
+            "duration_from": self.duration_from,
         }
 
 
@@ -148,7 +159,7 @@ def read_survey(path: str | Path, instrument: Instrument, *, sheet: str | None =
         column_map=answers.column_map, extra=answers.extra, extra_columns=tuple(answers.extra.columns),
         dropped_personal_columns=answers.dropped_personal, absent_columns=answers.absent,
         masked_cells=answers.masked_cells, encoding=raw.encoding, delimiter=raw.delimiter, sheet=raw.sheet,
-        missing_kinds=answers.missing_kinds)
+        missing_kinds=answers.missing_kinds, duration_from=answers.duration_from)
 
 
 def _header_below(raw: RawTable, instrument: Instrument, match, problems: ProblemCollector) -> bool:
@@ -232,11 +243,28 @@ def detect_encoding(data: bytes) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         pass
+    if _reads_as_chinese(data[:200_000]):
+        return "gb18030"
     best = charset_normalizer.from_bytes(data[:200_000]).best()
     if best is None:
         raise ValueError("holds binary data or text in an unknown encoding")
     encoding = best.encoding.lower().replace("-", "").replace("_", "")
     return "gb18030" if encoding in _CHINESE_ENCODINGS else best.encoding
+
+
+def _reads_as_chinese(data: bytes) -> bool:
+    """``data`` decodes as GB18030 and most of its non-ASCII characters are CJK ideographs or Chinese punctuation
+    (charset-normalizer mistakes a short GB18030 file full of ``┋`` for a Thai code page)."""
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError as err:
+        if err.start < len(data) - 4:  # only a character cut at the end of the sample is allowed
+            return False
+        text = data[:err.start].decode("gb18030")
+    wide = [c for c in text if ord(c) > 127]
+    chinese = sum(1 for c in wide if "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef"
+                  or c in "┋〖〗")
+    return bool(wide) and chinese / len(wide) > 0.5
 
 
 def sniff_delimiter(lines: list[str]) -> str:
@@ -473,10 +501,14 @@ def _finish(file: str, kind: str, headers: tuple[str, ...], frame: pd.DataFrame,
     header_texts = details.pop("header_texts", None)
     declared_cells = details.pop("declared_cells", {})
     qualtrics = any(str(h).strip().casefold() in QUALTRICS_HEADERS for h in headers)
+    platform = "qualtrics" if qualtrics else None
     if kind in ("csv", "xlsx"):
         before = len(frame)
         frame, rows, header_texts = _extra_header_rows(frame, rows)
-        qualtrics = qualtrics or len(frame) < before
+        platform = "qualtrics" if qualtrics or len(frame) < before else None
+        if platform is None and _is_surveymonkey(headers, frame):
+            headers, frame, rows, platform = _surveymonkey_headers(headers, frame), frame.iloc[1:], rows[1:], "surveymonkey"
+            frame = frame.reset_index(drop=True)
     filled = frame.notna().any(axis=1).to_numpy()
     if not filled.all():
         frame, rows = frame.loc[filled].reset_index(drop=True), rows[filled]
@@ -487,18 +519,45 @@ def _finish(file: str, kind: str, headers: tuple[str, ...], frame: pd.DataFrame,
                      allowed="one row per respondent below the header")
         return None
     return RawTable(file, kind, headers, frame, rows, header_texts=header_texts, declared_cells=declared_cells,
-                    platform="qualtrics" if qualtrics else None, **details)
+                    platform=platform, **details)
+
+
+def _is_surveymonkey(headers: tuple[str, ...], frame: pd.DataFrame) -> bool:
+    """A SurveyMonkey export: its fixed columns (``Respondent ID``, ``Collector ID``) or a second header row that
+    says ``Response`` / ``Open-Ended Response`` under single-column questions and holds no number (a respondent's
+    row holds answer codes)."""
+    folded = {str(h).strip().casefold() for h in headers}
+    if {"respondent id", "collector id"} <= folded:
+        return True
+    if frame.empty:
+        return False
+    second = [v for v in frame.iloc[0] if not pd.isna(v)]
+    texts = {str(v).strip().casefold() for v in second}
+    numbers = any(not isinstance(v, str) or _NUMBER_TEXT.fullmatch(v.strip()) for v in second)
+    return bool(texts & set(SURVEYMONKEY_RESPONSE)) and not numbers
+
+
+def _surveymonkey_headers(headers: tuple[str, ...], frame: pd.DataFrame) -> tuple[str, ...]:
+    """SurveyMonkey's two header rows as one: the question text (written over the first column of its block) and,
+    below, ``Response`` (kept: the question alone), an option or a matrix row (``question - option``)."""
+    merged, question = [], ""
+    for header, below in zip(headers, frame.iloc[0]):
+        question = str(header).strip() or question
+        sub = "" if pd.isna(below) else str(below).strip()
+        merged.append(question if not sub or sub.casefold() in SURVEYMONKEY_RESPONSE else
+                      f"{question} - {sub}" if question else sub)
+    return tuple(merged)
 
 
 def _extra_header_rows(frame: pd.DataFrame, rows: np.ndarray):
-    """Qualtrics exports put the question texts in row 2 and ``{"ImportId": …}`` in row 3: keep row 2 as
-    ``header_texts`` and drop both from the data."""
-    head = frame.head(2)
-    if head.empty or head.select_dtypes(exclude="number").empty:
-        return frame, rows, None
-    marks = head.astype(str).apply(lambda col: col.str.startswith(_IMPORT_ID)).any(axis=1).to_numpy()
+    """Qualtrics exports put the question texts in row 2 and ``{"ImportId": …}`` in row 3: keep row 2 and the
+    import ids (``QID7_1``, which an item's ``aliases`` may name) as ``header_texts`` and drop both from the data."""
+    marks = np.array([any(isinstance(v, str) and v.startswith(_IMPORT_ID) for v in row)
+                      for row in frame.head(2).itertuples(index=False)], dtype=bool)
     if not marks.any():
         return frame, rows, None
     last = int(np.flatnonzero(marks)[-1])
-    texts = tuple(None if pd.isna(v) else str(v) for v in frame.iloc[0]) if last >= 1 else None
+    texts = [() if pd.isna(v) or last < 1 else (str(v),) for v in frame.iloc[0]]
+    ids = [_IMPORT_ID_VALUE.search(str(v)) for v in frame.iloc[last]]
+    texts = tuple((*t, found.group(1)) if found else t for t, found in zip(texts, ids))
     return frame.iloc[last + 1:].reset_index(drop=True), rows[last + 1:], texts

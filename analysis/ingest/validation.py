@@ -18,7 +18,13 @@ in the file), ``value``, ``allowed``, a reason ``code`` and the one-line ``messa
 ``bad_duration``       a completion time that cannot be read as seconds
 ``no_answers``         not one answer in any item column
 ``too_few_respondents`` fewer respondents than the model needs (see :func:`minimum_respondents`)
+``unknown_option``     a column of a multiple-choice question that names none of its options
+``fill_in_not_allowed`` an "other" fill-in (``男〖…〗``) on an option that is not "other, please specify"
+``bad_timestamp``      a start or end time that cannot be read as a date and time
 =====================  ==================================================================
+
+A valid file's ``validation.csv`` (``loyalty validate``) lists the optional columns not found
+(``optional_column_not_found``, :func:`absent_columns_table`).
 
 :class:`ValidationError` (an :class:`~questionnaire.errors.InputError`) carries the table; its
 message is the first 20 lines; :func:`write_validation_csv` writes all of them.
@@ -136,11 +142,23 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_validation_csv(error: ValidationError, path: str | Path) -> Path:
-    """Write every problem of ``error`` to ``path`` (UTF-8 with BOM so Excel shows Chinese), formulas neutralised."""
+def write_validation_csv(error: ValidationError | pd.DataFrame, path: str | Path) -> Path:
+    """Write every problem of ``error`` (or a table of :data:`PROBLEM_COLUMNS`) to ``path`` (UTF-8 with BOM so
+    Excel shows Chinese), formulas neutralised."""
     path = Path(path)
-    neutralise_formulas(error.table).to_csv(path, index=False, encoding="utf-8-sig")
+    table = error.table if isinstance(error, ValidationError) else error
+    neutralise_formulas(table).to_csv(path, index=False, encoding="utf-8-sig")
     return path
+
+
+def absent_columns_table(file: str, absent: tuple[str, ...]) -> pd.DataFrame:
+    """The optional columns (respondent id, duration, attention checks, background questions) a valid file lacks,
+    one ``optional_column_not_found`` row each: what will not be analysed."""
+    notes = ProblemCollector(file)
+    for column in absent:
+        notes.add("optional_column_not_found", f"no column for {column}: it will not be analysed", column=column,
+                  allowed="an optional column")
+    return notes.table()
 
 
 # --- sample size -------------------------------------------------------------------------------------------

@@ -227,6 +227,8 @@ class Sample:
     privacy: Privacy
     profile: dict[str, tuple[ProfileCategory, ...]]
     text_answers: dict[str, list]
+    #: enabled exclusion rules that could not be applied (``cleaning.not_applied``), e.g. ``speeder`` without times
+    rules_not_applied: tuple[str, ...] = ()
 
     @property
     def exclusions_by_rule(self) -> list[tuple[str, int]]:
@@ -256,7 +258,8 @@ def read_sample(r: dict) -> Sample:
                                         for c in records(p.get("categories")))
                for p in records(r.get("sample"))}
     answers = {q: v for q, v in mapping(r.get("text_answers")).items() if isinstance(v, list)}
-    return Sample(rules, missing, Privacy(dropped, number(privacy.get("masked_cells"))), profile, answers)
+    not_applied = tuple(str(k) for k in mapping(mapping(r.get("cleaning")).get("not_applied")))
+    return Sample(rules, missing, Privacy(dropped, number(privacy.get("masked_cells"))), profile, answers, not_applied)
 
 
 # ---------------------------------------------------------------------------------------------- baseline (chapter 6)

@@ -39,6 +39,8 @@ class SampleSections(BuilderBase):
         else:
             s["exclusions"] = ts.not_computed(say("exclusion_log_missing"), self.lang)
             self.add_table("exclusions", caption, [], [], missing=self.missing_reason("exclusions"))
+        if "speeder" in sample.rules_not_applied:
+            s["exclusions"] += " " + say("speeder_not_applied")
         s["privacy"] = self.privacy_text()
         m = sample.missing
         s["missing"] = (say("missing_listwise", dropped=ts.integer(m.n_dropped_listwise),
@@ -91,8 +93,9 @@ class SampleSections(BuilderBase):
             if not texts:
                 continue
             unique = list(dict.fromkeys(texts))
-            q = next((q for q in self.inst.questions if q.id == qid), None)
-            label = q.text.get(self.lang) if q is not None else plain(qid)
+            q = next((q for q in self.inst.questions if qid in (q.id, q.other_column)), None)
+            label = (plain(qid) if q is None else q.text.get(self.lang) if qid == q.id or q.other_option is None
+                     else f"{q.text.get(self.lang)} — {q.other_option.label.get(self.lang)}")
             shown = unique[:OPEN_ANSWERS_SHOWN]
             out.append({"question": label, "count": ts.integer(len(texts)), "answers": shown,
                         "intro": self.say("open_answers", question=label, count=ts.integer(len(texts)),

@@ -197,3 +197,16 @@ def test_groups_names_a_single_choice_question(bundled_doc):
     with pytest.raises(InputError, match=r"groups: names no single-choice question: 'nps'; single-choice questions: "
                                          r"gender, age, .*platform"):
         parse_instrument({**bundled_doc, "groups": "nps"})
+
+
+def test_other_please_specify_options(bundled_doc):
+    doc = copy.deepcopy(bundled_doc)
+    occupation = next(q for q in doc["questions"] if q["id"] == "occupation")
+    occupation["options"][0]["other"] = True
+    occupation["options"][-1]["other"] = False
+    instrument = parse_instrument(doc, "instrument.yaml")
+    by_id = {q.id: q for q in instrument.questions}
+    assert by_id["platform"].other_option.label["zh"] == "其他"           # labelled 其他 / Other: other by default
+    assert by_id["membership"].other_option is None                      # 其他平台付费会员 is an answer, not "other"
+    assert by_id["occupation"].other_option.code == 1                     # other: true / other: false win
+    assert by_id["platform"].other_column == "platform_other"

@@ -202,3 +202,18 @@ def test_missing_answers_by_kind_get_a_sentence_and_a_table(instrument, results,
     text = _all_text(build_report_document(with_kinds, instrument, lang))
     assert words[1] in text and BAD.search(text) is None
     assert "missing_by_kind" not in build_context(results, instrument, lang).tables   # only nonresponse: no table
+
+
+@pytest.mark.parametrize("lang, words", [("en", "speeders) could not be applied"), ("zh", "“答题时间过短”剔除规则未能应用")])
+def test_a_speeder_rule_that_could_not_be_applied_is_said(instrument, results, lang, words):
+    without_times = copy.deepcopy(results)
+    without_times["cleaning"]["not_applied"] = {"speeder": "the file has no completion times"}
+    assert words in build_context(without_times, instrument, lang).values["sample"]["exclusions"]
+    assert words not in build_context(results, instrument, lang).values["sample"]["exclusions"]
+
+
+def test_other_fill_ins_are_shown_with_the_open_answers(instrument, results):
+    with_other = copy.deepcopy(results)
+    with_other["text_answers"]["platform_other"] = ["唯品会", "得物"]
+    shown = {a["question"]: a["answers"] for a in build_context(with_other, instrument, "en").values["sample"]["open_answers"]}
+    assert shown["The e-commerce platform you use most — Other"] == ["唯品会", "得物"]

@@ -11,6 +11,7 @@ import pytest
 from analysis.ingest.columns import (answer_codes, codes_from_cells, label_lookup, normalise_text, personal_kind_of_header,
                                      seconds_from_cells)
 from analysis.ingest.readers import read_survey
+from analysis.ingest.validation import ValidationError
 from analysis.results import to_plain
 from questionnaire.loader import load_instrument
 
@@ -42,7 +43,9 @@ def test_normalise_text(header, expected):
 
 @pytest.mark.parametrize("header", ["PQ1", "pq1", "Q7_1", "7、(商品质量可靠)", "7.商品质量可靠",
                                     "7、我在该平台购买的商品质量可靠", "The products I buy are reliable",
-                                    "How much do you agree? - The products I buy are reliable"])
+                                    "How much do you agree? - The products I buy are reliable",
+                                    "11. 请评价以下说法：(我在该平台购买的商品质量可靠)", "11(我在该平台购买的商品质量可靠)",
+                                    "Please rate [The products I buy are reliable]"])
 def test_item_header_forms(tmp_path, header):
     survey = _read(tmp_path, _frame().rename(columns={"PQ1": header}))
     assert survey.column_map[header] == "PQ1"
@@ -96,6 +99,9 @@ def test_extra_columns_are_kept_and_listed(tmp_path):
     ("来自IP", "ip"), ("IP Address", "ip"), ("手机号码", "phone"), ("Mobile", "phone"), ("邮箱", "email"),
     ("E-mail", "email"), ("姓名", "name"), ("Full name", "name"), ("微信号", "wechat"), ("QQ号", "qq"),
     ("身份证号", "id_card"), ("收货地址", "address"), ("来源", None), ("platform", None), ("Duration", None),
+    ("名称", "name"), ("Name", "name"), ("Email", "email"), ("用户标识", "account"), ("昵称", "name"),
+    ("LocationLatitude", "location"), ("LocationLongitude", "location"), ("IPAddress", "ip"),
+    ("RecipientEmail", "email"), ("RecipientFirstName", "name"), ("6、(微信视频号)", None), ("微信", "wechat"),
 ])
 def test_personal_data_headers(header, kind):
     assert personal_kind_of_header(header) == kind
@@ -125,8 +131,8 @@ def test_ids_numbers_missing_and_absent(tmp_path):
     assert survey.responses.index.tolist() == ["1001", "row 3"]
     survey = _read(tmp_path, _frame().drop(columns="resp_id"))
     assert survey.responses.index.tolist() == ["row 2", "row 3"]
-    assert survey.absent_columns == ("resp_id", "duration_s", "AC1", "gender", "channel_1", "channel_2", "orders",
-                                     "nps", "suggestion")
+    assert survey.absent_columns == ("resp_id", "duration_s", "AC1", "gender", "channel", "orders", "nps",
+                                     "suggestion")
 
 
 def test_responses_column_order_follows_the_instrument(tmp_path):
@@ -165,3 +171,41 @@ def test_declared_text_codes_are_compared_folded():
     codes, unreadable, kinds = answer_codes(pd.Series(["NA", " na ", "#NULL!", "2"], dtype=object), {},
                                             declared=("NA", "#NULL!", -99.0))
     assert kinds.tolist() == [3, 3, 3, 0] and codes[3] == 2.0 and not unreadable.any()
+
+
+def test_two_id_columns_the_first_with_distinct_ids_is_used_and_the_other_kept(tmp_path):
+    frame = _frame().drop(columns="resp_id").assign(序号=[1, 1], 答卷编号=["x1", "x2"], **{"作答时长(秒)": ["125秒", "3分"]})
+    survey = _read(tmp_path, frame)
+    assert survey.responses.index.tolist() == ["x1", "x2"]
+    assert survey.extra_columns == ("序号",)
+    assert survey.column_map["答卷编号"] == "resp_id" and survey.column_map["作答时长(秒)"] == "duration_s"
+    assert survey.responses["duration_s"].tolist() == [125.0, 180.0]
+
+
+@pytest.mark.parametrize("start, end", [("Start time", "Completion time"), ("开始答题时间", "结束答题时间"),
+                                        ("StartDate", "EndDate")])
+def test_completion_time_from_start_and_end_timestamps(tmp_path, start, end):
+    frame = _frame().assign(**{start: ["11/27/26 10:00:00", "2026-11-27 10:00"],
+                               end: ["11/27/26 10:05:00", "2026年11月27日 10:02:10"]})
+    survey = _read(tmp_path, frame)
+    assert survey.responses["duration_s"].tolist() == [300.0, 130.0]
+    assert survey.duration_from == (start, end)
+    assert "duration_s" not in survey.absent_columns
+
+
+def test_a_submission_time_alone_gives_no_duration_and_stays_an_extra_column(tmp_path):
+    survey = _read(tmp_path, _frame().assign(Timestamp=["2026/11/27 10:00:00", "2026/11/27 10:01:00"]))
+    assert "duration_s" not in survey.responses and "duration_s" in survey.absent_columns
+    assert survey.extra_columns == ("Timestamp",) and survey.duration_from == ()
+
+
+def test_a_timestamp_in_the_duration_column_is_an_error(tmp_path):
+    with pytest.raises(ValidationError, match=r"row 2, column duration_s: value '2026-11-27 10:00:00' is a timestamp, "
+                                              r"not a completion time"):
+        _read(tmp_path, _frame(duration_s=["2026-11-27 10:00:00", "300"]))
+
+
+def test_an_end_before_the_start_is_an_error(tmp_path):
+    with pytest.raises(ValidationError, match=r"row 3, column 结束时间: value '2026-11-27 09:00' is before the start "
+                                              r"time \(开始时间\)"):
+        _read(tmp_path, _frame(开始时间=["2026-11-27 10:00"] * 2, 结束时间=["2026-11-27 10:05", "2026-11-27 09:00"]))

@@ -87,6 +87,8 @@ def data_files(good: pd.DataFrame) -> dict[str, bytes | str]:
     files["text_in_item.csv"] = _csv(_set(good, 23, "LY1", "very good"))
     files["unknown_option.csv"] = _csv(_set(good, 5, "gender", 3))
     files["bad_duration.csv"] = _csv(_set(good, 99, "duration_s", "about five minutes"))
+    files["timestamp_as_duration.csv"] = _csv(_set(good, 20, "duration_s", "2026-11-27 10:23:45"))
+    files["other_without_option.csv"] = _csv(_set(good, 30, "gender", "男〖保密〗"))
     # run with instrument_missing_codes.yaml (missing_codes: [-99]): -99 is missing, 99 beside it an error
     files["undeclared_missing_code.csv"] = _csv(_set(_set(good, 9, "PQ1", -99), 14, "PQ1", 99))
     files["all_answers_missing.csv"] = _csv(good.assign(**{c: "" for c in _items(good)}))
