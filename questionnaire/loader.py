@@ -11,7 +11,7 @@ import yaml
 
 from questionnaire.errors import InputError
 from questionnaire.instrument import (
-    CONSTRUCT_ROLES, QUESTION_ROLES, QUESTION_TYPES, AttentionCheck, Construct, Hypothesis, Instrument, Item,
+    CONSTRUCT_ROLES, CONTROL_TYPES, QUESTION_ROLES, QUESTION_TYPES, AttentionCheck, Construct, Hypothesis, Instrument, Item,
     Option, Question, Regression, Scale, Text,
 )
 
@@ -191,6 +191,7 @@ class _Reader:
         if outcome is not None and outcome not in construct_ids:
             self.problems.add("outcome", f"names no construct: {outcome!r}; constructs: {', '.join(construct_ids)}")
         study_codes = self.study_missing_codes(scale, constructs, questions)
+        controls = self.controls(questions)
         for key in ("id_column", "duration_column"):
             if doc.get(key) is not None and not isinstance(doc.get(key), str):
                 self.problems.add(key, f"must be a column name, got {doc.get(key)!r}")
@@ -199,7 +200,7 @@ class _Reader:
             constructs=tuple(constructs), languages=self.languages, intro=intro,
             id_column=doc.get("id_column"), duration_column=doc.get("duration_column"),
             attention_checks=tuple(checks), structural=tuple(structural), hypotheses=tuple(hypotheses),
-            outcome=outcome, questions=tuple(questions), missing_codes=study_codes, source_path=self.problems.file, document=doc,
+            outcome=outcome, questions=tuple(questions), controls=controls, missing_codes=study_codes, source_path=self.problems.file, document=doc,
         )
 
     def missing_codes(self, raw: dict, place: str, scale: Scale | None = None,
@@ -421,6 +422,24 @@ class _Reader:
         if cycle:
             self.problems.add("structural", f"the model has a cycle {' -> '.join(cycle)}; only recursive models are supported")
         return regressions
+
+    def controls(self, questions: list[Question]) -> tuple[str, ...]:
+        """``controls``: ids of single-choice (dummy-coded) or numeric background questions, each once."""
+        by_id = {q.id: q for q in questions}
+        controls = []
+        for k, qid in enumerate(self._list(self.doc, "controls", "")):
+            place = f"controls[{k}]"
+            question = by_id.get(qid) if isinstance(qid, str) else None
+            if question is None:
+                self.problems.add(place, f"names no background question: {qid!r}; questions: {', '.join(by_id) or 'none'}")
+            elif question.type not in CONTROL_TYPES:
+                self.problems.add(place, f"question {qid!r} is of type {question.type}; a control must be of type "
+                                         f"{', '.join(CONTROL_TYPES)}")
+            elif qid in controls:
+                self.problems.add(place, f"question {qid!r} is listed twice")
+            else:
+                controls.append(qid)
+        return tuple(controls)
 
     def hypotheses(self, construct_ids: list[str], structural: list[Regression]) -> list[Hypothesis]:
         raw = self.doc.get("hypotheses")

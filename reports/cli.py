@@ -9,6 +9,7 @@ from pathlib import Path
 from questionnaire.errors import InputError
 
 FORMATS = ("docx", "html", "md", "xlsx")
+CORRELATION_METHODS = ("pearson", "spearman")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -72,6 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--max-missing", type=_fraction, metavar="FRACTION",
                      help="exclude respondents missing more than this share of items (default 0.2)")
     run.add_argument("--no-clean", action="store_true", help="apply no exclusion rule (missing data still handled)")
+    run.add_argument("--correlation", choices=CORRELATION_METHODS, default="pearson",
+                     help="correlation of the construct scores in chapter 3 (default pearson)")
+    run.add_argument("--sqrt-ave", action="store_true",
+                     help="print √AVE on the diagonal of the correlation table (the discriminant-validity table)")
     run.add_argument("--baseline", type=Path, metavar="RESULTS_JSON",
                      help="results.json of a previous wave, for the before/after comparison")
     _add_report_options(run)
