@@ -15,6 +15,7 @@ R: ``cut <- quantile(total, c(.27, .73), type = 6)``; ``car::leveneTest(x ~ grou
 """
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -90,7 +91,8 @@ def critical_ratio(high: np.ndarray, low: np.ndarray) -> tuple[str, float, float
     mean)``; Student's t with pooled variance unless Levene's p < :data:`CR_ALPHA`, then Welch's t with
     Satterthwaite's df (``scipy.stats.ttest_ind`` = R ``t.test``). NaN where a variance is zero.
     """
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a zero variance: the NaN it gives is the answer
         levene_p = float(stats.levene(high, low, center="mean").pvalue)
         welch = bool(levene_p < CR_ALPHA)
         result = stats.ttest_ind(high, low, equal_var=not welch)

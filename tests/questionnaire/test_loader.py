@@ -181,3 +181,24 @@ def test_bad_missing_codes_name_their_place(tmp_path, bundled_doc, place, value,
         doc["missing_codes"] = value
     with pytest.raises(InputError, match=message):
         load_instrument(_write(tmp_path, doc))
+
+
+def test_controls_are_background_questions_a_regression_can_take(bundled_doc):
+    assert load_instrument(bundled_instrument_path()).controls == ("gender", "education")
+    doc = copy.deepcopy(bundled_doc)
+    doc["controls"] = ["age", "orders_6m"]
+    assert parse_instrument(doc).controls == ("age", "orders_6m")
+
+
+@pytest.mark.parametrize("controls, message", [
+    (["sex"], r"controls\[0\]: names no background question: 'sex'; questions: gender, age"),
+    (["gender", "suggestion"], r"controls\[1\]: question 'suggestion' is of type text; a control must be of type "
+                               r"single, numeric, nps"),
+    (["gender", "gender"], r"controls\[1\]: question 'gender' is listed twice"),
+    ("gender", r"controls: must be a list, got str"),
+])
+def test_bad_controls_name_their_place(tmp_path, bundled_doc, controls, message):
+    doc = copy.deepcopy(bundled_doc)
+    doc["controls"] = controls
+    with pytest.raises(InputError, match=r"instrument\.yaml: 1 problem in the instrument: " + message):
+        load_instrument(_write(tmp_path, doc))
