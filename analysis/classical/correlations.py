@@ -20,17 +20,6 @@ from scipy import stats
 from analysis.diagnostics import Diagnostic, warn
 
 METHODS = ("pearson", "spearman")
-#: p-value bands and their stars: * p < .05, ** p < .01, *** p < .001
-STAR_BANDS = ((0.001, "***"), (0.01, "**"), (0.05, "*"))
-
-
-def significance_stars(pvalue: float | None) -> str:
-    """'***', '**', '*' for p below .001, .01, .05 (:data:`STAR_BANDS`); '' otherwise or when p is missing."""
-    if pvalue is None:
-        return ""
-    return next((stars for limit, stars in STAR_BANDS if pvalue < limit), "")
-
-
 @dataclass(frozen=True)
 class CorrelationResult:
     """``results.json`` ``correlations``: the full symmetric matrices (None where undefined)."""

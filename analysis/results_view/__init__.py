@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from analysis.results_view.classical import (Correlations, ItemAnalysis, Regression, read_correlations,
+                                             read_item_analysis, read_regression)
 from analysis.results_view.fit import FitCheck, ModelFit
 from analysis.results_view.measurement import (Cfa, CommonMethod, ConstructReliability, Efa, Factorability, Flag,
                                                Normality, Validity, read_cfa, read_efa, read_factorability,
@@ -45,6 +47,9 @@ class ResultsView:
     descriptives: Descriptives
     sample: Sample
     baseline: Baseline | None
+    item_analysis: ItemAnalysis | None = None
+    correlations: Correlations | None = None
+    regression: tuple[Regression, ...] | None = None
 
 
 def results_view(results: dict, constructs: tuple[str, ...]) -> ResultsView:
@@ -72,9 +77,13 @@ def results_view(results: dict, constructs: tuple[str, ...]) -> ResultsView:
         descriptives=read_descriptives(mapping(r.get("descriptives"))),
         sample=read_sample(r),
         baseline=read_baseline(r["baseline"]) if isinstance(r.get("baseline"), dict) else None,
+        item_analysis=read_item_analysis(r["item_analysis"]) if isinstance(r.get("item_analysis"), dict) else None,
+        correlations=read_correlations(r["correlations"]) if isinstance(r.get("correlations"), dict) else None,
+        regression=tuple(read_regression(d) for d in records(r["regression"]))
+        if isinstance(r.get("regression"), list) else None,
     )
 
 
-__all__ = ["INDICATORS", "Baseline", "Cfa", "CommonMethod", "ConstructReliability", "Descriptives", "Efa",
-           "Factorability", "FitCheck", "Flag", "Indicators", "Ipma", "Meta", "ModelFit", "Normality", "ResultsView",
-           "Sample", "Sem", "Validity", "WarningRecord", "results_view"]
+__all__ = ["INDICATORS", "Baseline", "Cfa", "CommonMethod", "ConstructReliability", "Correlations", "Descriptives",
+           "Efa", "Factorability", "FitCheck", "Flag", "Indicators", "Ipma", "ItemAnalysis", "Meta", "ModelFit",
+           "Normality", "Regression", "ResultsView", "Sample", "Sem", "Validity", "WarningRecord", "results_view"]

@@ -7,7 +7,8 @@ checks). Output holds strings and tables only: values are typeset (``reports.typ
 macros of ``templates/<lang>/phrases.j2``. A section the results lack reads "not computed: <why>".
 
 One module per part of the report: ``base`` (view, phrases and registration), ``sample`` (3.1),
-``descriptives`` (3.2–3.3), ``psychometrics`` (3.4), ``structural`` (fit, SEM, mediation), ``strategies``
+``descriptives`` (3.2, 3.5), ``classical`` (item analysis 3.3, correlations 3.6, regression 3.7),
+``psychometrics`` (3.4), ``structural`` (fit, SEM, mediation), ``strategies``
 (IPMA, problems, chapters 4–5), ``evaluation`` (chapter 6), ``framing`` (abstract, chapters 1, 2, 7).
 """
 from __future__ import annotations
@@ -19,6 +20,7 @@ import jinja2
 from questionnaire.errors import input_error
 from questionnaire.instrument import Instrument
 from reports import typeset as ts
+from reports.context.classical import ClassicalSections
 from reports.context.descriptives import DescriptiveSections
 from reports.context.evaluation import EvaluationSections
 from reports.context.framing import FramingSections
@@ -44,7 +46,7 @@ class ReportContext:
     figures: dict[str, FigureSpec] = field(default_factory=dict)
 
 
-class _Builder(SampleSections, DescriptiveSections, PsychometricSections, StructuralSections, StrategySections,
+class _Builder(SampleSections, ClassicalSections, DescriptiveSections, PsychometricSections, StructuralSections, StrategySections,
                EvaluationSections, FramingSections):
     """All sections, built in the order in which later ones read the findings of earlier ones."""
 
@@ -56,6 +58,9 @@ class _Builder(SampleSections, DescriptiveSections, PsychometricSections, Struct
         self.diagnostics()
         indicator_values = self.indicators()
         self.descriptives()
+        self.item_analysis()
+        self.correlations()
+        self.regression()
         reliability_failures = self.reliability()
         self.efa()
         self.cfa()

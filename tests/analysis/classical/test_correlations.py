@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.classical.correlations import correlate_scores, significance_stars
+from analysis.classical.correlations import correlate_scores
 from analysis.diagnostics import StatisticalWarning
 from analysis.results import to_plain
 
@@ -28,10 +28,6 @@ def test_matrix_matches_cor_test(study, method):
 def test_sqrt_ave_is_kept_for_the_diagonal(study):
     ave = {c: 0.49 for c in study.scores.columns}
     assert to_plain(correlate_scores(study.scores, ave=ave))["sqrt_ave"] == {c: pytest.approx(0.7) for c in ave}
-
-
-def test_stars():
-    assert [significance_stars(p) for p in (0.0004, 0.001, 0.009, 0.049, 0.05, None)] == ["***", "**", "**", "*", "", ""]
 
 
 def test_a_constant_score_gives_a_note_not_an_error():
