@@ -3,26 +3,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from analysis.classical.item_analysis import CR_ALPHA, ITEM_TOTAL_R_MIN
+from analysis.classical.item_analysis import CR_ALPHA, ITEM_TOTAL_R_MIN, ItemCriticalRatio
 from analysis.results_view.reading import is_significant, mapping, number, records, text
 
 
 @dataclass(frozen=True)
-class ItemCriticalRatio:
-    item: str
-    mean_high: float | None
-    mean_low: float | None
-    test: str | None
-    cr_t: float | None
-    cr_df: float | None
-    cr_pvalue: float | None
-    item_total_r: float | None
-    flags: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class ItemAnalysis:
-    """The critical-ratio item analysis; ``flagged`` are the items analysis flagged."""
+    """The critical-ratio item analysis (rows as analysis made them); ``flagged`` are the items analysis flagged."""
 
     groups_pct: float | None
     n: int | None
@@ -44,7 +31,8 @@ def read_item_analysis(d: dict) -> ItemAnalysis:
     return ItemAnalysis(
         number(d.get("groups_pct")), *(number(d.get(k)) for k in ("n", "cut_low", "cut_high", "n_low", "n_high")),
         tuple(ItemCriticalRatio(k, number(v.get("mean_high")), number(v.get("mean_low")), text(v.get("test")),
-                                *(number(v.get(f)) for f in ("cr_t", "cr_df", "cr_pvalue", "item_total_r")),
+                                *(number(v.get(f)) for f in ("levene_pvalue", "cr_t", "cr_df", "cr_pvalue",
+                                                             "item_total_r")),
                                 tuple(f for f in v.get("flags") or () if isinstance(f, str)))
               for k, v in mapping(d.get("items")).items() if isinstance(v, dict)),
         text(d.get("note")))

@@ -33,7 +33,8 @@ class ClassicalSections(BuilderBase):
                    n_high=ts.integer(ia.n_high), cr_low=ts.num(min(crs, default=None), 3),
                    cr_high=ts.num(max(crs, default=None), 3), r_low=ts.bounded(min(rs, default=None)),
                    r_high=ts.bounded(max(rs, default=None)), r_min=ts.bounded(ia.item_total_r_min, 2),
-                   flagged=[i.item for i in ia.flagged], note=ia.note or "")
+                   flagged=ts.join([i.item for i in ia.flagged], self.lang), n_flagged=len(ia.flagged),
+                   note=ia.note or "")
         self.add_table("item_analysis", t("item_analysis"),
                        [t("item"), t("high_group_m"), t("low_group_m"), t("cr_value"), "df", "p", t("item_total_r"),
                         t("verdict")], rows,

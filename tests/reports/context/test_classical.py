@@ -1,6 +1,7 @@
 """Chapter 3's item analysis, correlation and regression sections show the numbers of results.json: every
 table cell carries the results.json value and prints it typeset, in zh and en; the sections stand in the
 thesis order and each table has its sheet in tables.xlsx. Reads the session's demo run."""
+import copy
 import json
 
 import pytest
@@ -20,8 +21,12 @@ def demo(demo_run):
 
 @pytest.fixture(scope="module")
 def contexts(demo):
-    """The report context of the demo run in each language, built once."""
-    return {lang: build_context(*demo, lang) for lang in ("zh", "en")}
+    """The report context of the demo run in each language, built once; the English one from results whose
+    correlations carry √AVE (as ``loyalty run --sqrt-ave`` writes them)."""
+    results, instrument = demo
+    with_sqrt_ave = copy.deepcopy(results)
+    with_sqrt_ave["correlations"]["sqrt_ave"] = {c: v ** 0.5 for c, v in results["validity"]["ave"].items()}
+    return {"zh": build_context(results, instrument, "zh"), "en": build_context(with_sqrt_ave, instrument, "en")}
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -59,6 +64,12 @@ def test_correlation_table_is_the_lower_triangle_with_stars(demo, contexts, lang
                 assert shown.value == co["r"][a][b] and shown.text == ts.coef(co["r"][a][b], co["pvalue"][a][b])
             elif j > i:
                 assert shown.text == ""
+    diagonal = [row[3 + i] for i, row in enumerate(table.rows)]
+    if lang == "en":
+        assert [c.text for c in diagonal] == [ts.bounded(results["validity"]["ave"][a] ** 0.5) for a in co["constructs"]]
+        assert "Diagonal: square root of AVE" in " ".join(table.notes)
+    else:
+        assert {c.text for c in diagonal} == {"1"}
     assert ts.integer(co["n"]) in " ".join(table.notes)
 
 
