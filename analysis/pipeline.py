@@ -108,6 +108,7 @@ def _run_stages(instrument: Instrument, options: RunOptions, progress: Progress 
         summary = missing.summarise_missing(items, None if kinds is None else kinds.set_axis(items.index))
         run.keep("missing", summary)
     _require_answers(items, data_path)
+    _require_controls(instrument, analysed, data_path)
     complete = items.dropna()
     _check_listwise_loss(run, len(items), len(complete))
     run.warnings.extend(validation.require_sample_size(complete, instrument, file=str(data_path)))
@@ -124,7 +125,7 @@ def _run_stages(instrument: Instrument, options: RunOptions, progress: Progress 
             if len(measurement) > 1:
                 run.keep("common_method_cfa", common_method.one_factor_cfa_comparison(complete, measurement, cfa))
     with run.stage("classical"):
-        _classical(run, complete, analysed, data_path)
+        _classical(run, complete, analysed)
     if not instrument.has_structural_model:
         run.skipped["sem"] = "the instrument has no structural model (measurement study)"
         run.skipped["ipma"] = "IPMA needs a structural model"
@@ -139,6 +140,14 @@ def _run_stages(instrument: Instrument, options: RunOptions, progress: Progress 
 
 
 LISTWISE_LOSS_WARNING = 0.10
+
+
+def _require_controls(instrument: Instrument, analysed: pd.DataFrame, data_path: Path) -> None:
+    """The instrument's control questions (step 1 of the regressions) must have their columns in the data."""
+    absent = [q for q in instrument.controls if q not in analysed]
+    if absent:
+        raise input_error("control question not in the data", file=data_path.name, column=absent[0],
+                          allowed="a column for every question listed in the instrument's controls")
 
 
 def _require_answers(items: pd.DataFrame, data_path: Path) -> None:
@@ -266,7 +275,7 @@ def _validity(run: _Run, complete: pd.DataFrame, cfa, measurement: dict[str, lis
     run.sections["reliability"] = merged
 
 
-def _classical(run: _Run, complete: pd.DataFrame, analysed: pd.DataFrame, data_path: Path) -> None:
+def _classical(run: _Run, complete: pd.DataFrame, analysed: pd.DataFrame) -> None:
     """Item analysis, correlations and regressions of the construct scores, on the listwise sample."""
     instrument = run.instrument
     run.keep("item_analysis", item_analysis.analyse_items(complete, instrument.item_ids))
@@ -278,10 +287,6 @@ def _classical(run: _Run, complete: pd.DataFrame, analysed: pd.DataFrame, data_p
         run.skipped["regression"] = "the instrument has no structural model (measurement study)"
         return
     questions = [q for q in instrument.questions if q.id in instrument.controls]
-    absent = [q.id for q in questions if q.id not in analysed]
-    if absent:
-        raise input_error("control question not in the data", file=data_path.name, column=absent[0],
-                          allowed="a column for every question listed in the instrument's controls")
     block, terms = regression.control_design(analysed.loc[complete.index, [q.id for q in questions]], questions)
     results = [regression.regress_scores(scores, eq.lhs, eq.rhs, block, terms) for eq in instrument.structural]
     run.sections["regression"] = results

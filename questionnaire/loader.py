@@ -11,8 +11,8 @@ import yaml
 
 from questionnaire.errors import InputError
 from questionnaire.instrument import (
-    CONSTRUCT_ROLES, CONTROL_TYPES, QUESTION_ROLES, QUESTION_TYPES, AttentionCheck, Construct, Hypothesis, Instrument, Item,
-    Option, Question, Regression, Scale, Text,
+    CONSTRUCT_ROLES, CONTROL_TYPES, QUESTION_ROLES, QUESTION_TYPES, AttentionCheck, Construct, Hypothesis, Instrument,
+    Item, Option, Question, Regression, Scale, Text,
 )
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -200,7 +200,8 @@ class _Reader:
             constructs=tuple(constructs), languages=self.languages, intro=intro,
             id_column=doc.get("id_column"), duration_column=doc.get("duration_column"),
             attention_checks=tuple(checks), structural=tuple(structural), hypotheses=tuple(hypotheses),
-            outcome=outcome, questions=tuple(questions), controls=controls, missing_codes=study_codes, source_path=self.problems.file, document=doc,
+            outcome=outcome, questions=tuple(questions), controls=controls, missing_codes=study_codes,
+            source_path=self.problems.file, document=doc,
         )
 
     def missing_codes(self, raw: dict, place: str, scale: Scale | None = None,
@@ -431,7 +432,8 @@ class _Reader:
             place = f"controls[{k}]"
             question = by_id.get(qid) if isinstance(qid, str) else None
             if question is None:
-                self.problems.add(place, f"names no background question: {qid!r}; questions: {', '.join(by_id) or 'none'}")
+                self.problems.add(place, f"names no background question: {qid!r}; "
+                                         f"questions: {', '.join(by_id) or 'none'}")
             elif question.type not in CONTROL_TYPES:
                 self.problems.add(place, f"question {qid!r} is of type {question.type}; a control must be of type "
                                          f"{', '.join(CONTROL_TYPES)}")

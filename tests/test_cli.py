@@ -163,6 +163,14 @@ def test_an_item_nobody_answered_is_named(tmp_path, capsys):
     assert not (tmp_path / "out").exists()
 
 
+def test_a_control_question_missing_from_the_data_is_named(tmp_path, capsys):
+    data = tmp_path / "responses.csv"
+    pd.read_csv(demo_data_path()).drop(columns=["education"]).head(120).to_csv(data, index=False)
+    assert main(["run", "--data", str(data), "--out", str(tmp_path / "out")]) == 2
+    assert ("responses.csv, column education: control question not in the data; allowed: a column for every "
+            "question listed in the instrument's controls") in capsys.readouterr().err
+
+
 def test_a_construct_on_a_seven_point_scale_runs_to_the_report(tmp_path, capsys):
     document = yaml.safe_load(bundled_instrument_path().read_text(encoding="utf-8"))
     points = [str(i) for i in range(1, 8)]

@@ -8,8 +8,8 @@ macros of ``templates/<lang>/phrases.j2``. A section the results lack reads "not
 
 One module per part of the report: ``base`` (view, phrases and registration), ``sample`` (3.1),
 ``descriptives`` (3.2, 3.5), ``classical`` (item analysis 3.3, correlations 3.6, regression 3.7),
-``psychometrics`` (3.4), ``structural`` (fit, SEM, mediation), ``strategies``
-(IPMA, problems, chapters 4–5), ``evaluation`` (chapter 6), ``framing`` (abstract, chapters 1, 2, 7).
+``psychometrics`` (3.4), ``structural`` (fit, SEM, mediation), ``strategies`` (IPMA, problems, chapters 4–5),
+``evaluation`` (chapter 6), ``framing`` (abstract, chapters 1, 2, 7).
 """
 from __future__ import annotations
 
@@ -46,8 +46,8 @@ class ReportContext:
     figures: dict[str, FigureSpec] = field(default_factory=dict)
 
 
-class _Builder(SampleSections, ClassicalSections, DescriptiveSections, PsychometricSections, StructuralSections, StrategySections,
-               EvaluationSections, FramingSections):
+class _Builder(SampleSections, ClassicalSections, DescriptiveSections, PsychometricSections, StructuralSections,
+               StrategySections, EvaluationSections, FramingSections):
     """All sections, built in the order in which later ones read the findings of earlier ones."""
 
     def build(self) -> ReportContext:

@@ -5,9 +5,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.classical.regression import VIF_MAX, regress_scores
+from analysis.classical.regression import VIF_MAX, control_design, regress_scores
 from analysis.diagnostics import StatisticalWarning
 from analysis.results import to_plain
+from questionnaire.instrument import Option, Question, Text
 
 TOL = 1e-6
 
@@ -57,3 +58,14 @@ def test_too_few_respondents_give_a_note():
     with pytest.warns(StatisticalWarning, match="3 respondents for 2 terms"):
         result = to_plain(regress_scores(_scores(3), "Y", ["A", "B"]))
     assert result["note"].endswith("no model is fitted")
+
+
+def test_control_design_dummy_codes_chosen_options_and_keeps_numbers():
+    label = Text({"zh": "x", "en": "x"})
+    city = Question("city", "single", label, tuple(Option(code, label) for code in (1, 2, 3, 4)))
+    orders = Question("orders", "numeric", label)
+    background = pd.DataFrame({"city": [2, 3, 4, 2, None], "orders": [1, 5, 2, None, 3]})
+    block, terms = control_design(background, [city, orders])
+    assert list(block.columns) == ["city_3", "city_4", "orders"]   # 1 chosen by nobody; 2 is the reference
+    assert block["city_3"].tolist()[:4] == [0.0, 1.0, 0.0, 0.0] and np.isnan(block["city_3"].iloc[4])
+    assert [(t.question, t.code) for t in terms] == [("city", 3), ("city", 4), ("orders", None)]
