@@ -3,8 +3,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from analysis.classical.item_analysis import CR_ALPHA, ITEM_TOTAL_R_MIN, ItemCriticalRatio
+from analysis.classical.item_analysis import ITEM_TOTAL_R_MIN, ItemCriticalRatio
 from analysis.results_view.reading import is_significant, mapping, number, records, text
+
+
+def _strings(x) -> tuple[str, ...]:
+    """The strings of ``x`` when it is a list, else none."""
+    return tuple(v for v in x if isinstance(v, str)) if isinstance(x, list) else ()
 
 
 @dataclass(frozen=True)
@@ -19,7 +24,6 @@ class ItemAnalysis:
     n_high: int | None
     items: tuple[ItemCriticalRatio, ...]
     note: str | None
-    cr_alpha: float = CR_ALPHA
     item_total_r_min: float = ITEM_TOTAL_R_MIN
 
     @property
@@ -33,7 +37,7 @@ def read_item_analysis(d: dict) -> ItemAnalysis:
         tuple(ItemCriticalRatio(k, number(v.get("mean_high")), number(v.get("mean_low")), text(v.get("test")),
                                 *(number(v.get(f)) for f in ("levene_pvalue", "cr_t", "cr_df", "cr_pvalue",
                                                              "item_total_r")),
-                                tuple(f for f in v.get("flags") or () if isinstance(f, str)))
+                                _strings(v.get("flags")))
               for k, v in mapping(d.get("items")).items() if isinstance(v, dict)),
         text(d.get("note")))
 
@@ -69,7 +73,7 @@ def _matrix(d: dict) -> dict[str, dict[str, float | None]]:
 
 
 def read_correlations(d: dict) -> Correlations:
-    constructs = tuple(c for c in d.get("constructs") or () if isinstance(c, str))
+    constructs = _strings(d.get("constructs"))
     sqrt_ave = d.get("sqrt_ave")
     return Correlations(text(d.get("method")), number(d.get("n")), constructs,
                         {c: number(v) for c, v in mapping(d.get("mean")).items()},
@@ -140,13 +144,6 @@ class Regression:
     @property
     def nonsignificant_predictors(self) -> tuple[Coefficient, ...]:
         return tuple(c for c in self.coefficients if c.term in self.predictors and not c.significant)
-
-    def step_significant(self, step: Step) -> bool:
-        return is_significant(step.delta_pvalue)
-
-
-def _strings(x) -> tuple[str, ...]:
-    return tuple(v for v in x or () if isinstance(v, str))
 
 
 def read_regression(d: dict) -> Regression:

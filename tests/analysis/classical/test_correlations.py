@@ -36,3 +36,8 @@ def test_a_constant_score_gives_a_note_not_an_error():
         result = to_plain(correlate_scores(scores))
     assert result["r"]["A"]["B"] is None and result["r"]["B"]["B"] is None and result["r"]["A"]["C"] is not None
     assert "B does not vary" in result["note"]
+
+
+def test_an_unknown_method_is_a_programming_error():
+    with pytest.raises(ValueError, match="method 'kendall' is not one of"):
+        correlate_scores(pd.DataFrame({"A": [1.0, 2, 3]}), "kendall")
