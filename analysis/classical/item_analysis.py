@@ -35,6 +35,8 @@ CR_ALPHA = 0.05
 ITEM_TOTAL_R_MIN = 0.40
 #: fewest respondents a group needs for a t test with a variance
 MIN_GROUP_N = 2
+#: the flags an item may get
+ITEM_FLAGS = ("constant_item", "cr_not_significant", "low_item_total_r")
 
 
 @dataclass(frozen=True)
@@ -112,8 +114,8 @@ def analyse_items(data: pd.DataFrame, items: Sequence[str], share: float = GROUP
     diagnostics: list[Diagnostic] = []
     note = None
     if min(n_low, n_high) < MIN_GROUP_N or cut_low >= cut_high:
-        note = (f"item analysis: the 27% groups cannot be compared (bottom group {n_low}, top group {n_high} "
-                f"respondents, cuts {cut_low:g} and {cut_high:g}); critical ratios are not computed")
+        note = (f"item analysis: the {100 * share:g}% groups cannot be compared (bottom group {n_low}, top group "
+                f"{n_high} respondents, cuts {cut_low:g} and {cut_high:g}); critical ratios are not computed")
         diagnostics.append(warn("item_analysis_small_groups", note))
     rows = []
     for item in items:

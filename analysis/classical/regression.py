@@ -100,7 +100,8 @@ class RegressionResult:
         return out
 
 
-def control_design(background: pd.DataFrame, questions: Sequence[Question]) -> tuple[pd.DataFrame, tuple[ControlTerm, ...]]:
+def control_design(background: pd.DataFrame,
+                   questions: Sequence[Question]) -> tuple[pd.DataFrame, tuple[ControlTerm, ...]]:
     """The control block: a dummy column ``<question>_<code>`` per chosen option but the reference (the first
     chosen option) of a question with options, the column itself for a numeric one; rows as ``background``."""
     columns, terms = {}, []
@@ -154,23 +155,24 @@ def _coefficients(fit, y: pd.Series, design: pd.DataFrame) -> tuple[Coefficient,
 
 
 def _steps(y: pd.Series, blocks: list[list[str]], design: pd.DataFrame) -> tuple[Step, ...]:
+    """Each block added to the model of the blocks before it; the first compared with the intercept-only model."""
     steps, previous, terms = [], None, []
     for block in blocks:
         terms = terms + block
         fit = _fit(y, design[terms])
         if previous is None:
-            change = (float(fit.fvalue), int(fit.df_model), int(fit.df_resid), float(fit.f_pvalue), float(fit.rsquared))
+            delta_f, delta_p, delta_df1, delta_r2 = fit.fvalue, fit.f_pvalue, fit.df_model, fit.rsquared
         else:
-            f, p, _ = fit.compare_f_test(previous)
-            change = (float(f), int(fit.df_model - previous.df_model), int(fit.df_resid), float(p),
-                      float(fit.rsquared - previous.rsquared))
-        steps.append(Step(tuple(terms), float(fit.rsquared), change[4], change[0], change[1], change[2], change[3]))
+            delta_f, delta_p, delta_df1 = fit.compare_f_test(previous)
+            delta_r2 = fit.rsquared - previous.rsquared
+        steps.append(Step(tuple(terms), float(fit.rsquared), float(delta_r2), float(delta_f), int(delta_df1),
+                          int(fit.df_resid), float(delta_p)))
         previous = fit
     return tuple(steps)
 
 
-def regress_scores(scores: pd.DataFrame, outcome: str, predictors: Sequence[str],
-                   controls: pd.DataFrame | None = None, control_terms: tuple[ControlTerm, ...] = ()) -> RegressionResult:
+def regress_scores(scores: pd.DataFrame, outcome: str, predictors: Sequence[str], controls: pd.DataFrame | None = None,
+                   control_terms: tuple[ControlTerm, ...] = ()) -> RegressionResult:
     """OLS of ``scores[outcome]`` on the ``controls`` block (step 1, when given) and ``predictors`` (step 2), on
     the rows complete for all of them; see the module docstring."""
     controls = controls if controls is not None else pd.DataFrame(index=scores.index)

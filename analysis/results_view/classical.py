@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from analysis.classical.item_analysis import ITEM_TOTAL_R_MIN, ItemCriticalRatio
+from analysis.classical.item_analysis import ITEM_FLAGS, ITEM_TOTAL_R_MIN, ItemCriticalRatio
 from analysis.results_view.reading import is_significant, mapping, number, records, text
 
 
@@ -37,7 +37,7 @@ def read_item_analysis(d: dict) -> ItemAnalysis:
         tuple(ItemCriticalRatio(k, number(v.get("mean_high")), number(v.get("mean_low")), text(v.get("test")),
                                 *(number(v.get(f)) for f in ("levene_pvalue", "cr_t", "cr_df", "cr_pvalue",
                                                              "item_total_r")),
-                                _strings(v.get("flags")))
+                                tuple(f for f in _strings(v.get("flags")) if f in ITEM_FLAGS))
               for k, v in mapping(d.get("items")).items() if isinstance(v, dict)),
         text(d.get("note")))
 

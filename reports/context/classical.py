@@ -22,10 +22,10 @@ class ClassicalSections(BuilderBase):
         rows = []
         for i in ia.items:
             verdict = ts.join([t(f"flag_{f}") for f in i.flags], self.lang) or t("item_kept")
-            rows.append([text_cell(i.item), cell(ts.num(i.mean_high), i.mean_high), cell(ts.num(i.mean_low), i.mean_low),
-                         cell(ts.num(i.cr_t, 3), i.cr_t), cell(ts.num(i.cr_df, 2), i.cr_df),
-                         text_cell(ts.p_value(i.cr_pvalue)), cell(ts.bounded(i.item_total_r), i.item_total_r),
-                         text_cell(verdict)])
+            rows.append([text_cell(i.item), cell(ts.num(i.mean_high), i.mean_high),
+                         cell(ts.num(i.mean_low), i.mean_low), cell(ts.num(i.cr_t, 3), i.cr_t),
+                         cell(ts.num(i.cr_df, 2), i.cr_df), text_cell(ts.p_value(i.cr_pvalue)),
+                         cell(ts.bounded(i.item_total_r), i.item_total_r), text_cell(verdict)])
         crs = [i.cr_t for i in ia.items if i.cr_t is not None]
         rs = [i.item_total_r for i in ia.items if i.item_total_r is not None]
         text = say("item_analysis", ref=self.ref("item_analysis"), pct=ts.num(ia.groups_pct, 0),
@@ -100,8 +100,8 @@ class ClassicalSections(BuilderBase):
         if not regressions:
             reason = self.missing_reason("regression")
             marker = self.add_table("regression", t("regression"), [], [], missing=reason)
-            self.v["regression"] = {"texts": [ts.not_computed(reason, self.lang)], "tables": [marker], "steps_table": "",
-                                    "steps_text": ""}
+            self.v["regression"] = {"texts": [ts.not_computed(reason, self.lang)], "tables": [marker],
+                                    "steps_table": "", "steps_text": ""}
             return
         texts, tables, step_rows = [], [], []
         for reg in regressions:
@@ -136,8 +136,8 @@ class ClassicalSections(BuilderBase):
                 "regression", ref=self.ref(key), outcome=self.name(reg.outcome),
                 predictors=ts.join([self.name(p) for p in reg.predictors], self.lang), fit=fit,
                 significant_model=reg.significant,
-                significant=[(self.name(c.term), ts.bounded(c.beta), ts.p_text(c.pvalue), c.beta is not None and c.beta > 0)
-                             for c in reg.significant_predictors],
+                significant=[(self.name(c.term), ts.bounded(c.beta), ts.p_text(c.pvalue),
+                              c.beta is not None and c.beta > 0) for c in reg.significant_predictors],
                 nonsignificant=[self.name(c.term) for c in reg.nonsignificant_predictors],
                 controls=ts.join(controls, self.lang),
                 delta_r2=ts.bounded(steps[-1].delta_r2) if len(steps) > 1 else "",
@@ -147,5 +147,5 @@ class ClassicalSections(BuilderBase):
         steps_table = self.add_table("regression_steps", t("regression_steps"),
                                      [t("outcome"), t("step"), "R²", "ΔR²", "ΔF", "df", "p"], step_rows) \
             if step_rows else ""
-        self.v["regression"] = {"texts": texts, "tables": tables, "steps_table": steps_table,
-                                "steps_text": say("regression_steps", ref=self.ref("regression_steps")) if step_rows else ""}
+        steps_text = say("regression_steps", ref=self.ref("regression_steps")) if step_rows else ""
+        self.v["regression"] = {"texts": texts, "tables": tables, "steps_table": steps_table, "steps_text": steps_text}

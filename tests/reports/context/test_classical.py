@@ -66,7 +66,8 @@ def test_correlation_table_is_the_lower_triangle_with_stars(demo, contexts, lang
                 assert shown.text == ""
     diagonal = [row[3 + i] for i, row in enumerate(table.rows)]
     if lang == "en":
-        assert [c.text for c in diagonal] == [ts.bounded(results["validity"]["ave"][a] ** 0.5) for a in co["constructs"]]
+        ave = results["validity"]["ave"]
+        assert [c.text for c in diagonal] == [ts.bounded(ave[a] ** 0.5) for a in co["constructs"]]
         assert "Diagonal: square root of AVE" in " ".join(table.notes)
     else:
         assert {c.text for c in diagonal} == {"1"}
@@ -86,13 +87,14 @@ def test_regression_tables_show_every_coefficient_and_the_steps(demo, contexts, 
             assert row[6].text == ts.ci(c["ci_lower"], c["ci_upper"], 3, False)
             assert (row[7].value, row[8].value) == (c["vif"], c["tolerance"])
         text = ctx.values["regression"]["texts"][k]
-        for shown in (ts.bounded(reg["r2"]), ts.bounded(reg["adj_r2"]), ts.num(reg["f"]), ts.num(reg["durbin_watson"], 3),
-                      f"F({reg['df1']}, {reg['df2']})"):
+        for shown in (ts.bounded(reg["r2"]), ts.bounded(reg["adj_r2"]), ts.num(reg["f"]),
+                      ts.num(reg["durbin_watson"], 3), f"F({reg['df1']}, {reg['df2']})"):
             assert shown in text and shown in " ".join(table.notes)
         assert ts.bounded(reg["steps"][-1]["delta_r2"]) in text
     steps = [s for reg in results["regression"] for s in reg["steps"]]
     rows = ctx.tables["regression_steps"].rows
-    assert [(r[2].value, r[3].value, r[4].value) for r in rows] == [(s["r2"], s["delta_r2"], s["delta_f"]) for s in steps]
+    assert [(r[2].value, r[3].value, r[4].value) for r in rows] == [(s["r2"], s["delta_r2"], s["delta_f"])
+                                                                    for s in steps]
     assert [r[6].text for r in rows] == [ts.p_value(s["delta_pvalue"]) for s in steps]
 
 
@@ -102,7 +104,8 @@ def test_sections_follow_the_thesis_order_and_have_their_sheets(demo_run):
                 "3.8 结构方程模型与假设检验"]
     positions = [report.index(h) for h in headings]
     assert positions == sorted(positions)
-    captions = [row[1] for row in load_workbook(demo_run.out / "tables.xlsx")["目录"].iter_rows(min_row=3, values_only=True)]
+    contents = load_workbook(demo_run.out / "tables.xlsx")["目录"]
+    captions = [row[1] for row in contents.iter_rows(min_row=3, values_only=True)]
     assert {"项目分析（临界比值法）", "各构念的均值、标准差与相关系数", "回归分析结果（顾客满意度）", "分层回归模型汇总"} <= set(captions)
 
 
