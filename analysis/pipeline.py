@@ -17,6 +17,7 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from analysis import ipma, sem
+from analysis.classical import correlations, item_analysis, regression
 from analysis.describe import descriptives, indicators, normality
 from analysis.diagnostics import Diagnostic, warn
 from analysis.ingest import cleaning, missing, readers, validation
@@ -45,6 +46,8 @@ class RunOptions:
     #: ML, MLR, MLM or auto; None: the instrument's ``estimator``, else ML
     estimator: str | None = None
     groups: str | None = None
+    correlation: str = "pearson"
+    sqrt_ave: bool = False
 
 
 def demo_data_path() -> Path:
@@ -110,6 +113,7 @@ def _run_stages(instrument: Instrument, options: RunOptions, progress: Progress 
         summary = missing.summarise_missing(items, None if kinds is None else kinds.set_axis(items.index))
         run.keep("missing", summary)
     _require_answers(items, data_path)
+    _require_controls(instrument, analysed, data_path)
     complete = items.dropna()
     _check_listwise_loss(run, len(items), len(complete))
     run.warnings.extend(validation.require_sample_size(complete, instrument, file=str(data_path)))
@@ -128,6 +132,8 @@ def _run_stages(instrument: Instrument, options: RunOptions, progress: Progress 
             _validity(run, complete, cfa, measurement)
             if len(measurement) > 1:
                 run.keep("common_method_cfa", common_method.one_factor_cfa_comparison(complete, measurement, cfa))
+    with run.stage("classical"):
+        _classical(run, complete, analysed)
     if not instrument.has_structural_model:
         run.skipped["sem"] = "the instrument has no structural model (measurement study)"
         run.skipped["ipma"] = "IPMA needs a structural model"
@@ -145,6 +151,14 @@ def _run_stages(instrument: Instrument, options: RunOptions, progress: Progress 
 
 
 LISTWISE_LOSS_WARNING = 0.10
+
+
+def _require_controls(instrument: Instrument, analysed: pd.DataFrame, data_path: Path) -> None:
+    """The instrument's control questions (step 1 of the regressions) must have their columns in the data."""
+    absent = [q for q in instrument.controls if q not in analysed]
+    if absent:
+        raise input_error("control question not in the data", file=data_path.name, column=absent[0],
+                          allowed="a column for every question listed in the instrument's controls")
 
 
 def _require_answers(items: pd.DataFrame, data_path: Path) -> None:
@@ -272,6 +286,25 @@ def _validity(run: _Run, complete: pd.DataFrame, cfa, measurement: dict[str, lis
             row["loading"] = cfa.std_loadings.get(construct, {}).get(item)
         merged[construct] = table
     run.sections["reliability"] = merged
+
+
+def _classical(run: _Run, complete: pd.DataFrame, analysed: pd.DataFrame) -> None:
+    """Item analysis, correlations and regressions of the construct scores, on the listwise sample."""
+    instrument = run.instrument
+    run.keep("item_analysis", item_analysis.analyse_items(complete, instrument.item_ids))
+    scores = pd.DataFrame({c: descriptives.construct_mean_score(complete, items)
+                           for c, items in instrument.measurement.items()})
+    ave = run.sections.get("validity", {}).get("ave", {}) if run.options.sqrt_ave else None
+    run.keep("correlations", correlations.correlate_scores(scores, run.options.correlation, ave))
+    if not instrument.has_structural_model:
+        run.skipped["regression"] = "the instrument has no structural model (measurement study)"
+        return
+    questions = [q for q in instrument.questions if q.id in instrument.controls]
+    block, terms = regression.control_design(analysed.loc[complete.index, [q.id for q in questions]], questions)
+    results = [regression.regress_scores(scores, eq.lhs, eq.rhs, block, terms) for eq in instrument.structural]
+    run.sections["regression"] = results
+    for result in results:
+        run.warnings.extend(result.diagnostics)
 
 
 def _structural(run: _Run, complete: pd.DataFrame, analysed: pd.DataFrame, measurement: dict[str, list[str]]) -> None:

@@ -13,8 +13,9 @@ from questionnaire.errors import InputError
 
 #: sections of results.json in the order they are written
 SECTIONS = ("meta", "instrument", "input", "privacy", "exclusions", "cleaning", "missing", "sample", "descriptives",
-            "indicators", "text_answers", "normality", "estimator", "reliability", "factorability", "efa",
-            "common_method", "common_method_cfa", "cfa", "validity", "sem", "ipma", "baseline", "warnings")
+            "indicators", "text_answers", "normality", "estimator", "item_analysis", "reliability", "factorability",
+            "efa", "common_method", "common_method_cfa", "cfa", "validity", "correlations", "regression", "sem",
+            "invariance", "ipma", "baseline", "warnings")
 
 
 def to_plain(value):

@@ -10,6 +10,8 @@ from importlib import resources
 from pathlib import Path
 
 QUESTION_TYPES = ("single", "multiple", "numeric", "nps", "text")
+#: question types a regression can take as a control: a single choice (dummy-coded) or a number
+CONTROL_TYPES = ("single", "numeric", "nps")
 QUESTION_ROLES = ("platform", "orders", "membership", "nps")
 CONSTRUCT_ROLES = ("driver", "mediator", "outcome")
 #: the estimators a study may ask for (``estimator:``, ``--estimator``); ``auto``: ML unless Mardia's test rejects
@@ -167,6 +169,8 @@ class Instrument:
     questions: tuple[Question, ...] = ()
     #: a single-choice question whose answers form the groups of the measurement-invariance analysis
     groups: str | None = None
+    #: background questions entered first (step 1) in the regressions of construct scores
+    controls: tuple[str, ...] = ()
     #: study-level declared missing codes (``missing_codes: [-99, 999, NA]``: numbers or texts), for every column
     #: without its own
     missing_codes: tuple[float | str, ...] = ()

@@ -11,8 +11,8 @@ import yaml
 
 from questionnaire.errors import InputError
 from questionnaire.instrument import (
-    CONSTRUCT_ROLES, ESTIMATOR_CHOICES, QUESTION_ROLES, QUESTION_TYPES, AttentionCheck, Construct, Hypothesis,
-    Instrument, Item, Option, Question, Regression, Scale, Text,
+    CONSTRUCT_ROLES, CONTROL_TYPES, ESTIMATOR_CHOICES, QUESTION_ROLES, QUESTION_TYPES, AttentionCheck, Construct,
+    Hypothesis, Instrument, Item, Option, Question, Regression, Scale, Text,
 )
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -201,6 +201,7 @@ class _Reader:
         estimator = doc.get("estimator")
         if estimator is not None and estimator not in ESTIMATOR_CHOICES:
             self.problems.add("estimator", f"must be one of {', '.join(ESTIMATOR_CHOICES)}, got {estimator!r}")
+        controls = self.controls(questions)
         for key in ("id_column", "duration_column"):
             if doc.get(key) is not None and not isinstance(doc.get(key), str):
                 self.problems.add(key, f"must be a column name, got {doc.get(key)!r}")
@@ -209,7 +210,8 @@ class _Reader:
             constructs=tuple(constructs), languages=self.languages, intro=intro,
             id_column=doc.get("id_column"), duration_column=doc.get("duration_column"),
             attention_checks=tuple(checks), structural=tuple(structural), hypotheses=tuple(hypotheses),
-            outcome=outcome, questions=tuple(questions), missing_codes=study_codes, estimator=estimator, groups=groups,
+            outcome=outcome, questions=tuple(questions), controls=controls, missing_codes=study_codes,
+            estimator=estimator, groups=groups,
             source_path=self.problems.file, document=doc,
         )
 
@@ -434,6 +436,25 @@ class _Reader:
         if cycle:
             self.problems.add("structural", f"the model has a cycle {' -> '.join(cycle)}; only recursive models are supported")
         return regressions
+
+    def controls(self, questions: list[Question]) -> tuple[str, ...]:
+        """``controls``: ids of single-choice (dummy-coded) or numeric background questions, each once."""
+        by_id = {q.id: q for q in questions}
+        controls = []
+        for k, qid in enumerate(self._list(self.doc, "controls", "")):
+            place = f"controls[{k}]"
+            question = by_id.get(qid) if isinstance(qid, str) else None
+            if question is None:
+                self.problems.add(place, f"names no background question: {qid!r}; "
+                                         f"questions: {', '.join(by_id) or 'none'}")
+            elif question.type not in CONTROL_TYPES:
+                self.problems.add(place, f"question {qid!r} is of type {question.type}; a control must be of type "
+                                         f"{', '.join(CONTROL_TYPES)}")
+            elif qid in controls:
+                self.problems.add(place, f"question {qid!r} is listed twice")
+            else:
+                controls.append(qid)
+        return tuple(controls)
 
     def hypotheses(self, construct_ids: list[str], structural: list[Regression]) -> list[Hypothesis]:
         raw = self.doc.get("hypotheses")

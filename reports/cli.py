@@ -12,6 +12,7 @@ from questionnaire.errors import InputError
 from questionnaire.instrument import ESTIMATOR_CHOICES
 
 FORMATS = ("docx", "html", "md", "xlsx")
+CORRELATION_METHODS = ("pearson", "spearman")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -82,6 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--groups", metavar="QUESTION",
                      help="single-choice question whose answers form the groups of the measurement-invariance and "
                           "multi-group SEM analysis, e.g. platform (default: the instrument's 'groups', else none)")
+    run.add_argument("--correlation", choices=CORRELATION_METHODS, default="pearson",
+                     help="correlation of the construct scores in chapter 3 (default pearson)")
+    run.add_argument("--sqrt-ave", action="store_true",
+                     help="print √AVE on the diagonal of the correlation table (the discriminant-validity table)")
     run.add_argument("--baseline", type=Path, metavar="RESULTS_JSON",
                      help="results.json of a previous wave, for the before/after comparison")
     _add_report_options(run)

@@ -88,7 +88,8 @@ def _run(args: argparse.Namespace, workers: int, figure_workers) -> int:
     options = RunOptions(data=args.data, sheet=args.sheet, bootstrap=args.bootstrap, bca=args.bca, seed=args.seed,
                          workers=workers, min_duration=args.min_duration,
                          max_missing=args.max_missing, no_clean=args.no_clean,
-                         estimator=args.estimator, groups=args.groups)
+                         estimator=args.estimator, groups=args.groups,
+                         correlation=args.correlation, sqrt_ave=args.sqrt_ave)
     with progress_reporter() as progress:
         study = run_study(instrument, options, progress)
     results = to_plain(study)

@@ -11,7 +11,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 STAGE_NAMES = {
     "read": "reading and validating the data", "clean": "cleaning", "missing": "missing data",
     "descriptives": "descriptive statistics", "psychometrics": "reliability, KMO, EFA",
-    "cfa": "confirmatory factor analysis and validity", "sem": "structural model",
+    "cfa": "confirmatory factor analysis and validity",
+    "classical": "item analysis, correlations, regression", "sem": "structural model",
     "bootstrap": "bootstrap resamples",
 }
 

@@ -37,6 +37,7 @@ def test_no_command_prints_help_and_exits_2(capsys):
     (["run", "--format", "pdf"], r"argument --format: unknown format 'pdf'; allowed: docx,html,md,xlsx"),
     (["run", "--max-missing", "2"], r"argument --max-missing: '2' must be between 0 and 1"),
     (["run", "--min-duration", "soon"], r"argument --min-duration: 'soon' is not a number of seconds"),
+    (["run", "--correlation", "kendall"], r"argument --correlation: invalid choice: 'kendall'"),
     (["report"], r"the following arguments are required: --results"),
     (["frobnicate"], r"invalid choice: 'frobnicate'"),
     (["run", "--estimator", "WLSMV"], r"argument --estimator: invalid choice: 'WLSMV' \(choose from .*MLR.*auto"),
@@ -100,10 +101,15 @@ def test_measurement_only_study_runs_up_to_validity(tmp_path, capsys):
     instrument = tmp_path / "measurement.yaml"
     instrument.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
     out = tmp_path / "out"
-    assert main(["run", "--instrument", str(instrument), "--out", str(out), "--format", "md"]) == 0
+    assert main(["run", "--instrument", str(instrument), "--out", str(out), "--format", "md",
+                 "--correlation", "spearman", "--sqrt-ave"]) == 0
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
-    for section in ("descriptives", "reliability", "factorability", "efa", "common_method", "cfa", "validity"):
+    for section in ("descriptives", "item_analysis", "reliability", "factorability", "efa", "common_method", "cfa",
+                    "validity", "correlations"):
         assert results[section], section
+    assert results["correlations"]["method"] == "spearman"
+    assert results["correlations"]["sqrt_ave"]["PQ"] == pytest.approx(results["validity"]["ave"]["PQ"] ** 0.5)
+    assert "regression" not in results and results["skipped"]["regression"].startswith("the instrument has no")
     assert results["reliability"]["PQ"]["alpha"] > 0.7
     assert results["efa"]["n_factors"] == 7
     assert results["cfa"]["fit"]["df"] == 278
@@ -156,6 +162,14 @@ def test_an_item_nobody_answered_is_named(tmp_path, capsys):
     assert ("responses.csv, column PQ2: no kept respondent answered item PQ2; allowed: answers in every item "
             "column, or the item removed from the instrument") in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_control_question_missing_from_the_data_is_named(tmp_path, capsys):
+    data = tmp_path / "responses.csv"
+    pd.read_csv(demo_data_path()).drop(columns=["education"]).head(120).to_csv(data, index=False)
+    assert main(["run", "--data", str(data), "--out", str(tmp_path / "out")]) == 2
+    assert ("responses.csv, column education: control question not in the data; allowed: a column for every "
+            "question listed in the instrument's controls") in capsys.readouterr().err
 
 
 def test_a_construct_on_a_seven_point_scale_runs_to_the_report(tmp_path, capsys):

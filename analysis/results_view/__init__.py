@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from analysis.results_view.classical import (Correlations, ItemAnalysis, Regression, read_correlations,
+                                             read_item_analysis, read_regression)
 from analysis.results_view.fit import FitCheck, ModelFit
 from analysis.results_view.invariance import Invariance, read_invariance
 from analysis.results_view.measurement import (Cfa, CommonMethod, ConstructReliability, Efa, Factorability, Flag,
@@ -63,6 +65,9 @@ class ResultsView:
     baseline: Baseline | None
     estimator: EstimatorChoice | None = None
     invariance: Invariance | None = None
+    item_analysis: ItemAnalysis | None = None
+    correlations: Correlations | None = None
+    regression: tuple[Regression, ...] | None = None
 
 
 def results_view(results: dict, constructs: tuple[str, ...]) -> ResultsView:
@@ -93,10 +98,14 @@ def results_view(results: dict, constructs: tuple[str, ...]) -> ResultsView:
         estimator=EstimatorChoice(*(text(mapping(r["estimator"]).get(k)) for k in ("estimator", "requested", "reason")))
         if isinstance(r.get("estimator"), dict) else None,
         invariance=read_invariance(r["invariance"]) if isinstance(r.get("invariance"), dict) else None,
+        item_analysis=read_item_analysis(r["item_analysis"]) if isinstance(r.get("item_analysis"), dict) else None,
+        correlations=read_correlations(r["correlations"]) if isinstance(r.get("correlations"), dict) else None,
+        regression=tuple(read_regression(d) for d in records(r["regression"]))
+        if isinstance(r.get("regression"), list) else None,
     )
 
 
-__all__ = ["INDICATORS", "Baseline", "Cfa", "CommonMethod", "ConstructReliability", "Descriptives", "Efa",
-           "EstimatorChoice",
-           "Factorability", "FitCheck", "Flag", "Indicators", "Invariance", "Ipma", "Meta", "ModelFit", "Normality", "ResultsView",
-           "Sample", "Sem", "Validity", "WarningRecord", "results_view"]
+__all__ = ["INDICATORS", "Baseline", "Cfa", "CommonMethod", "ConstructReliability", "Correlations", "Descriptives",
+           "Efa", "EstimatorChoice", "Factorability", "FitCheck", "Flag", "Indicators", "Invariance", "Ipma",
+           "ItemAnalysis", "Meta", "ModelFit", "Normality", "Regression", "ResultsView", "Sample", "Sem", "Validity",
+           "WarningRecord", "results_view"]

@@ -7,9 +7,10 @@ checks). Output holds strings and tables only: values are typeset (``reports.typ
 macros of ``templates/<lang>/phrases.j2``. A section the results lack reads "not computed: <why>".
 
 One module per part of the report: ``base`` (view, phrases and registration), ``sample`` (3.1),
-``descriptives`` (3.2–3.3), ``psychometrics`` (3.4), ``structural`` (fit, SEM, mediation), ``invariance``
-(3.5.4, multi-group), ``strategies``
-(IPMA, problems, chapters 4–5), ``evaluation`` (chapter 6), ``framing`` (abstract, chapters 1, 2, 7).
+``descriptives`` (3.2, 3.5), ``classical`` (item analysis 3.3, correlations 3.6, regression 3.7),
+``psychometrics`` (3.4), ``structural`` (fit, SEM, mediation), ``invariance``
+(3.8, multi-group), ``strategies`` (IPMA, problems, chapters 4–5),
+``evaluation`` (chapter 6), ``framing`` (abstract, chapters 1, 2, 7).
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import jinja2
 from questionnaire.errors import input_error
 from questionnaire.instrument import Instrument
 from reports import typeset as ts
+from reports.context.classical import ClassicalSections
 from reports.context.descriptives import DescriptiveSections
 from reports.context.evaluation import EvaluationSections
 from reports.context.framing import FramingSections
@@ -46,7 +48,8 @@ class ReportContext:
     figures: dict[str, FigureSpec] = field(default_factory=dict)
 
 
-class _Builder(SampleSections, DescriptiveSections, PsychometricSections, StructuralSections, InvarianceSections,
+class _Builder(SampleSections, ClassicalSections, DescriptiveSections, PsychometricSections, StructuralSections,
+               InvarianceSections,
                StrategySections, EvaluationSections, FramingSections):
     """All sections, built in the order in which later ones read the findings of earlier ones."""
 
@@ -58,6 +61,9 @@ class _Builder(SampleSections, DescriptiveSections, PsychometricSections, Struct
         self.diagnostics()
         indicator_values = self.indicators()
         self.descriptives()
+        self.item_analysis()
+        self.correlations()
+        self.regression()
         reliability_failures = self.reliability()
         self.efa()
         self.cfa()

@@ -68,3 +68,18 @@ def test_missing_answers_by_kind_are_read_typed():
     assert m.has_kinds_beyond_nonresponse and [i.item for i in m.items_with_missing] == ["PQ1"]
     old = read_sample({"missing": {"n_dropped_listwise": 3}}).missing   # written before the kinds were counted
     assert not old.has_kinds_beyond_nonresponse and old.n_skipped_by_design is None and old.items == ()
+
+
+def test_malformed_classical_sections_read_as_absent_values():
+    view = results_view({"item_analysis": {"items": {"A1": {"cr_t": "x", "flags": 3}, "A2": 4}, "n": True},
+                         "correlations": {"constructs": ["A", 2], "r": {"A": {"A": "1"}}, "sqrt_ave": [1]},
+                         "regression": [{"outcome": "B", "coefficients": [{"term": "A", "b": None}, 3],
+                                         "flags": [{"code": "vif_above_max", "term": "A"}], "steps": "no"}, 7]}, ("A",))
+    (item,) = view.item_analysis.items
+    assert item.item == "A1" and item.cr_t is None and item.flags == () and view.item_analysis.n is None
+    assert view.correlations.constructs == ("A",) and view.correlations.r == {"A": {"A": None}}
+    assert view.correlations.sqrt_ave is None and view.correlations.range_of_r() is None
+    (reg,) = view.regression
+    assert reg.coefficients[0].b is None and not reg.coefficients[0].significant and reg.steps == ()
+    assert reg.high_vif == ("A",) and reg.r2 is None and not reg.significant
+    assert results_view({}, ("A",)).regression is None

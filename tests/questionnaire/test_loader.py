@@ -210,3 +210,20 @@ def test_other_please_specify_options(bundled_doc):
     assert by_id["membership"].other_option is None                      # 其他平台付费会员 is an answer, not "other"
     assert by_id["occupation"].other_option.code == 1                     # other: true / other: false win
     assert by_id["platform"].other_column == "platform_other"
+
+
+def test_controls_are_background_questions_a_regression_can_take(bundled_doc):
+    assert parse_instrument(bundled_doc).controls == ("gender", "education")
+    assert parse_instrument({**bundled_doc, "controls": ["age", "orders_6m"]}).controls == ("age", "orders_6m")
+
+
+@pytest.mark.parametrize("controls, message", [
+    (["sex"], r"controls\[0\]: names no background question: 'sex'; questions: gender, age"),
+    (["gender", "suggestion"], r"controls\[1\]: question 'suggestion' is of type text; a control must be of type "
+                               r"single, numeric, nps"),
+    (["gender", "gender"], r"controls\[1\]: question 'gender' is listed twice"),
+    ("gender", r"controls: must be a list, got str"),
+])
+def test_bad_controls_name_their_place(bundled_doc, controls, message):
+    with pytest.raises(InputError, match=r"instrument\.yaml: 1 problem in the instrument: " + message):
+        parse_instrument({**bundled_doc, "controls": controls}, "instrument.yaml")

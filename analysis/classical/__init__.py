@@ -1,0 +1,1 @@
+"""Observed-score analyses a questionnaire thesis reports: item analysis, correlations, regression (and more)."""
