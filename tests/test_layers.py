@@ -11,7 +11,7 @@ FOUNDATION = {"numbers", "diagnostics", "results", "inference"}
 ALLOWED = {
     "numbers": set(), "diagnostics": set(), "inference": {"numbers"}, "results": {"numbers"},
     "ingest": FOUNDATION, "describe": FOUNDATION, "sem": FOUNDATION, "ipma": FOUNDATION,
-    "simulate": FOUNDATION, "psychometrics": FOUNDATION | {"sem"},
+    "simulate": FOUNDATION, "psychometrics": FOUNDATION | {"sem"}, "classical": FOUNDATION,
 }
 TOP = {"pipeline", "results_view"}  # may import any part of analysis
 

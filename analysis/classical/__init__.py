@@ -1,0 +1,1 @@
+"""Classical survey analyses: item analysis, correlations, group differences, regression, moderation."""
