@@ -1,0 +1,87 @@
+"""Moderation (PROCESS model 1) against R's lm (tests/fixtures/moderation.R) at 1e-6, on the demo and bfi, with
+construct and background-question moderators (bfi's age groups with one level too small)."""
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.classical.moderation import (NOTE_FEWER_THAN_TWO_LEVELS, NOTE_NO_VARIANCE, NOTE_TOO_FEW_RESPONDENTS,
+                                           moderate)
+from analysis.describe.descriptives import construct_mean_score
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+ROOT = FIXTURES.parents[1]
+TOL = 1e-6
+REFERENCE = json.loads((FIXTURES / "moderation.json").read_text())
+
+
+@cache
+def study(name: str) -> pd.DataFrame:
+    """Construct scores and background answers of the rows R analysed."""
+    if name == "demo":
+        items = pd.read_csv(FIXTURES / "demo_items.csv", dtype={"resp_id": str})
+        background = pd.read_csv(ROOT / "data/demo/responses.csv", dtype={"resp_id": str})
+        answers = items[["resp_id"]].merge(background, on="resp_id", how="left")
+        mapping = json.loads((FIXTURES / "demo_mapping.json").read_text())
+    else:
+        items = pd.read_csv(FIXTURES / "psych_bfi.csv")
+        answers = pd.read_csv(FIXTURES / "groups_bfi.csv")
+        mapping = {c: [f"{c}{k}" for k in range(1, 6)] for c in "ACENO"}
+    return pd.concat([pd.DataFrame({c: construct_mean_score(items, its) for c, its in mapping.items()}), answers], axis=1)
+
+
+def close(a, b) -> bool:
+    return abs(a - b) <= TOL
+
+
+@pytest.mark.parametrize("ref", REFERENCE["models"], ids=lambda r: f"{r['study']}-{r['x']}x{r['m']}-{r['y']}")
+def test_moderation_equals_r(ref):
+    data = study(ref["study"])
+    categorical = "levels" in ref
+    levels = [(code, str(code)) for code in range(1, 7)] if categorical else None
+    result = moderate(data[ref["x"]], data[ref["m"]], data[ref["y"]], (ref["x"], ref["m"], ref["y"]), levels)
+    assert result.note is None and result.n == ref["n"]
+    assert (result.delta_df1, result.delta_df2) == (ref["delta_df1"], ref["delta_df2"])
+    for key in ("r2", "delta_r2", "delta_f", "delta_pvalue"):
+        assert close(getattr(result, key), ref[key]), key
+    if "interaction" in ref:
+        for key, want in ref["interaction"].items():
+            assert close(getattr(result.interaction, key), want), key
+    else:
+        assert result.interaction is None
+    assert len(result.simple_slopes) == len(ref["simple_slopes"])
+    for got, want in zip(result.simple_slopes, ref["simple_slopes"]):
+        for key in ("slope", "se", "t", "pvalue", "intercept"):
+            assert close(getattr(got, key), want[key]), key
+        assert got.at == want["at"] if categorical else close(got.m_value, want["m_value"])
+    if categorical:
+        assert result.m_type == "question" and result.johnson_neyman is None
+    else:
+        jn = result.johnson_neyman
+        assert jn.inside_significant == ref["johnson_neyman"]["inside_significant"]
+        assert len(jn.bounds) == len(ref["johnson_neyman"]["bounds"])
+        assert all(close(a, b) for a, b in zip(jn.bounds, ref["johnson_neyman"]["bounds"]))
+
+
+def test_levels_too_small_are_left_out():
+    ref = next(r for r in REFERENCE["models"] if r["m"] == "age_group")
+    assert ref["levels"] == [1, 2, 3, 4, 5]        # the 8 respondents over 64 are left out
+    data = study("bfi")
+    result = moderate(data["E"], data["age_group"], data["A"], ("E", "age_group", "A"),
+                      [(code, str(code)) for code in range(1, 7)])
+    assert [s.at for s in result.simple_slopes] == ["1", "2", "3", "4", "5"]
+
+
+@pytest.mark.parametrize("x, m, y, levels, note", [
+    ([1.0, 2, 3, 4, 5, 6], [2.0, 2, 2, 2, 2, 2], [1.0, 3, 2, 5, 4, 6], None, NOTE_NO_VARIANCE),    # constant M
+    ([1.0, 2, 3, 4, 5, 6], [1.0, 3, 2, 5, 4, 6], [3.0] * 6, None, NOTE_NO_VARIANCE),              # constant Y
+    ([1.0, 2, 3, 4], [1.0, 3, 2, 5], [1.0, 3, 2, 5], None, NOTE_TOO_FEW_RESPONDENTS),
+    ([1.0, 2, 3, 4, 5, 6], [1, 1, 1, 1, 1, 2], [1.0, 3, 2, 5, 4, 6], [(1, "a"), (2, "b")], NOTE_FEWER_THAN_TWO_LEVELS),
+])
+def test_degenerate_models_are_notes(x, m, y, levels, note):
+    result = moderate(pd.Series(x), pd.Series(m), pd.Series(y), ("X", "M", "Y"), levels, min_group=2)
+    assert result.note == note and result.interaction is None and result.simple_slopes == ()
