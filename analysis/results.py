@@ -14,7 +14,8 @@ from questionnaire.errors import InputError
 #: sections of results.json in the order they are written
 SECTIONS = ("meta", "instrument", "input", "privacy", "exclusions", "cleaning", "missing", "sample", "descriptives",
             "indicators", "text_answers", "normality", "reliability", "factorability", "efa", "common_method",
-            "common_method_cfa", "cfa", "validity", "sem", "ipma", "baseline", "warnings")
+            "common_method_cfa", "cfa", "validity", "sem", "ipma", "moderation", "group_differences", "baseline",
+            "warnings")
 
 
 def to_plain(value):

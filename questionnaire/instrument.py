@@ -134,6 +134,16 @@ class Hypothesis:
 
 
 @dataclass(frozen=True)
+class Moderation:
+    """A declared moderation: the effect of construct ``x`` on construct ``y`` depends on ``m``, a construct
+    or a single-choice background question."""
+
+    x: str
+    m: str
+    y: str
+
+
+@dataclass(frozen=True)
 class Instrument:
     id: str
     title: Text
@@ -148,6 +158,7 @@ class Instrument:
     hypotheses: tuple[Hypothesis, ...] = ()
     outcome: str | None = None
     questions: tuple[Question, ...] = ()
+    moderation: tuple[Moderation, ...] = ()
     #: study-level declared missing codes (``missing_codes: [-99, 999, NA]``: numbers or texts), for every column
     #: without its own
     missing_codes: tuple[float | str, ...] = ()

@@ -12,7 +12,7 @@ import yaml
 from questionnaire.errors import InputError
 from questionnaire.instrument import (
     CONSTRUCT_ROLES, QUESTION_ROLES, QUESTION_TYPES, AttentionCheck, Construct, Hypothesis, Instrument, Item,
-    Option, Question, Regression, Scale, Text,
+    Moderation, Option, Question, Regression, Scale, Text,
 )
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -190,6 +190,7 @@ class _Reader:
         outcome = doc.get("outcome")
         if outcome is not None and outcome not in construct_ids:
             self.problems.add("outcome", f"names no construct: {outcome!r}; constructs: {', '.join(construct_ids)}")
+        moderation = self.moderation(construct_ids, questions)
         study_codes = self.study_missing_codes(scale, constructs, questions)
         for key in ("id_column", "duration_column"):
             if doc.get(key) is not None and not isinstance(doc.get(key), str):
@@ -199,7 +200,7 @@ class _Reader:
             constructs=tuple(constructs), languages=self.languages, intro=intro,
             id_column=doc.get("id_column"), duration_column=doc.get("duration_column"),
             attention_checks=tuple(checks), structural=tuple(structural), hypotheses=tuple(hypotheses),
-            outcome=outcome, questions=tuple(questions), missing_codes=study_codes, source_path=self.problems.file, document=doc,
+            outcome=outcome, questions=tuple(questions), moderation=tuple(moderation), missing_codes=study_codes, source_path=self.problems.file, document=doc,
         )
 
     def missing_codes(self, raw: dict, place: str, scale: Scale | None = None,
@@ -454,6 +455,34 @@ class _Reader:
                 continue
             hypotheses.append(Hypothesis(str(label), nodes, sign))
         return hypotheses
+
+
+    def moderation(self, construct_ids: list[str], questions: list[Question]) -> list[Moderation]:
+        """``moderation: [{x: CS, m: SW, y: LY}]``: x and y constructs, m a construct or a single-choice question."""
+        raw = self.doc.get("moderation")
+        if raw is None:
+            return []
+        if not isinstance(raw, list):
+            self.problems.add("moderation", f"must be a list such as [{{x: CS, m: SW, y: LY}}], got {raw!r}")
+            return []
+        single = [q.id for q in questions if q.type == "single"]
+        declared = []
+        for number, spec in enumerate(raw):
+            place = f"moderation[{number}]"
+            if not isinstance(spec, dict) or set(spec) != {"x", "m", "y"}:
+                self.problems.add(place, f"must be a mapping with exactly the keys x, m and y, got {spec!r}")
+                continue
+            x, m, y = (spec[k] for k in ("x", "m", "y"))
+            for key, value in (("x", x), ("y", y)):
+                if value not in construct_ids:
+                    self.problems.add(f"{place}.{key}", f"names no construct: {value!r}; constructs: {', '.join(construct_ids)}")
+            if m not in construct_ids and m not in single:
+                self.problems.add(f"{place}.m", f"names no construct or single-choice question: {m!r}; allowed: "
+                                                f"{', '.join(construct_ids + single)}")
+            if len({x, m, y}) < 3:
+                self.problems.add(place, f"x, m and y must be three different variables, got {x!r}, {m!r}, {y!r}")
+            declared.append(Moderation(str(x), str(m), str(y)))
+        return declared
 
 
 def _missing_code(code: object) -> float | str | None:

@@ -44,6 +44,7 @@ def _number(convert, what: str, low: float, high: float | None = None, unit: str
 _positive_int = _number(int, "a whole number", 0)
 _seconds = _number(float, "a number of seconds", 0, unit=" seconds")
 _fraction = _number(float, "a number", 0, 1)
+_group_size = _number(int, "a whole number", 2)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,6 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--max-missing", type=_fraction, metavar="FRACTION",
                      help="exclude respondents missing more than this share of items (default 0.2)")
     run.add_argument("--no-clean", action="store_true", help="apply no exclusion rule (missing data still handled)")
+    run.add_argument("--min-group", type=_group_size, default=10, metavar="N",
+                     help="group differences and categorical moderators leave out groups under N respondents (default 10)")
+    run.add_argument("--nonparametric", action="store_true",
+                     help="group differences by Mann–Whitney U / Kruskal–Wallis instead of t / ANOVA")
     run.add_argument("--baseline", type=Path, metavar="RESULTS_JSON",
                      help="results.json of a previous wave, for the before/after comparison")
     _add_report_options(run)

@@ -163,10 +163,11 @@ def lsd_comparisons(samples: Sequence[np.ndarray], codes: Sequence) -> list[Pair
     return out
 
 
-#: Gauss–Legendre nodes of the two integrals of :func:`studentized_range_sf` (1e-12 from scipy's)
-_RANGE_NODES, _SCALE_NODES = 96, 48
-#: the inner integral runs over z in ±_Z_LIMIT, the outer over the χ quantiles 1e-14 and 1 − 1e-14
+#: the inner integral of :func:`studentized_range_sf` runs over z in ±_Z_LIMIT, the outer over the χ quantiles
+#: _TAIL and 1 − _TAIL; Gauss–Legendre nodes and weights of each (96 and 48 nodes: 1e-12 from scipy's)
 _Z_LIMIT, _TAIL = 8.5, 1e-14
+_RANGE_NODES = np.polynomial.legendre.leggauss(96)
+_SCALE_NODES = np.polynomial.legendre.leggauss(48)
 
 
 def studentized_range_sf(q: np.ndarray, k: int, df: np.ndarray) -> np.ndarray:
@@ -180,9 +181,8 @@ def studentized_range_sf(q: np.ndarray, k: int, df: np.ndarray) -> np.ndarray:
     """
     q = np.atleast_1d(np.asarray(q, dtype=float))
     df = np.broadcast_to(np.asarray(df, dtype=float), q.shape)
-    x, wx = np.polynomial.legendre.leggauss(_RANGE_NODES)
-    z, wz = _Z_LIMIT * x, _Z_LIMIT * wx
-    u, wu = np.polynomial.legendre.leggauss(_SCALE_NODES)
+    z, wz = _Z_LIMIT * _RANGE_NODES[0], _Z_LIMIT * _RANGE_NODES[1]
+    u, wu = _SCALE_NODES
     lo, hi = np.sqrt(stats.chi2.ppf(_TAIL, df) / df), np.sqrt(stats.chi2.isf(_TAIL, df) / df)
     half = ((hi - lo) / 2)[:, None]
     s = ((hi + lo) / 2)[:, None] + half * u
@@ -255,10 +255,11 @@ def compare_groups(scores: pd.Series, answers: pd.Series, options: Sequence[tupl
     Respondents without a score or an answer are left out; an option nobody chose is not a group; a group
     with fewer than ``min_group`` respondents (at least 2) is listed in ``excluded_groups``.
     """
-    both = pd.DataFrame({"y": pd.to_numeric(scores, errors="coerce"), "g": answers}).dropna()
+    y = pd.to_numeric(scores, errors="coerce").to_numpy(dtype=float)
+    g = pd.to_numeric(answers, errors="coerce").to_numpy(dtype=float)
     present = []
     for code, label in options:
-        x = both.loc[both["g"] == code, "y"].to_numpy(dtype=float)
+        x = y[(g == code) & ~np.isnan(y)]
         if x.size:
             present.append((code, label, x))
     smallest = max(min_group, 2)

@@ -181,3 +181,22 @@ def test_bad_missing_codes_name_their_place(tmp_path, bundled_doc, place, value,
         doc["missing_codes"] = value
     with pytest.raises(InputError, match=message):
         load_instrument(_write(tmp_path, doc))
+
+
+def test_bundled_moderation_is_declared():
+    instrument = load_instrument(bundled_instrument_path())
+    assert [(m.x, m.m, m.y) for m in instrument.moderation] == [("CS", "BI", "LY"), ("CS", "membership", "LY")]
+
+
+@pytest.mark.parametrize("moderation, message", [
+    ({"x": "CS", "m": "SW"}, r"moderation\[0\]: must be a mapping with exactly the keys x, m and y"),
+    ([{"x": "QQ", "m": "BI", "y": "LY"}], r"moderation\[0\]\.x: names no construct: 'QQ'"),
+    ([{"x": "CS", "m": "orders_6m", "y": "LY"}], r"moderation\[0\]\.m: names no construct or single-choice question: "
+                                                 r"'orders_6m'; allowed: PQ, .*, gender"),
+    ([{"x": "CS", "m": "CS", "y": "LY"}], r"moderation\[0\]: x, m and y must be three different variables"),
+])
+def test_moderation_problems_are_named(tmp_path, bundled_doc, moderation, message):
+    doc = copy.deepcopy(bundled_doc)
+    doc["moderation"] = moderation if isinstance(moderation, list) else [moderation]
+    with pytest.raises(InputError, match=message):
+        load_instrument(_write(tmp_path, doc))
