@@ -103,6 +103,8 @@ class Question:
     aliases: tuple[str, ...] = ()
     #: codes that mean "missing" in this question's column(s); ``None`` = the study's ``missing_codes``
     missing_codes: tuple[float | str, ...] | None = None
+    #: a short name for report sentences ("不同性别的顾客…"); ``None`` = the question's text
+    name: Text | None = None
 
     def option_columns(self) -> list[str]:
         """Data columns of a multiple-choice question: one 0/1 column per option, ``<id>_<code>``."""

@@ -368,7 +368,8 @@ class _Reader:
                     self.problems.add(place, f"min ({low}) must be smaller than max ({high})")
             question = Question(qid, str(qtype), self._text(raw.get("text"), f"{place}.text") or Text({}),
                                 tuple(options), low, high, role, bool(raw.get("required", True)),
-                                self._aliases(raw, place))
+                                self._aliases(raw, place),
+                                name=self._text(raw.get("name"), f"{place}.name", required=False))
             own = self.missing_codes(raw, place, None, question)
             questions.append(replace(question, missing_codes=own) if own is not None else question)
         roles = [q.role for q in questions if q.role]

@@ -121,6 +121,26 @@ def johnson_neyman(fit, x_term: int, product_term: int, centre: float, observed:
     return JohnsonNeyman(tuple(float(r) for r in roots), bool(a < 0), observed)
 
 
+def significant_regions(bounds: Sequence[float], inside_significant: bool,
+                        observed: tuple[float, float]) -> list[tuple[float, float]]:
+    """The intervals of the observed range of M where the slope of X is significant, from the Johnson–Neyman
+    ``bounds`` (all of the range, none of it, or the parts the bounds cut off)."""
+    low, high = observed
+    cuts = [low, *(b for b in bounds if low < b < high), high]
+
+    def significant(value: float) -> bool:
+        if len(bounds) < 2:
+            return inside_significant
+        between = bounds[0] < value < bounds[1]
+        return between if inside_significant else not between
+
+    regions: list[tuple[float, float]] = []
+    for a, b in zip(cuts, cuts[1:]):
+        if significant((a + b) / 2):
+            regions.append((regions.pop()[0], b) if regions and regions[-1][1] == a else (a, b))
+    return regions
+
+
 def _steps(y: np.ndarray, first: np.ndarray, products: np.ndarray):
     """Step 1 (constant + ``first``), step 2 (+ ``products``), and (ΔF, Δp, Δdf1) of the product terms."""
     step1 = sm.OLS(y, sm.add_constant(first, has_constant="add")).fit()

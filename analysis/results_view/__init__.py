@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from analysis.results_view.differences import (GroupComparison, GroupDifferences, Moderation,
+                                               read_group_differences, read_moderation)
 from analysis.results_view.fit import FitCheck, ModelFit
 from analysis.results_view.measurement import (Cfa, CommonMethod, ConstructReliability, Efa, Factorability, Flag,
                                                Normality, Validity, read_cfa, read_efa, read_factorability,
@@ -45,6 +47,8 @@ class ResultsView:
     descriptives: Descriptives
     sample: Sample
     baseline: Baseline | None
+    moderation: tuple[Moderation, ...] | None
+    group_differences: GroupDifferences | None
 
 
 def results_view(results: dict, constructs: tuple[str, ...]) -> ResultsView:
@@ -72,9 +76,13 @@ def results_view(results: dict, constructs: tuple[str, ...]) -> ResultsView:
         descriptives=read_descriptives(mapping(r.get("descriptives"))),
         sample=read_sample(r),
         baseline=read_baseline(r["baseline"]) if isinstance(r.get("baseline"), dict) else None,
+        moderation=read_moderation(r["moderation"]) if isinstance(r.get("moderation"), list) else None,
+        group_differences=read_group_differences(r["group_differences"], mapping(mapping(r.get("meta")).get("options")))
+        if isinstance(r.get("group_differences"), list) else None,
     )
 
 
 __all__ = ["INDICATORS", "Baseline", "Cfa", "CommonMethod", "ConstructReliability", "Descriptives", "Efa",
-           "Factorability", "FitCheck", "Flag", "Indicators", "Ipma", "Meta", "ModelFit", "Normality", "ResultsView",
+           "Factorability", "FitCheck", "Flag", "GroupComparison", "GroupDifferences", "Indicators", "Ipma", "Meta", "ModelFit", "Moderation",
+           "Normality", "ResultsView",
            "Sample", "Sem", "Validity", "WarningRecord", "results_view"]

@@ -7,7 +7,8 @@ checks). Output holds strings and tables only: values are typeset (``reports.typ
 macros of ``templates/<lang>/phrases.j2``. A section the results lack reads "not computed: <why>".
 
 One module per part of the report: ``base`` (view, phrases and registration), ``sample`` (3.1),
-``descriptives`` (3.2–3.3), ``psychometrics`` (3.4), ``structural`` (fit, SEM, mediation), ``strategies``
+``descriptives`` (3.2–3.3), ``psychometrics`` (3.4), ``structural`` (fit, SEM, mediation), ``differences``
+(moderation, group differences), ``strategies``
 (IPMA, problems, chapters 4–5), ``evaluation`` (chapter 6), ``framing`` (abstract, chapters 1, 2, 7).
 """
 from __future__ import annotations
@@ -20,6 +21,7 @@ from questionnaire.errors import input_error
 from questionnaire.instrument import Instrument
 from reports import typeset as ts
 from reports.context.descriptives import DescriptiveSections
+from reports.context.differences import DifferenceSections
 from reports.context.evaluation import EvaluationSections
 from reports.context.framing import FramingSections
 from reports.context.phrases import Phrases, bundled_environment
@@ -44,8 +46,8 @@ class ReportContext:
     figures: dict[str, FigureSpec] = field(default_factory=dict)
 
 
-class _Builder(SampleSections, DescriptiveSections, PsychometricSections, StructuralSections, StrategySections,
-               EvaluationSections, FramingSections):
+class _Builder(SampleSections, DescriptiveSections, PsychometricSections, StructuralSections, DifferenceSections,
+               StrategySections, EvaluationSections, FramingSections):
     """All sections, built in the order in which later ones read the findings of earlier ones."""
 
     def build(self) -> ReportContext:
@@ -62,6 +64,8 @@ class _Builder(SampleSections, DescriptiveSections, PsychometricSections, Struct
         validity_failures = self.validity()
         fit_failures = self.fit()
         self.sem()
+        self.moderation()
+        self.group_differences()
         self.ipma()
         self.problems(reliability_failures + validity_failures + fit_failures)
         sections = self.strategies(indicator_values)

@@ -72,6 +72,11 @@ DIAGNOSTIC_NAMES = {
     "htmt_undefined_correlation": ("HTMT 中相关系数无定义", "undefined correlation in HTMT"),
     "listwise_loss": ("成列删除损失较多样本", "listwise deletion loses many respondents"),
     "validity_single_item": ("单题项构念的 CR/AVE 无定义", "CR/AVE undefined for a single-item construct"),
+    "group_fewer_than_two_groups": ("差异分析不足两组，未检验", "group differences: fewer than two groups, not tested"),
+    "group_no_variance": ("差异分析中构念得分无变异，未检验", "group differences: construct score without variance, not tested"),
+    "moderation_no_variance": ("调节效应模型中的变量无变异", "moderation: a variable without variance"),
+    "moderation_too_few_respondents": ("调节效应模型的样本过少", "moderation: too few respondents"),
+    "moderation_fewer_than_two_levels": ("调节变量不足两个类别", "moderation: fewer than two moderator levels"),
     "validity_loading_ge_1": ("标准化载荷不小于 1，CR/AVE 不可解释", "standardized loading ≥ 1: CR/AVE not interpretable"),
 }
 

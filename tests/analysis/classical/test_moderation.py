@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from analysis.classical.moderation import (NOTE_FEWER_THAN_TWO_LEVELS, NOTE_NO_VARIANCE, NOTE_TOO_FEW_RESPONDENTS,
-                                           moderate)
+                                           moderate, significant_regions)
 from analysis.describe.descriptives import construct_mean_score
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -85,3 +85,12 @@ def test_levels_too_small_are_left_out():
 def test_degenerate_models_are_notes(x, m, y, levels, note):
     result = moderate(pd.Series(x), pd.Series(m), pd.Series(y), ("X", "M", "Y"), levels, min_group=2)
     assert result.note == note and result.interaction is None and result.simple_slopes == ()
+
+
+@pytest.mark.parametrize("bounds, inside, regions", [
+    ((), True, [(1.0, 5.0)]), ((), False, []),
+    ((-3.0, 8.0), True, [(1.0, 5.0)]), ((-3.0, 8.0), False, []),
+    ((2.0, 8.0), False, [(1.0, 2.0)]), ((2.0, 4.0), True, [(2.0, 4.0)]), ((2.0, 4.0), False, [(1.0, 2.0), (4.0, 5.0)]),
+])
+def test_significant_regions_within_the_observed_range(bounds, inside, regions):
+    assert significant_regions(bounds, inside, (1.0, 5.0)) == regions
