@@ -3,7 +3,6 @@ study's background questions and on psych's bfi by gender, education and age gro
 from __future__ import annotations
 
 import json
-from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -15,31 +14,13 @@ from analysis.classical.group_differences import (NOTE_FEWER_THAN_TWO_GROUPS, NO
                                                   compare_groups, kruskal_wallis, levene_test, lsd_comparisons,
                                                   mann_whitney, one_way_anova, range_comparisons, studentized_range_sf,
                                                   two_group_t, welch_anova)
-from analysis.describe.descriptives import construct_mean_score
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
-ROOT = FIXTURES.parents[1]
 TOL = 1e-6
 REFERENCE = json.loads((FIXTURES / "group_differences.json").read_text())
 
 
-@cache
-def study(name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(construct scores, background answers) of the rows R analysed."""
-    if name == "demo":
-        items = pd.read_csv(FIXTURES / "demo_items.csv", dtype={"resp_id": str})
-        background = pd.read_csv(ROOT / "data/demo/responses.csv", dtype={"resp_id": str})
-        answers = items[["resp_id"]].merge(background, on="resp_id", how="left")
-        mapping = json.loads((FIXTURES / "demo_mapping.json").read_text())
-    else:
-        items = pd.read_csv(FIXTURES / "psych_bfi.csv")
-        answers = pd.read_csv(FIXTURES / "groups_bfi.csv")
-        mapping = {c: [f"{c}{k}" for k in range(1, 6)] for c in "ACENO"}
-    scores = pd.DataFrame({c: construct_mean_score(items, its) for c, its in mapping.items()})
-    return scores, answers
-
-
-def samples_of(ref: dict) -> tuple[list[np.ndarray], list[float]]:
+def samples_of(ref: dict, study) -> tuple[list[np.ndarray], list[float]]:
     scores, answers = study(ref["study"])
     codes = [g["code"] for g in ref["groups"]]
     y, g = scores[ref["construct"]], answers[ref["question"]]
@@ -51,8 +32,8 @@ def close(a, b) -> bool:
 
 
 @pytest.mark.parametrize("ref", REFERENCE["comparisons"], ids=lambda r: f"{r['study']}-{r['question']}-{r['construct']}")
-def test_every_statistic_equals_r(ref):
-    samples, codes = samples_of(ref)
+def test_every_statistic_equals_r(ref, reference_study):
+    samples, codes = samples_of(ref, reference_study)
     for center in ("mean", "median"):
         got, want = levene_test(samples, center), ref[f"levene_{center}"]
         assert (got.df1, got.df2) == (want["df1"], want["df2"])
@@ -87,8 +68,8 @@ def test_every_statistic_equals_r(ref):
 
 @pytest.mark.parametrize("ref", [r for r in REFERENCE["comparisons"] if r["construct"] in ("PQ", "A")],
                          ids=lambda r: f"{r['study']}-{r['question']}")
-def test_the_record_reads_the_test_levene_chooses(ref):
-    scores, answers = study(ref["study"])
+def test_the_record_reads_the_test_levene_chooses(ref, reference_study):
+    scores, answers = reference_study(ref["study"])
     options = [(c, str(c)) for c in sorted(answers[ref["question"]].dropna().unique())]
     result = compare_groups(scores[ref["construct"]], answers[ref["question"]], options, ref["question"], ref["construct"])
     assert [g.code for g in result.groups] == [g["code"] for g in ref["groups"]]
@@ -112,9 +93,9 @@ def test_the_record_reads_the_test_levene_chooses(ref):
     assert result.levene.center == "mean" and close(result.levene.pvalue, ref["levene_mean"]["pvalue"])
 
 
-def test_bfi_age_groups_leave_out_the_eight_oldest():
+def test_bfi_age_groups_leave_out_the_eight_oldest(reference_study):
     ref = next(r for r in REFERENCE["comparisons"] if r["study"] == "bfi" and r["question"] == "age_group")
-    scores, answers = study("bfi")
+    scores, answers = reference_study("bfi")
     options = [(code, f"group {code}") for code in range(1, 7)]
     result = compare_groups(scores["A"], answers["age_group"], options, "age_group", "A")
     assert ref["excluded"] == [6]
@@ -122,8 +103,8 @@ def test_bfi_age_groups_leave_out_the_eight_oldest():
     assert len(result.groups) == 5
 
 
-def test_nonparametric_on_request():
-    scores, answers = study("bfi")
+def test_nonparametric_on_request(reference_study):
+    scores, answers = reference_study("bfi")
     for question, test in (("gender", "mann_whitney"), ("education", "kruskal")):
         ref = next(r for r in REFERENCE["comparisons"] if r["study"] == "bfi" and r["question"] == question
                    and r["construct"] == "C")

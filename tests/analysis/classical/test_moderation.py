@@ -3,7 +3,6 @@ construct and background-question moderators (bfi's age groups with one level to
 from __future__ import annotations
 
 import json
-from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -11,27 +10,16 @@ import pytest
 
 from analysis.classical.moderation import (NOTE_FEWER_THAN_TWO_LEVELS, NOTE_NO_VARIANCE, NOTE_TOO_FEW_RESPONDENTS,
                                            moderate, significant_regions)
-from analysis.describe.descriptives import construct_mean_score
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
-ROOT = FIXTURES.parents[1]
 TOL = 1e-6
 REFERENCE = json.loads((FIXTURES / "moderation.json").read_text())
 
 
-@cache
-def study(name: str) -> pd.DataFrame:
-    """Construct scores and background answers of the rows R analysed."""
-    if name == "demo":
-        items = pd.read_csv(FIXTURES / "demo_items.csv", dtype={"resp_id": str})
-        background = pd.read_csv(ROOT / "data/demo/responses.csv", dtype={"resp_id": str})
-        answers = items[["resp_id"]].merge(background, on="resp_id", how="left")
-        mapping = json.loads((FIXTURES / "demo_mapping.json").read_text())
-    else:
-        items = pd.read_csv(FIXTURES / "psych_bfi.csv")
-        answers = pd.read_csv(FIXTURES / "groups_bfi.csv")
-        mapping = {c: [f"{c}{k}" for k in range(1, 6)] for c in "ACENO"}
-    return pd.concat([pd.DataFrame({c: construct_mean_score(items, its) for c, its in mapping.items()}), answers], axis=1)
+@pytest.fixture(scope="module")
+def study(reference_study):
+    """Construct scores and background answers side by side."""
+    return lambda name: pd.concat(reference_study(name), axis=1)
 
 
 def close(a, b) -> bool:
@@ -39,7 +27,7 @@ def close(a, b) -> bool:
 
 
 @pytest.mark.parametrize("ref", REFERENCE["models"], ids=lambda r: f"{r['study']}-{r['x']}x{r['m']}-{r['y']}")
-def test_moderation_equals_r(ref):
+def test_moderation_equals_r(ref, study):
     data = study(ref["study"])
     categorical = "levels" in ref
     levels = [(code, str(code)) for code in range(1, 7)] if categorical else None
@@ -67,7 +55,7 @@ def test_moderation_equals_r(ref):
         assert all(close(a, b) for a, b in zip(jn.bounds, ref["johnson_neyman"]["bounds"]))
 
 
-def test_levels_too_small_are_left_out():
+def test_levels_too_small_are_left_out(study):
     ref = next(r for r in REFERENCE["models"] if r["m"] == "age_group")
     assert ref["levels"] == [1, 2, 3, 4, 5]        # the 8 respondents over 64 are left out
     data = study("bfi")
