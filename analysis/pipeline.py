@@ -315,7 +315,7 @@ def _moderation(run: _Run, scores: pd.DataFrame, analysed: pd.DataFrame) -> list
     results = []
     for declared in instrument.moderation:
         is_construct = declared.m in scores
-        m = scores[declared.m] if is_construct else analysed[declared.m]
+        m = scores[declared.m] if is_construct else analysed.get(declared.m, pd.Series(float("nan"), analysed.index))
         result = moderation.moderate(scores[declared.x], m, scores[declared.y], (declared.x, declared.m, declared.y),
                                      None if is_construct else _options(instrument, declared.m), run.options.min_group)
         if result.note:

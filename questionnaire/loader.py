@@ -470,8 +470,9 @@ class _Reader:
         declared = []
         for number, spec in enumerate(raw):
             place = f"moderation[{number}]"
-            if not isinstance(spec, dict) or set(spec) != {"x", "m", "y"}:
-                self.problems.add(place, f"must be a mapping with exactly the keys x, m and y, got {spec!r}")
+            if (not isinstance(spec, dict) or set(spec) != {"x", "m", "y"}
+                    or not all(isinstance(v, str) for v in spec.values())):
+                self.problems.add(place, f"must be a mapping of exactly x, m and y to variable ids, got {spec!r}")
                 continue
             x, m, y = (spec[k] for k in ("x", "m", "y"))
             for key, value in (("x", x), ("y", y)):

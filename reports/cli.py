@@ -73,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--max-missing", type=_fraction, metavar="FRACTION",
                      help="exclude respondents missing more than this share of items (default 0.2)")
     run.add_argument("--no-clean", action="store_true", help="apply no exclusion rule (missing data still handled)")
-    run.add_argument("--min-group", type=_group_size, default=10, metavar="N",
+    run.add_argument("--min-group", type=_group_size, metavar="N",
                      help="group differences and categorical moderators leave out groups under N respondents (default 10)")
     run.add_argument("--nonparametric", action="store_true",
                      help="group differences by Mann–Whitney U / Kruskal–Wallis instead of t / ANOVA")

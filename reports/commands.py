@@ -61,8 +61,8 @@ def command_run(args: argparse.Namespace) -> int:
     previous = read_results_json(args.baseline) if args.baseline else None
     options = RunOptions(data=args.data, sheet=args.sheet, bootstrap=args.bootstrap, bca=args.bca, seed=args.seed,
                          workers=max(1, args.workers), min_duration=args.min_duration,
-                         max_missing=args.max_missing, no_clean=args.no_clean, min_group=args.min_group,
-                         nonparametric=args.nonparametric)
+                         max_missing=args.max_missing, no_clean=args.no_clean, nonparametric=args.nonparametric,
+                         min_group=RunOptions.min_group if args.min_group is None else args.min_group)
     with progress_reporter() as progress:
         study = run_study(instrument, options, progress)
     results = to_plain(study)

@@ -189,7 +189,8 @@ def test_bundled_moderation_is_declared():
 
 
 @pytest.mark.parametrize("moderation, message", [
-    ({"x": "CS", "m": "SW"}, r"moderation\[0\]: must be a mapping with exactly the keys x, m and y"),
+    ({"x": "CS", "m": "SW"}, r"moderation\[0\]: must be a mapping of exactly x, m and y to variable ids"),
+    ({"x": ["CS"], "m": "BI", "y": "LY"}, r"moderation\[0\]: must be a mapping of exactly x, m and y to variable ids"),
     ([{"x": "QQ", "m": "BI", "y": "LY"}], r"moderation\[0\]\.x: names no construct: 'QQ'"),
     ([{"x": "CS", "m": "orders_6m", "y": "LY"}], r"moderation\[0\]\.m: names no construct or single-choice question: "
                                                  r"'orders_6m'; allowed: PQ, .*, gender"),
