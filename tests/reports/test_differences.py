@@ -144,3 +144,20 @@ def test_sections_follow_the_thesis_order_and_have_sheets(demo_run):
     workbook = load_workbook(demo_run.out / "tables.xlsx", read_only=True)
     captions = [row[1] for row in workbook.worksheets[0].iter_rows(min_row=3, values_only=True)]
     assert {"调节效应检验（层次回归）", "简单斜率分析", "不同性别的顾客在各构念上的差异"} <= set(captions)
+
+
+def test_nonparametric_tests_are_named(demo, instrument):
+    results = copy.deepcopy(demo)
+    for r in results["group_differences"]:
+        if r["question"] == "education" and r["construct"] == "BI":
+            r.update(test="kruskal", statistic=9.87, df1=3, df2=None, pvalue=0.0197, posthoc=[])
+        elif r["test"] in ("anova", "welch_anova"):
+            r.update(test="kruskal", df2=None, posthoc=[])
+        elif r["test"]:
+            r.update(test="mann_whitney", df1=None)
+    sections = build_context(results, instrument, "zh")
+    assert sections.values["differences"]["intro"].startswith("以 Mann–Whitney U 检验（两组）或 Kruskal–Wallis H 检验")
+    assert sections.tables["differences_education"].rows[3][-3].text == "Kruskal–Wallis H"
+    text = next(q["text"] for q in sections.values["differences"]["questions"]
+                if q["table"] == "[[table:differences_education]]")
+    assert "不同学历的顾客在品牌形象上存在显著差异（H(3) = 9.87, p = .020）；" in text

@@ -8,12 +8,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import stats
 
 from analysis.classical.group_differences import (NOTE_FEWER_THAN_TWO_GROUPS, NOTE_NO_VARIANCE, anova_sums_of_squares,
                                                   compare_groups, kruskal_wallis, levene_test, lsd_comparisons,
-                                                  mann_whitney, one_way_anova, range_comparisons, studentized_range_sf,
-                                                  two_group_t, welch_anova)
+                                                  mann_whitney, one_way_anova, range_comparisons, two_group_t,
+                                                  welch_anova)
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 TOL = 1e-6
@@ -123,12 +122,6 @@ def test_nonparametric_on_request(reference_study):
 def test_degenerate_comparisons_are_notes(scores, answers, note):
     result = compare_groups(pd.Series(scores), pd.Series(answers), [(1, "a"), (2, "b")], "q", "C", min_group=1)
     assert result.test is None and result.note == note and result.pvalue is None
-
-
-def test_studentized_range_equals_scipy():
-    q = np.array([0.3, 2.5, 3.6, 7.0])
-    for k, df in ((3, 4.0), (6, 20.0), (10, 2000.0)):
-        assert studentized_range_sf(q, k, df) == pytest.approx(stats.studentized_range.sf(q, k, df), abs=1e-10)
 
 
 def test_anova_sums_of_squares_add_up():
