@@ -77,12 +77,13 @@ def results_view(results: dict, constructs: tuple[str, ...]) -> ResultsView:
         sample=read_sample(r),
         baseline=read_baseline(r["baseline"]) if isinstance(r.get("baseline"), dict) else None,
         moderation=read_moderation(r["moderation"]) if isinstance(r.get("moderation"), list) else None,
-        group_differences=read_group_differences(r["group_differences"], mapping(mapping(r.get("meta")).get("options")))
+        group_differences=read_group_differences(r["group_differences"],
+                                                 mapping(mapping(r.get("meta")).get("options")))
         if isinstance(r.get("group_differences"), list) else None,
     )
 
 
 __all__ = ["INDICATORS", "Baseline", "Cfa", "CommonMethod", "ConstructReliability", "Descriptives", "Efa",
-           "Factorability", "FitCheck", "Flag", "GroupComparison", "GroupDifferences", "Indicators", "Ipma", "Meta", "ModelFit", "Moderation",
-           "Normality", "ResultsView",
-           "Sample", "Sem", "Validity", "WarningRecord", "results_view"]
+           "Factorability", "FitCheck", "Flag", "GroupComparison", "GroupDifferences", "Indicators", "Ipma", "Meta",
+           "ModelFit", "Moderation", "Normality", "ResultsView", "Sample", "Sem", "Validity", "WarningRecord",
+           "results_view"]

@@ -157,8 +157,8 @@ class DifferenceSections(BuilderBase):
         return {"text": text, "table": marker}
 
     def difference_finding(self, question: str, c: GroupComparison) -> dict:
-        """A significant difference: its statistic, p and direction (the higher group first)."""
-        if len(c.groups) == 2 or c.test in ("mann_whitney",):
+        """A significant difference: its statistic, df (F and H only), p and direction (the higher group first)."""
+        if len(c.groups) == 2:
             ranked = c.ranked
             pairs = [(self.group_label(question, ranked[0]), self.group_label(question, ranked[-1]))]
         else:
@@ -168,7 +168,13 @@ class DifferenceSections(BuilderBase):
                 high, low = (p.a, p.b) if (p.diff or 0) > 0 else (p.b, p.a)
                 pairs.append((self.group_label(question, by_code[high]), self.group_label(question, by_code[low])))
         return {"construct": self.name(c.construct), "statistic": STATISTIC[c.test], "value": ts.num(c.statistic, 2),
-                "df": None if c.df1 is None or c.test in ("t", "welch_t", "mann_whitney")
-                else (ts.integer(c.df1) if c.df2 is None else f"{ts.integer(c.df1)}, {ts.num(c.df2, 2) if c.test == 'welch_anova' else ts.integer(c.df2)}"),
-                "p": ts.p_text(c.pvalue), "pairs": pairs, "posthoc": c.test in ("anova", "welch_anova"),
-                "method": c.test}
+                "df": self.df_text(c), "p": ts.p_text(c.pvalue), "pairs": pairs,
+                "posthoc": c.test in ("anova", "welch_anova")}
+
+    @staticmethod
+    def df_text(c: GroupComparison) -> str | None:
+        """``5, 494`` for F (Welch's df2 with two decimals), ``3`` for H; none for t and U."""
+        if c.test in ("anova", "welch_anova"):
+            df2 = ts.num(c.df2, 2) if c.test == "welch_anova" else ts.integer(c.df2)
+            return f"{ts.integer(c.df1)}, {df2}"
+        return ts.integer(c.df1) if c.test == "kruskal" else None
