@@ -1,4 +1,5 @@
-"""One run of the study: read → validate → clean → describe → psychometrics → CFA → validity → SEM → IPMA.
+"""One run of the study: read → validate → clean → describe → psychometrics → CFA → validity → SEM → IPMA →
+moderation → group differences.
 
 Each stage is timed; statistical trouble becomes records in ``warnings``; a stage that cannot run is
 listed in ``skipped`` with its reason, and every later stage that can still run does.
@@ -17,7 +18,7 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from analysis import ipma, sem
-from analysis.classical import correlations, item_analysis, regression
+from analysis.classical import correlations, group_differences, item_analysis, moderation, regression
 from analysis.describe import descriptives, indicators, normality
 from analysis.diagnostics import Diagnostic, warn
 from analysis.ingest import cleaning, missing, readers, validation
@@ -48,6 +49,8 @@ class RunOptions:
     groups: str | None = None
     correlation: str = "pearson"
     sqrt_ave: bool = False
+    min_group: int = group_differences.MIN_GROUP
+    nonparametric: bool = False
 
 
 def demo_data_path() -> Path:
@@ -145,6 +148,14 @@ def _run_stages(instrument: Instrument, options: RunOptions, progress: Progress 
     if grouping is not None and measurement is not None:
         with run.stage("invariance"):
             _invariance(run, complete, analysed, measurement, grouping)
+    scores = pd.DataFrame({c.id: descriptives.construct_mean_score(analysed, c.item_ids) for c in instrument.constructs})
+    if instrument.moderation:
+        with run.stage("moderation"):
+            run.sections["moderation"] = _moderation(run, scores, analysed)
+    else:
+        run.skipped["moderation"] = "the instrument declares no moderation"
+    with run.stage("group_differences"):
+        _group_differences(run, scores, analysed)
     run.sections["meta"] = _meta(run, survey, cleaned, complete, data_path)
     run.sections["warnings"] = _unique(run.warnings)
     return StudyResults({"meta": run.sections.pop("meta"), **run.sections}, run.skipped, complete)
@@ -366,6 +377,45 @@ def _invariance(run: _Run, complete: pd.DataFrame, analysed: pd.DataFrame, measu
                                      "respondents with complete answers")
 
 
+def _options(instrument: Instrument, question_id: str) -> list[tuple[object, str]]:
+    """(code, label in the instrument's first language) of a question's options."""
+    question = next(q for q in instrument.questions if q.id == question_id)
+    return [(o.code, o.label.get(instrument.languages[0])) for o in question.options]
+
+
+def _moderation(run: _Run, scores: pd.DataFrame, analysed: pd.DataFrame) -> list:
+    """Each declared moderation on the construct scores of the kept respondents; a background-question
+    moderator is categorical."""
+    instrument = run.instrument
+    results = []
+    for declared in instrument.moderation:
+        is_construct = declared.m in scores
+        m = scores[declared.m] if is_construct else analysed.get(declared.m, pd.Series(float("nan"), analysed.index))
+        result = moderation.moderate(scores[declared.x], m, scores[declared.y], (declared.x, declared.m, declared.y),
+                                     None if is_construct else _options(instrument, declared.m), run.options.min_group)
+        if result.note:
+            run.warnings.append(warn(f"moderation_{result.note}", f"moderation {declared.x} × {declared.m} → "
+                                                                  f"{declared.y} not estimated: {result.note.replace('_', ' ')}"))
+        results.append(result)
+    return results
+
+
+def _group_differences(run: _Run, scores: pd.DataFrame, analysed: pd.DataFrame) -> None:
+    """Every single-choice background question × every construct score (kept respondents)."""
+    questions = [(q.id, _options(run.instrument, q.id)) for q in run.instrument.questions
+                 if q.type == "single" and q.id in analysed]
+    if not questions:
+        run.skipped["group_differences"] = "the instrument has no single-choice background question"
+        return
+    results = group_differences.group_differences(scores, analysed, questions, run.options.min_group,
+                                                  run.options.nonparametric)
+    for r in results:
+        if r.note:
+            run.warnings.append(warn(f"group_{r.note}", f"{r.question} × {r.construct}: not tested, "
+                                                        f"{r.note.replace('_', ' ')}"))
+    run.sections["group_differences"] = results
+
+
 def _meta(run: _Run, survey, cleaned, complete: pd.DataFrame, data_path: Path) -> dict:
     options = run.options
     return {
@@ -380,8 +430,8 @@ def _meta(run: _Run, survey, cleaned, complete: pd.DataFrame, data_path: Path) -
         "data_sha256": hashlib.sha256(data_path.read_bytes()).hexdigest(),
         "version": _version(),
         "options": {"no_clean": options.no_clean, "min_duration": options.min_duration,
-                    "max_missing": options.max_missing, "sheet": options.sheet,
-                    **({"groups": options.groups} if options.groups else {})},
+                    "max_missing": options.max_missing, "sheet": options.sheet, "min_group": options.min_group,
+                    "nonparametric": options.nonparametric, **({"groups": options.groups} if options.groups else {})},
         "timings": dict(run.timings),
     }
 

@@ -15,7 +15,8 @@ from questionnaire.errors import InputError
 SECTIONS = ("meta", "instrument", "input", "privacy", "exclusions", "cleaning", "missing", "sample", "descriptives",
             "indicators", "text_answers", "normality", "estimator", "item_analysis", "reliability", "factorability",
             "efa", "common_method", "common_method_cfa", "cfa", "validity", "correlations", "regression", "sem",
-            "invariance", "ipma", "baseline", "warnings")
+            "invariance", "ipma", "moderation", "group_differences",
+            "baseline", "warnings")
 
 
 def to_plain(value):

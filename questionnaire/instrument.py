@@ -112,6 +112,8 @@ class Question:
     aliases: tuple[str, ...] = ()
     #: codes that mean "missing" in this question's column(s); ``None`` = the study's ``missing_codes``
     missing_codes: tuple[float | str, ...] | None = None
+    #: a short name for report sentences ("不同性别的顾客…"); ``None`` = the question's text
+    name: Text | None = None
 
     def option_columns(self) -> list[str]:
         """Data columns of a multiple-choice question: one 0/1 column per option, ``<id>_<code>``."""
@@ -153,6 +155,16 @@ class Hypothesis:
 
 
 @dataclass(frozen=True)
+class Moderation:
+    """A declared moderation: the effect of construct ``x`` on construct ``y`` depends on ``m``, a construct
+    or a single-choice background question."""
+
+    x: str
+    m: str
+    y: str
+
+
+@dataclass(frozen=True)
 class Instrument:
     id: str
     title: Text
@@ -171,6 +183,7 @@ class Instrument:
     groups: str | None = None
     #: background questions entered first (step 1) in the regressions of construct scores
     controls: tuple[str, ...] = ()
+    moderation: tuple[Moderation, ...] = ()
     #: study-level declared missing codes (``missing_codes: [-99, 999, NA]``: numbers or texts), for every column
     #: without its own
     missing_codes: tuple[float | str, ...] = ()

@@ -12,7 +12,7 @@ import yaml
 from questionnaire.errors import InputError
 from questionnaire.instrument import (
     CONSTRUCT_ROLES, CONTROL_TYPES, ESTIMATOR_CHOICES, QUESTION_ROLES, QUESTION_TYPES, AttentionCheck, Construct,
-    Hypothesis, Instrument, Item, Option, Question, Regression, Scale, Text,
+    Hypothesis, Instrument, Item, Moderation, Option, Question, Regression, Scale, Text,
 )
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -197,6 +197,7 @@ class _Reader:
         if groups is not None and groups not in [q.id for q in questions if q.type == "single"]:
             self.problems.add("groups", f"names no single-choice question: {groups!r}; single-choice questions: "
                               + (", ".join(q.id for q in questions if q.type == "single") or "none"))
+        moderation = self.moderation(construct_ids, questions)
         study_codes = self.study_missing_codes(scale, constructs, questions)
         estimator = doc.get("estimator")
         if estimator is not None and estimator not in ESTIMATOR_CHOICES:
@@ -210,7 +211,7 @@ class _Reader:
             constructs=tuple(constructs), languages=self.languages, intro=intro,
             id_column=doc.get("id_column"), duration_column=doc.get("duration_column"),
             attention_checks=tuple(checks), structural=tuple(structural), hypotheses=tuple(hypotheses),
-            outcome=outcome, questions=tuple(questions), controls=controls, missing_codes=study_codes,
+            outcome=outcome, questions=tuple(questions), controls=controls, moderation=tuple(moderation), missing_codes=study_codes,
             estimator=estimator, groups=groups,
             source_path=self.problems.file, document=doc,
         )
@@ -380,7 +381,8 @@ class _Reader:
                     self.problems.add(place, f"min ({low}) must be smaller than max ({high})")
             question = Question(qid, str(qtype), self._text(raw.get("text"), f"{place}.text") or Text({}),
                                 tuple(options), low, high, role, bool(raw.get("required", True)),
-                                self._aliases(raw, place))
+                                self._aliases(raw, place),
+                                name=self._text(raw.get("name"), f"{place}.name", required=False))
             own = self.missing_codes(raw, place, None, question)
             questions.append(replace(question, missing_codes=own) if own is not None else question)
         roles = [q.role for q in questions if q.role]
@@ -488,6 +490,35 @@ class _Reader:
                 continue
             hypotheses.append(Hypothesis(str(label), nodes, sign))
         return hypotheses
+
+
+    def moderation(self, construct_ids: list[str], questions: list[Question]) -> list[Moderation]:
+        """``moderation: [{x: CS, m: SW, y: LY}]``: x and y constructs, m a construct or a single-choice question."""
+        raw = self.doc.get("moderation")
+        if raw is None:
+            return []
+        if not isinstance(raw, list):
+            self.problems.add("moderation", f"must be a list such as [{{x: CS, m: SW, y: LY}}], got {raw!r}")
+            return []
+        single = [q.id for q in questions if q.type == "single"]
+        declared = []
+        for number, spec in enumerate(raw):
+            place = f"moderation[{number}]"
+            if (not isinstance(spec, dict) or set(spec) != {"x", "m", "y"}
+                    or not all(isinstance(v, str) for v in spec.values())):
+                self.problems.add(place, f"must be a mapping of exactly x, m and y to variable ids, got {spec!r}")
+                continue
+            x, m, y = (spec[k] for k in ("x", "m", "y"))
+            for key, value in (("x", x), ("y", y)):
+                if value not in construct_ids:
+                    self.problems.add(f"{place}.{key}", f"names no construct: {value!r}; constructs: {', '.join(construct_ids)}")
+            if m not in construct_ids and m not in single:
+                self.problems.add(f"{place}.m", f"names no construct or single-choice question: {m!r}; allowed: "
+                                                f"{', '.join(construct_ids + single)}")
+            if len({x, m, y}) < 3:
+                self.problems.add(place, f"x, m and y must be three different variables, got {x!r}, {m!r}, {y!r}")
+            declared.append(Moderation(str(x), str(m), str(y)))
+        return declared
 
 
 def _missing_code(code: object) -> float | str | None:

@@ -48,6 +48,7 @@ def _number(convert, what: str, low: float, high: float | None = None, unit: str
 _positive_int = _number(int, "a whole number", 0)
 _seconds = _number(float, "a number of seconds", 0, unit=" seconds")
 _fraction = _number(float, "a number", 0, 1)
+_group_size = _number(int, "a whole number", 2)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -87,6 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help="correlation of the construct scores in chapter 3 (default pearson)")
     run.add_argument("--sqrt-ave", action="store_true",
                      help="print √AVE on the diagonal of the correlation table (the discriminant-validity table)")
+    run.add_argument("--min-group", type=_group_size, metavar="N",
+                     help="group differences and categorical moderators leave out groups under N respondents (default 10)")
+    run.add_argument("--nonparametric", action="store_true",
+                     help="group differences by Mann–Whitney U / Kruskal–Wallis instead of t / ANOVA")
     run.add_argument("--baseline", type=Path, metavar="RESULTS_JSON",
                      help="results.json of a previous wave, for the before/after comparison")
     _add_report_options(run)

@@ -89,7 +89,9 @@ def _run(args: argparse.Namespace, workers: int, figure_workers) -> int:
                          workers=workers, min_duration=args.min_duration,
                          max_missing=args.max_missing, no_clean=args.no_clean,
                          estimator=args.estimator, groups=args.groups,
-                         correlation=args.correlation, sqrt_ave=args.sqrt_ave)
+                         correlation=args.correlation, sqrt_ave=args.sqrt_ave,
+                         nonparametric=args.nonparametric,
+                         min_group=RunOptions.min_group if args.min_group is None else args.min_group)
     with progress_reporter() as progress:
         study = run_study(instrument, options, progress)
     results = to_plain(study)

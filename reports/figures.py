@@ -1,5 +1,5 @@
 """The report's figures (matplotlib, Agg): research model, path diagram, IPMA map, diverging Likert bars,
-scree plot with the parallel-analysis line, construct means with CIs. Each is saved as 300-dpi PNG and SVG.
+scree plot with the parallel-analysis line, construct means with CIs, simple slopes of a moderation. Each is saved as 300-dpi PNG and SVG.
 
 Chinese text needs a CJK font that a fresh machine does not have: the PyPI package ``manimgx-fonts-cjk``
 ships Noto Sans CJK as one variable font. Matplotlib draws a variable font only in its default
@@ -358,9 +358,25 @@ def draw_construct_means(ax, data: dict) -> None:
     ax.grid(axis="x", alpha=0.2)
 
 
+def draw_simple_slopes(ax, data: dict) -> None:
+    """Predicted Y over X̄ ± 1 SD, one line per moderator value (intercept at X̄, slope), as PROCESS plots."""
+    low, high = data["x_mean"] - data["x_sd"], data["x_mean"] + data["x_sd"]
+    styles = ["o--", "s-", "^:", "D-.", "v--", "P-"]
+    for k, line in enumerate(data["lines"]):
+        ys = [line["intercept"] + line["slope"] * (x - data["x_mean"]) for x in (low, high)]
+        ax.plot([low, high], ys, styles[k % len(styles)], color=_PALETTE["edge"], ms=4, lw=1.2, label=line["label"])
+    ax.set_xticks([low, high])
+    ax.set_xticklabels(["M − 1SD", "M + 1SD"])
+    ax.set_xlabel(data["xlabel"])
+    ax.set_ylabel(data["ylabel"])
+    ax.legend(title=data["title"], fontsize=8, title_fontsize=8, frameon=False)
+    ax.grid(alpha=0.2)
+
+
 _DRAW = {"framework": (draw_framework, (7.0, 5.0)), "research_model": (draw_research_model, (7.5, 4.6)), "path_diagram": (draw_path_diagram, (7.5, 4.8)),
          "ipma": (draw_ipma, (6.4, 4.6)), "scree": (draw_scree, (6.4, 4.0)),
-         "construct_means": (draw_construct_means, (6.4, 3.8)), "likert": (draw_likert, (7.0, 9.0))}
+         "construct_means": (draw_construct_means, (6.4, 3.8)), "likert": (draw_likert, (7.0, 9.0)),
+         "simple_slopes": (draw_simple_slopes, (5.6, 4.0))}
 
 
 @dataclass(frozen=True)

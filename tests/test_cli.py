@@ -38,6 +38,7 @@ def test_no_command_prints_help_and_exits_2(capsys):
     (["run", "--max-missing", "2"], r"argument --max-missing: '2' must be between 0 and 1"),
     (["run", "--min-duration", "soon"], r"argument --min-duration: 'soon' is not a number of seconds"),
     (["run", "--correlation", "kendall"], r"argument --correlation: invalid choice: 'kendall'"),
+    (["run", "--min-group", "1"], r"argument --min-group: '1' must be 2 or more"),
     (["report"], r"the following arguments are required: --results"),
     (["frobnicate"], r"invalid choice: 'frobnicate'"),
     (["run", "--estimator", "WLSMV"], r"argument --estimator: invalid choice: 'WLSMV' \(choose from .*MLR.*auto"),

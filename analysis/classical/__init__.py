@@ -1,1 +1,1 @@
-"""Observed-score analyses a questionnaire thesis reports: item analysis, correlations, regression (and more)."""
+"""Classical survey analyses: item analysis, correlations, group differences, regression, moderation."""

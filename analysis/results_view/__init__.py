@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 from analysis.results_view.classical import (Correlations, ItemAnalysis, Regression, read_correlations,
                                              read_item_analysis, read_regression)
+from analysis.results_view.differences import (GroupComparison, GroupDifferences, Moderation,
+                                               read_group_differences, read_moderation)
 from analysis.results_view.fit import FitCheck, ModelFit
 from analysis.results_view.invariance import Invariance, read_invariance
 from analysis.results_view.measurement import (Cfa, CommonMethod, ConstructReliability, Efa, Factorability, Flag,
@@ -68,6 +70,8 @@ class ResultsView:
     item_analysis: ItemAnalysis | None = None
     correlations: Correlations | None = None
     regression: tuple[Regression, ...] | None = None
+    moderation: tuple[Moderation, ...]  | None = None
+    group_differences: GroupDifferences  | None = None
 
 
 def results_view(results: dict, constructs: tuple[str, ...]) -> ResultsView:
@@ -102,10 +106,14 @@ def results_view(results: dict, constructs: tuple[str, ...]) -> ResultsView:
         correlations=read_correlations(r["correlations"]) if isinstance(r.get("correlations"), dict) else None,
         regression=tuple(read_regression(d) for d in records(r["regression"]))
         if isinstance(r.get("regression"), list) else None,
+        moderation=read_moderation(r["moderation"]) if isinstance(r.get("moderation"), list) else None,
+        group_differences=read_group_differences(r["group_differences"],
+                                                 mapping(mapping(r.get("meta")).get("options")))
+        if isinstance(r.get("group_differences"), list) else None,
     )
 
 
 __all__ = ["INDICATORS", "Baseline", "Cfa", "CommonMethod", "ConstructReliability", "Correlations", "Descriptives",
-           "Efa", "EstimatorChoice", "Factorability", "FitCheck", "Flag", "Indicators", "Invariance", "Ipma",
-           "ItemAnalysis", "Meta", "ModelFit", "Normality", "Regression", "ResultsView", "Sample", "Sem", "Validity",
-           "WarningRecord", "results_view"]
+           "Efa", "EstimatorChoice", "Factorability", "FitCheck", "Flag", "GroupComparison", "GroupDifferences",
+           "Indicators", "Invariance", "Ipma", "ItemAnalysis", "Meta", "ModelFit", "Moderation", "Normality",
+           "Regression", "ResultsView", "Sample", "Sem", "Validity", "WarningRecord", "results_view"]

@@ -9,7 +9,8 @@ macros of ``templates/<lang>/phrases.j2``. A section the results lack reads "not
 One module per part of the report: ``base`` (view, phrases and registration), ``sample`` (3.1),
 ``descriptives`` (3.2, 3.5), ``classical`` (item analysis 3.3, correlations 3.6, regression 3.7),
 ``psychometrics`` (3.4), ``structural`` (fit, SEM, mediation), ``invariance``
-(3.8, multi-group), ``strategies`` (IPMA, problems, chapters 4–5),
+(3.8.5, multi-group), ``differences``
+(moderation 3.8.4, group differences 3.9), ``strategies`` (IPMA, problems, chapters 4–5),
 ``evaluation`` (chapter 6), ``framing`` (abstract, chapters 1, 2, 7).
 """
 from __future__ import annotations
@@ -23,6 +24,7 @@ from questionnaire.instrument import Instrument
 from reports import typeset as ts
 from reports.context.classical import ClassicalSections
 from reports.context.descriptives import DescriptiveSections
+from reports.context.differences import DifferenceSections
 from reports.context.evaluation import EvaluationSections
 from reports.context.framing import FramingSections
 from reports.context.invariance import InvarianceSections
@@ -49,7 +51,7 @@ class ReportContext:
 
 
 class _Builder(SampleSections, ClassicalSections, DescriptiveSections, PsychometricSections, StructuralSections,
-               InvarianceSections,
+               InvarianceSections, DifferenceSections,
                StrategySections, EvaluationSections, FramingSections):
     """All sections, built in the order in which later ones read the findings of earlier ones."""
 
@@ -70,7 +72,9 @@ class _Builder(SampleSections, ClassicalSections, DescriptiveSections, Psychomet
         validity_failures = self.validity()
         fit_failures = self.fit()
         self.sem()
+        self.moderation()
         self.invariance()
+        self.group_differences()
         self.ipma()
         self.problems(reliability_failures + validity_failures + fit_failures)
         sections = self.strategies(indicator_values)

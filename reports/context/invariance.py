@@ -1,4 +1,4 @@
-"""Chapter 3.8.4: measurement invariance across groups and the structural paths per group (multi-group SEM).
+"""Chapter 3.8.5: measurement invariance across groups and the structural paths per group (multi-group SEM).
 
 Shown only when the run had ``--groups`` (results.json ``invariance``); the steps' verdicts (``holds``) and
 the paths' (``differs``) are analysis's.

@@ -227,3 +227,23 @@ def test_controls_are_background_questions_a_regression_can_take(bundled_doc):
 def test_bad_controls_name_their_place(bundled_doc, controls, message):
     with pytest.raises(InputError, match=r"instrument\.yaml: 1 problem in the instrument: " + message):
         parse_instrument({**bundled_doc, "controls": controls}, "instrument.yaml")
+
+
+def test_bundled_moderation_is_declared():
+    instrument = load_instrument(bundled_instrument_path())
+    assert [(m.x, m.m, m.y) for m in instrument.moderation] == [("CS", "BI", "LY"), ("CS", "membership", "LY")]
+
+
+@pytest.mark.parametrize("moderation, message", [
+    ({"x": "CS", "m": "SW"}, r"moderation\[0\]: must be a mapping of exactly x, m and y to variable ids"),
+    ({"x": ["CS"], "m": "BI", "y": "LY"}, r"moderation\[0\]: must be a mapping of exactly x, m and y to variable ids"),
+    ([{"x": "QQ", "m": "BI", "y": "LY"}], r"moderation\[0\]\.x: names no construct: 'QQ'"),
+    ([{"x": "CS", "m": "orders_6m", "y": "LY"}], r"moderation\[0\]\.m: names no construct or single-choice question: "
+                                                 r"'orders_6m'; allowed: PQ, .*, gender"),
+    ([{"x": "CS", "m": "CS", "y": "LY"}], r"moderation\[0\]: x, m and y must be three different variables"),
+])
+def test_moderation_problems_are_named(tmp_path, bundled_doc, moderation, message):
+    doc = copy.deepcopy(bundled_doc)
+    doc["moderation"] = moderation if isinstance(moderation, list) else [moderation]
+    with pytest.raises(InputError, match=message):
+        load_instrument(_write(tmp_path, doc))

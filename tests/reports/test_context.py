@@ -9,7 +9,7 @@ from reports.document import Bullets, Heading, Paragraph, TableBlock
 from reports.report import build_report_document
 
 BAD = re.compile(r"\bnan\b|\bNone\b|\bNaN\b|\{\{|\{%|\[\[|built-in method|object at 0x")
-OPTION_NONE = re.compile(r"(○ |\n)None(?=\n|　|$)")   # the membership option labelled "None" in English
+OPTION_NONE = re.compile(r"(○ |\n|“)None(?=\n|　|$|”| \(n = )")   # the membership option labelled "None" in English
 
 
 def _all_text(doc) -> str:

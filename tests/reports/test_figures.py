@@ -10,7 +10,7 @@ from reports.figures import render_figures
 def test_chinese_figures_have_no_missing_glyphs(results, instrument, tmp_path):
     specs = list(build_context(results, instrument, "zh").figures.values())
     assert {s.kind for s in specs} == {"framework", "research_model", "path_diagram", "ipma", "likert", "scree",
-                                       "construct_means"}
+                                       "construct_means", "simple_slopes"}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         rendered = render_figures(specs, tmp_path, dpi=60)
