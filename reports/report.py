@@ -101,9 +101,9 @@ def build_report_document(results: dict, instrument: Instrument, lang: str = "zh
                               allowed="the names of the bundled templates (see reports/templates)") from None
         parts.append(Part(text, _part_number(number)))
     appendix = questionnaire_blocks(instrument, lang, title_level=2)
-    cover = _cover(env, thesis or ThesisInfo()) if chapter is None else None
-    return build_document(parts, cover.title if cover else context.title, lang, context.tables, context.figures,
-                          appendix, cover)
+    cover = _cover(env, thesis or ThesisInfo())
+    return build_document(parts, cover.title, lang, context.tables, context.figures, appendix,
+                          cover if chapter is None else None)
 
 
 def render_report(results: dict, instrument: Instrument, out_dir: str | Path, lang: str = "zh",
