@@ -178,3 +178,12 @@ def test_ipma_priorities_agree_in_text_table_and_figure(demo, zh):
     assert said and all(f"{names[top.construct]}（" in t and quadrants[top.quadrant] in t for t in said)
     if top.quadrant != "concentrate_here":
         assert not any(f"应优先改进{names[top.construct]}" in t for t in _texts(zh.blocks))
+
+
+def test_hypothesis_lists_can_break_and_table_headers_never_stand_alone(zh_docx):
+    doc, _ = zh_docx
+    assert any("H1a、\u200bH2a" in p.text for p in doc.paragraphs)
+    table = doc.tables[0]
+    header = table.rows[0]._tr.trPr
+    assert header.find(f"{W}tblHeader") is not None and header.find(f"{W}cantSplit") is not None
+    assert all(p.paragraph_format.keep_with_next for c in table.rows[0].cells for p in c.paragraphs)
