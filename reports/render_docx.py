@@ -257,7 +257,7 @@ def _keep_rows_together(table, whole: bool) -> None:
     the next, so a header never stands alone at the foot of a page."""
     for k, row in enumerate(table.rows):
         row._tr.get_or_add_trPr().insert(0, OxmlElement("w:cantSplit"))
-        if k < len(table.rows) - 1 and (whole or k <= KEPT_ROWS):
+        if k < len(table.rows) - 1 and (whole or k < KEPT_ROWS):
             for c in row.cells:
                 for p in c.paragraphs:
                     p.paragraph_format.keep_with_next = True
