@@ -156,7 +156,7 @@ class FramingSections(BuilderBase):
                        [t("label"), t("path"), t("type"), t("statement")], hrows,
                        missing=None if hrows else t("the_instrument_states_no_hypothesis"))
         drivers = [{"name": self.name(c), "definition": self.inst.construct(c).definition.get(self.lang)
-                    if self.inst.construct(c).definition else ts.DASH, "source": self.scale_source(self.inst.construct(c))}
+                    if self.inst.construct(c).definition else ts.DASH, "source": self.scale_source(self.inst.construct(c), "")}
                    for c in self.drivers]
         self.v["theory"] = {"drivers": drivers,
                             "model": self.say("theory_model", ref_model=self.ref("research_model"),
@@ -164,9 +164,9 @@ class FramingSections(BuilderBase):
                             "structural": self.inst.structural_syntax()}
 
     @staticmethod
-    def scale_source(construct) -> str:
+    def scale_source(construct, unknown: str = ts.DASH) -> str:
         """Where the construct's items come from: citations of its ``references`` (resolved in reading order by
-        :mod:`reports.bibliography`), else the instrument's ``source`` text."""
+        :mod:`reports.bibliography`), else the instrument's ``source`` text, else ``unknown``."""
         if construct.references:
             return f"[[citet:{','.join(construct.references)}]]"
-        return construct.source or ts.DASH
+        return construct.source or unknown
