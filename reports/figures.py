@@ -225,10 +225,11 @@ def _draw_model(ax, data: dict, aspect: float) -> None:
     boxes = {}
     for n in data["nodes"]:
         x, y = pos[n["id"]]
-        boxes[n["id"]] = ax.text(x, y, n["label"], ha="center", va="center", fontsize=MODEL_NODE_PT,
-                                 zorder=3, bbox=dict(boxstyle="round,pad=0.5", fc=_PALETTE["box"], ec=_PALETTE["edge"], lw=1))
+        boxes[n["id"]] = ax.text(x, y, n["label"], ha="center", va="center", fontsize=MODEL_NODE_PT, zorder=3,
+                                 bbox=dict(boxstyle="round,pad=0.5", fc=_PALETTE["box"], ec=_PALETTE["edge"], lw=1))
         if n.get("note"):
-            ax.text(x, y - 0.085, n["note"], ha="center", va="center", fontsize=MODEL_LABEL_PT, color=_PALETTE["edge"])
+            ax.text(x, y - 0.085, n["note"], ha="center", va="center", fontsize=MODEL_LABEL_PT,
+                    color=_PALETTE["edge"])
     for e, f in zip(edges, _label_positions(pos, edges, aspect)):
         (x0, y0), (x1, y1) = pos[e["from"]], pos[e["to"]]
         solid = e.get("significant", True)
@@ -238,8 +239,8 @@ def _draw_model(ax, data: dict, aspect: float) -> None:
                                     patchA=boxes[e["from"]].get_bbox_patch(), patchB=boxes[e["to"]].get_bbox_patch(),
                                     shrinkA=2, shrinkB=2))
         if f is not None:
-            ax.text(x0 + f * (x1 - x0), y0 + f * (y1 - y0), e["label"], fontsize=MODEL_LABEL_PT, color=color, ha="center",
-                    va="center", zorder=2, bbox=dict(boxstyle="round,pad=0.12", fc="white", ec="none"))
+            ax.text(x0 + f * (x1 - x0), y0 + f * (y1 - y0), e["label"], fontsize=MODEL_LABEL_PT, color=color,
+                    ha="center", va="center", zorder=2, bbox=dict(boxstyle="round,pad=0.12", fc="white", ec="none"))
 
 
 def draw_research_model(ax, data: dict) -> None:

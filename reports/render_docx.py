@@ -313,7 +313,8 @@ def _set_widths(table, widths: list[float]) -> None:
 def _add_table(doc, block: TableBlock, lang: str) -> None:
     table_model = block.table
     if block.label:
-        doc.add_paragraph(f"{block.label}{'　' if lang == 'zh' else ' '}{table_model.caption}", style="Caption")
+        add_text(doc.add_paragraph(style="Caption"),
+                 f"{block.label}{'　' if lang == 'zh' else ' '}{table_model.caption}")
         doc.paragraphs[-1].paragraph_format.keep_with_next = True
     width = len(table_model.header)
     table = doc.add_table(rows=1 + len(table_model.rows), cols=width)
@@ -344,7 +345,7 @@ def _add_figure(doc, block: FigureBlock, lang: str, images: dict[str, Path]) -> 
     picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
     picture.paragraph_format.first_line_indent = None
     picture.paragraph_format.keep_with_next = True
-    doc.add_paragraph(f"{block.label}{'　' if lang == 'zh' else ' '}{block.spec.caption}", style="Caption")
+    add_text(doc.add_paragraph(style="Caption"), f"{block.label}{'　' if lang == 'zh' else ' '}{block.spec.caption}")
 
 
 def write_docx(document: Document, out_path: str | Path, images: dict[str, Path], title_page: bool = True,

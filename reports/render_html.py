@@ -54,7 +54,7 @@ def _table(block: TableBlock, lang: str) -> str:
     t = block.table
     parts = []
     if block.label:
-        parts.append(f'<p class="caption">{_e(block.label)}{"　" if lang == "zh" else " "}{_e(t.caption)}</p>')
+        parts.append(f'<p class="caption">{_e(block.label)}{"　" if lang == "zh" else " "}{_t(t.caption)}</p>')
     parts.append('<table class="three-line"><thead><tr>' + "".join(f"<th>{_t(h)}</th>" for h in t.header)
                  + "</tr></thead><tbody>")
     long_columns = {j for row in t.rows for j, c in enumerate(row) if len(c.text) > 14}
@@ -72,7 +72,7 @@ def _figure(block: FigureBlock, lang: str, images: dict[str, Path]) -> str:
     if path is None:
         return ""
     data = base64.b64encode(Path(path).read_bytes()).decode("ascii")
-    caption = f'{_e(block.label)}{"　" if lang == "zh" else " "}{_e(block.spec.caption)}'
+    caption = f'{_e(block.label)}{"　" if lang == "zh" else " "}{_t(block.spec.caption)}'
     return (f'<figure><img alt="{_e(block.spec.caption)}" src="data:image/png;base64,{data}">'
             f"<figcaption>{caption}</figcaption></figure>")
 
