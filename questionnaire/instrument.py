@@ -69,6 +69,7 @@ class Construct:
     role: str | None = None
     source: str | None = None
     definition: Text | None = None
+    references: tuple[str, ...] = ()   # bibliography keys of the scales the items are adapted from
 
     @property
     def item_ids(self) -> list[str]:

@@ -328,8 +328,16 @@ class _Reader:
             constructs.append(Construct(
                 id=cid, name=self._text(raw.get("name"), f"{place}.name") or Text({}), items=tuple(items),
                 scale=scale or Scale(1, 5, {}), role=role, source=raw.get("source"),
-                definition=self._text(raw.get("definition"), f"{place}.definition", required=False)))
+                definition=self._text(raw.get("definition"), f"{place}.definition", required=False),
+                references=self._references(raw, place)))
         return constructs
+
+    def _references(self, raw: dict, place: str) -> tuple[str, ...]:
+        keys = raw.get("references", [])
+        if not isinstance(keys, list) or not all(isinstance(k, str) and k.strip() for k in keys):
+            self.problems.add(f"{place}.references", f"must be a list of bibliography keys, got {keys!r}")
+            return ()
+        return tuple(k.strip() for k in keys)
 
     def _aliases(self, raw: dict, place: str) -> tuple[str, ...]:
         aliases = raw.get("aliases", [])

@@ -141,6 +141,9 @@ def _add_report_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language (default zh)")
     parser.add_argument("--format", type=_formats, default=FORMATS, dest="formats", metavar="LIST",
                         help=f"comma-separated subset of {','.join(FORMATS)} (default: all)")
+    parser.add_argument("--thesis", type=Path, metavar="FILE",
+                        help="YAML with a thesis: block (title, author, student_id, school, major, supervisor, "
+                             "date) for the cover; fields left out print as placeholders")
 
 
 def main(argv: list[str] | None = None) -> int:

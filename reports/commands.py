@@ -83,6 +83,7 @@ def _run(args: argparse.Namespace, workers: int, figure_workers) -> int:
     from reports.progress import progress_reporter
 
     instrument = _instrument(args.instrument)
+    thesis = _thesis(args.thesis)
     out = check_output_dir(args.out or DEFAULT_OUT)
     previous = read_results_json(args.baseline) if args.baseline else None
     options = RunOptions(data=args.data, sheet=args.sheet, bootstrap=args.bootstrap, bca=args.bca, seed=args.seed,
@@ -106,7 +107,8 @@ def _run(args: argparse.Namespace, workers: int, figure_workers) -> int:
         if model:
             (staging / "model.lav").write_text(model, encoding="utf-8")
             write_model_data(study.model_data, instrument, staging / "model_data.csv")
-        written = _render(results, instrument, staging, args.lang, args.formats, workers=figure_workers)
+        written = _render(results, instrument, staging, args.lang, args.formats, workers=figure_workers,
+                          thesis=thesis)
     _print_summary(results, out, ["results.json", "exclusions.csv", *(["model.lav", "model_data.csv"] if model else []),
                                   *written])
     return 0
@@ -156,7 +158,7 @@ def command_report(args: argparse.Namespace) -> int:
     out = check_output_dir(args.out or Path(args.results).parent)
     with atomic_output_dir(out) as staging:
         written = _render(results, instrument, staging, args.lang, args.formats, args.chapter, args.templates,
-                          usable_cores())
+                          usable_cores(), _thesis(args.thesis))
     print(f"report written to {out}: {', '.join(written)}")
     return 0
 
@@ -179,12 +181,19 @@ def command_questionnaire(args: argparse.Namespace) -> int:
     return 0
 
 
+def _thesis(path: Path | None):
+    """The cover facts of ``--thesis FILE`` (read before any work, so a bad file fails fast)."""
+    from reports.thesis import read_thesis_info
+
+    return read_thesis_info(path) if path else None
+
+
 def _render(results: dict, instrument: Instrument, folder: Path, lang: str, formats, chapter=None,
-            templates=None, workers=1) -> list[str]:
+            templates=None, workers=1, thesis=None) -> list[str]:
     from reports.report import render_report
 
     written = render_report(results, instrument, folder, lang=lang, formats=tuple(formats), chapter=chapter,
-                            templates_dir=templates, workers=workers)
+                            templates_dir=templates, workers=workers, thesis=thesis)
     return [str(Path(path).relative_to(folder)) for path in written.values()]
 
 

@@ -2,19 +2,23 @@
 
 Templates write a small Markdown subset: ``#`` headings, paragraphs separated by blank lines,
 ``- `` bullet lines, and markers alone on a line: ``[[table:key]]``, ``[[figure:key]]``, ``[[toc]]``,
-``[[pagebreak]]``, ``[[questionnaire]]``. ``[[ref:key]]`` inside text becomes the number of that table or
-figure (表3-1 / Table 3-1). Tables are numbered above, figures below, by chapter: chapter ``n`` of the
-report numbers its tables ``n-1, n-2 …``; unnumbered parts (abstract, references, appendix) use a letter.
+``[[pagebreak]]``, ``[[questionnaire]]``, ``[[bibliography]]`` (the reference list). ``[[ref:key]]`` inside text
+becomes the number of that table or figure (表3-1 / Table 3-1). Tables are numbered above, figures below, by
+chapter: chapter ``n`` of the report numbers its tables ``n-1, n-2 …``; unnumbered parts (abstract, references,
+appendix) use a letter. ``[[cite:key]]`` and ``[[citet:key]]`` are citations (:mod:`reports.bibliography`),
+resolved in reading order, tables and notes included. Parts before the first numbered chapter are the front
+matter; a :class:`MainMatter` block marks where the body begins (page numbering restarts there).
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from reports.bibliography import Citations
 from reports.figures import FigureSpec
-from reports.tables import Table
+from reports.tables import Cell, Table
 
-_MARKER = re.compile(r"^\[\[(table|figure|toc|pagebreak|questionnaire)(?::([A-Za-z0-9_]+))?\]\]$")
+_MARKER = re.compile(r"^\[\[(table|figure|toc|pagebreak|questionnaire|bibliography)(?::([A-Za-z0-9_]+))?\]\]$")
 _REF = re.compile(r"\[\[ref:([A-Za-z0-9_]+)\]\]")
 _HEADING = re.compile(r"^(#{1,4})\s+(.*)$")
 
@@ -57,6 +61,24 @@ class PageBreak:
     pass
 
 
+@dataclass(frozen=True)
+class MainMatter:
+    """The body begins here: what comes before is front matter (abstracts, contents)."""
+
+
+@dataclass(frozen=True)
+class References:
+    """The reference list, each entry complete (zh entries carry their number)."""
+
+    entries: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Cover:
+    """The title page: the thesis title and the (label, value) lines under it."""
+
+    title: str
+    lines: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -64,6 +86,7 @@ class Document:
     title: str
     lang: str
     blocks: list = field(default_factory=list)
+    cover: Cover | None = None
 
     def tables(self) -> list[TableBlock]:
         return [b for b in self.blocks if isinstance(b, TableBlock)]
@@ -89,8 +112,9 @@ class Part:
 
 
 def build_document(parts: list[Part], title: str, lang: str, tables: dict[str, Table],
-                   figures: dict[str, FigureSpec], questionnaire_blocks: list | None = None) -> Document:
-    """Parse the rendered parts into blocks, number tables and figures, resolve ``[[ref:key]]``."""
+                   figures: dict[str, FigureSpec], questionnaire_blocks: list | None = None,
+                   cover: Cover | None = None) -> Document:
+    """Parse the rendered parts into blocks, number tables and figures, resolve ``[[ref:key]]`` and citations."""
     labels: dict[str, str] = {}
     for part in parts:
         counts = {"table": 0, "figure": 0}
@@ -104,10 +128,41 @@ def build_document(parts: list[Part], title: str, lang: str, tables: dict[str, T
                 counts[kind] += 1
                 make = table_label if kind == "table" else figure_label
                 labels[key] = make(lang, part.number, counts[kind])
-    doc = Document(title, lang)
+    doc = Document(title, lang, cover=cover)
+    front = True
     for part in parts:
+        if front and part.number is not None and part.number != "A":
+            front = False
+            if doc.blocks:
+                doc.blocks.append(MainMatter())
         _parse_part(part.text, doc, tables, figures, labels, questionnaire_blocks or [])
+    doc.blocks = _resolve_citations(doc.blocks, Citations(lang))
     return doc
+
+
+def _cite_table(table: Table, cite) -> Table:
+    rows = tuple(tuple(Cell(cite(c.text), c.value) for c in row) for row in table.rows)
+    return replace(table, caption=cite(table.caption), header=tuple(cite(h) for h in table.header), rows=rows,
+                   notes=tuple(cite(n) for n in table.notes))
+
+
+def _resolve_citations(blocks: list, citations: Citations) -> list:
+    """Citation markers replaced in reading order; the reference list filled with the works cited."""
+    cite = citations.resolve
+    out = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            block = Paragraph(cite(block.text))
+        elif isinstance(block, Bullets):
+            block = Bullets(tuple(cite(item) for item in block.items))
+        elif isinstance(block, Heading):
+            block = Heading(block.level, cite(block.text))
+        elif isinstance(block, TableBlock):
+            block = TableBlock(_cite_table(block.table, cite), block.label)
+        elif isinstance(block, FigureBlock):
+            block = FigureBlock(replace(block.spec, caption=cite(block.spec.caption)), block.label)
+        out.append(block)
+    return [References(tuple(citations.entries())) if isinstance(b, References) else b for b in out]
 
 
 def _resolve(text: str, labels: dict[str, str]) -> str:
@@ -153,6 +208,8 @@ def _parse_part(text: str, doc: Document, tables: dict, figures: dict, labels: d
                 doc.blocks.append(Toc("目录" if doc.lang == "zh" else "Contents"))
             elif kind == "pagebreak":
                 doc.blocks.append(PageBreak())
+            elif kind == "bibliography":
+                doc.blocks.append(References(()))
             else:
                 doc.blocks.extend(questionnaire)
         elif heading:

@@ -210,6 +210,12 @@ def _label_positions(pos: dict, edges: list[dict], aspect: float) -> list[float 
     return chosen
 
 
+# Figures are printed 15 cm wide (reports.render_docx); the model diagrams are drawn 7.5 in wide, so a label
+# needs 8 pt × 7.5 in / (15 cm / 2.54) ≈ 10.2 pt in the drawing to print at 8 pt or more.
+MODEL_LABEL_PT = 10.5
+MODEL_NODE_PT = 11
+
+
 def _draw_model(ax, data: dict, aspect: float) -> None:
     nodes = [n["id"] for n in data["nodes"]]
     edges = data["edges"]
@@ -221,10 +227,11 @@ def _draw_model(ax, data: dict, aspect: float) -> None:
     boxes = {}
     for n in data["nodes"]:
         x, y = pos[n["id"]]
-        boxes[n["id"]] = ax.text(x, y, n["label"], ha="center", va="center", fontsize=9, zorder=3,
+        boxes[n["id"]] = ax.text(x, y, n["label"], ha="center", va="center", fontsize=MODEL_NODE_PT, zorder=3,
                                  bbox=dict(boxstyle="round,pad=0.5", fc=_PALETTE["box"], ec=_PALETTE["edge"], lw=1))
         if n.get("note"):
-            ax.text(x, y - 0.075, n["note"], ha="center", va="center", fontsize=7, color=_PALETTE["edge"])
+            ax.text(x, y - 0.085, n["note"], ha="center", va="center", fontsize=MODEL_LABEL_PT,
+                    color=_PALETTE["edge"])
     for e, f in zip(edges, _label_positions(pos, edges, aspect)):
         (x0, y0), (x1, y1) = pos[e["from"]], pos[e["to"]]
         solid = e.get("significant", True)
@@ -234,8 +241,8 @@ def _draw_model(ax, data: dict, aspect: float) -> None:
                                     patchA=boxes[e["from"]].get_bbox_patch(), patchB=boxes[e["to"]].get_bbox_patch(),
                                     shrinkA=2, shrinkB=2))
         if f is not None:
-            ax.text(x0 + f * (x1 - x0), y0 + f * (y1 - y0), e["label"], fontsize=7, color=color, ha="center",
-                    va="center", zorder=2, bbox=dict(boxstyle="round,pad=0.12", fc="white", ec="none"))
+            ax.text(x0 + f * (x1 - x0), y0 + f * (y1 - y0), e["label"], fontsize=MODEL_LABEL_PT, color=color,
+                    ha="center", va="center", zorder=2, bbox=dict(boxstyle="round,pad=0.12", fc="white", ec="none"))
 
 
 def draw_research_model(ax, data: dict) -> None:
@@ -247,7 +254,7 @@ def draw_path_diagram(ax, data: dict) -> None:
     """The structural model with standardized coefficients and stars; dashed arrows are not significant."""
     _draw_model(ax, data, _DRAW["path_diagram"][1][1] / _DRAW["path_diagram"][1][0])
     if data.get("legend"):
-        ax.text(0.0, 0.0, data["legend"], fontsize=7, ha="left", va="bottom", transform=ax.transAxes)
+        ax.text(0.0, 0.0, data["legend"], fontsize=MODEL_LABEL_PT, ha="left", va="bottom", transform=ax.transAxes)
 
 
 def draw_framework(ax, data: dict) -> None:

@@ -1,6 +1,7 @@
 """Self-contained HTML output: one file, figures inline as base64 PNG, print CSS, three-line tables.
 
-Every piece of text, including respondents' answers and instrument labels, is HTML-escaped here.
+Every piece of text, including respondents' answers and instrument labels, is HTML-escaped here; statistical
+symbols are set in ``<i>`` (:func:`reports.typeset.italic_spans`).
 """
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import base64
 import html
 from pathlib import Path
 
-from reports.document import Bullets, Document, FigureBlock, Heading, PageBreak, Paragraph, TableBlock, Toc
+from reports import typeset as ts
+from reports.document import Bullets, Document, FigureBlock, Heading, PageBreak, Paragraph, References, TableBlock, Toc
 
 CSS = """
 body { font-family: "Times New Roman", "SimSun", "Songti SC", "Noto Serif CJK SC", serif; max-width: 52em;
@@ -17,6 +19,8 @@ h1 { text-align: center; font-size: 1.6em; margin-top: 2em; }
 h2 { font-size: 1.3em; } h3 { font-size: 1.12em; } h4 { font-size: 1em; }
 p.body-zh { text-indent: 2em; }
 .title { text-align: center; font-size: 2em; font-weight: bold; margin: 2em 0 1em; }
+.cover { text-align: center; margin-bottom: 3em; } .cover p { margin: 0.3em 0; }
+.references p { padding-left: 2em; text-indent: -2em; margin: 0.3em 0; }
 table.three-line { border-collapse: collapse; margin: 0.4em auto 0.2em; font-size: 0.85em;
                    border-top: 1.5pt solid #000; border-bottom: 1.5pt solid #000; }
 table.three-line th { border-bottom: 0.75pt solid #000; padding: 0.25em 0.6em; font-weight: bold; }
@@ -41,20 +45,25 @@ def _e(text: str) -> str:
     return html.escape(str(text), quote=True)
 
 
+def _t(text: str) -> str:
+    """Escaped text with the statistical symbols in italics."""
+    return "".join(f"<i>{_e(piece)}</i>" if italic else _e(piece) for piece, italic in ts.italic_spans(text))
+
+
 def _table(block: TableBlock, lang: str) -> str:
     t = block.table
     parts = []
     if block.label:
-        parts.append(f'<p class="caption">{_e(block.label)}{"　" if lang == "zh" else " "}{_e(t.caption)}</p>')
-    parts.append('<table class="three-line"><thead><tr>' + "".join(f"<th>{_e(h)}</th>" for h in t.header)
+        parts.append(f'<p class="caption">{_e(block.label)}{"　" if lang == "zh" else " "}{_t(t.caption)}</p>')
+    parts.append('<table class="three-line"><thead><tr>' + "".join(f"<th>{_t(h)}</th>" for h in t.header)
                  + "</tr></thead><tbody>")
     long_columns = {j for row in t.rows for j, c in enumerate(row) if len(c.text) > 14}
     for row in t.rows:
-        cells = [f'<td class="long">{_e(c.text)}</td>' if j in long_columns else f"<td>{_e(c.text)}</td>"
+        cells = [f'<td class="long">{_t(c.text)}</td>' if j in long_columns else f"<td>{_t(c.text)}</td>"
                  for j, c in enumerate(row)]
         parts.append("<tr>" + "".join(cells) + "</tr>")
     parts.append("</tbody></table>")
-    parts += [f'<p class="note">{_e(n)}</p>' for n in t.notes]
+    parts += [f'<p class="note">{_t(n)}</p>' for n in t.notes]
     return "\n".join(parts)
 
 
@@ -63,7 +72,7 @@ def _figure(block: FigureBlock, lang: str, images: dict[str, Path]) -> str:
     if path is None:
         return ""
     data = base64.b64encode(Path(path).read_bytes()).decode("ascii")
-    caption = f'{_e(block.label)}{"　" if lang == "zh" else " "}{_e(block.spec.caption)}'
+    caption = f'{_e(block.label)}{"　" if lang == "zh" else " "}{_t(block.spec.caption)}'
     return (f'<figure><img alt="{_e(block.spec.caption)}" src="data:image/png;base64,{data}">'
             f"<figcaption>{caption}</figcaption></figure>")
 
@@ -74,17 +83,20 @@ def render_html(document: Document, images: dict[str, Path], title_page: bool = 
     headings = [(i, b) for i, b in enumerate(document.blocks) if isinstance(b, Heading)]
     anchors = {i: f"s{n}" for n, (i, _) in enumerate(headings)}
     body = []
-    if title_page:
-        body.append(f'<div class="title">{_e(document.title)}</div>')
+    if title_page and document.cover is not None:
+        lines = "".join(f"<p>{_e(label)}{'：' if lang == 'zh' else ': '}{_e(value)}</p>" for label, value in document.cover.lines)
+        body.append(f'<section class="cover"><div class="title">{_e(document.cover.title)}</div>{lines}</section>')
     for i, block in enumerate(document.blocks):
         if isinstance(block, Heading):
             level = min(block.level, 4)
-            body.append(f'<h{level} id="{anchors[i]}">{_e(block.text)}</h{level}>')
+            body.append(f'<h{level} id="{anchors[i]}">{_t(block.text)}</h{level}>')
         elif isinstance(block, Paragraph):
             cls = ' class="body-zh"' if lang == "zh" else ""
-            body.append(f"<p{cls}>{_e(block.text)}</p>")
+            body.append(f"<p{cls}>{_t(block.text)}</p>")
         elif isinstance(block, Bullets):
-            body.append("<ul>" + "".join(f"<li>{_e(item)}</li>" for item in block.items) + "</ul>")
+            body.append("<ul>" + "".join(f"<li>{_t(item)}</li>" for item in block.items) + "</ul>")
+        elif isinstance(block, References):
+            body.append('<div class="references">' + "".join(f"<p>{_t(e)}</p>" for e in block.entries) + "</div>")
         elif isinstance(block, TableBlock):
             body.append(_table(block, lang))
         elif isinstance(block, FigureBlock):

@@ -1,21 +1,27 @@
 """Markdown output: headings, paragraphs, pipe tables with their captions, figures linked from ``figures/``.
 
 Text that could be read as raw HTML by a Markdown viewer (``<script>``, ``<img ...>``) is escaped; ``|``
-inside table cells is escaped.
+inside table cells is escaped; statistical symbols are set in ``*italics*`` (:func:`reports.typeset.italic_spans`;
+the stars of ``.327***`` follow a digit, so they can close but never open an emphasis).
 """
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from reports.document import Bullets, Document, FigureBlock, Heading, PageBreak, Paragraph, TableBlock, Toc
+from reports import typeset as ts
+from reports.document import Bullets, Document, FigureBlock, Heading, PageBreak, Paragraph, References, TableBlock, Toc
 
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 
 
 def _text(text: str) -> str:
-    """Neutralise HTML tags and line breaks; keep comparisons such as ``p < .001`` as they are."""
-    return _TAG_START.sub("&lt;", " ".join(str(text).split()))
+    """Neutralise HTML tags and line breaks; keep comparisons such as ``p < .001`` as they are; statistical
+    symbols in italics."""
+    def plain(piece: str) -> str:
+        return _TAG_START.sub("&lt;", piece)
+    flat = " ".join(str(text).split())
+    return "".join(f"*{plain(piece)}*" if italic else plain(piece) for piece, italic in ts.italic_spans(flat))
 
 
 def _cell(text: str) -> str:
@@ -38,6 +44,9 @@ def _table(block: TableBlock, lang: str) -> list[str]:
 def render_markdown(document: Document, images: dict[str, Path], image_prefix: str = "figures/") -> str:
     lang = document.lang
     lines = [f"# {_text(document.title)}", ""]
+    if document.cover is not None:
+        sep = "：" if lang == "zh" else ": "
+        lines += [f"{_text(label)}{sep}{_text(value)}  " for label, value in document.cover.lines] + [""]
     headings = [b for b in document.blocks if isinstance(b, Heading)]
     for block in document.blocks:
         if isinstance(block, Heading):
@@ -46,6 +55,8 @@ def render_markdown(document: Document, images: dict[str, Path], image_prefix: s
             lines += [_text(block.text), ""]
         elif isinstance(block, Bullets):
             lines += [f"- {_text(item)}" for item in block.items] + [""]
+        elif isinstance(block, References):
+            lines += [f"{_text(entry)}\n" for entry in block.entries]
         elif isinstance(block, TableBlock):
             lines += _table(block, lang)
         elif isinstance(block, FigureBlock):

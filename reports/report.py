@@ -18,9 +18,11 @@ import jinja2
 from questionnaire.errors import input_error
 from questionnaire.instrument import Instrument
 from reports.context import build_context
-from reports.document import Document, FigureBlock, Part, build_document
+from reports.context.phrases import Phrases
+from reports.document import Cover, Document, FigureBlock, Part, build_document
 from reports.figure_pool import FIGURE_FORMATS, FigureWorkers, drawn_figures
 from reports.questionnaire_render import questionnaire_blocks
+from reports.thesis import ThesisInfo, cover_lines
 
 FORMATS = ("docx", "html", "md", "xlsx")
 NUMBERED_CHAPTERS = range(1, 8)
@@ -83,11 +85,24 @@ def _part_number(chapter: int) -> str | None:
     return "A" if chapter == APPENDIX_NUMBER else None
 
 
+def _cover(env: jinja2.Environment, thesis: ThesisInfo) -> Cover:
+    """The title page: the thesis title (never the questionnaire's), the author's facts or their placeholders."""
+    phrases = Phrases(env)
+    return Cover(thesis.title or phrases.data("thesis_title"),
+                 cover_lines(thesis, phrases.data("cover_labels"), phrases.data("cover_placeholders")))
+
+
 def build_report_document(results: dict, instrument: Instrument, lang: str = "zh", chapter: int | None = None,
-                          templates_dir: str | Path | None = None) -> Document:
-    """Render the templates with the report context and parse them into a :class:`Document`."""
+                          templates_dir: str | Path | None = None, thesis: ThesisInfo | None = None) -> Document:
+    """Render the templates with the report context and parse them into a :class:`Document`.
+
+    The zh thesis carries an English abstract too (``abstract_en``: the abstract of the en context).
+    """
     env = template_environment(lang, templates_dir)
     context = build_context(results, instrument, lang, env)
+    if lang == "zh" and chapter in (None, 0):
+        context.values["abstract_en"] = build_context(results, instrument, "en",
+                                                      template_environment("en", templates_dir)).values["abstract"]
     templates = chapter_templates(env)
     if chapter is not None:
         if chapter not in templates:
@@ -105,12 +120,15 @@ def build_report_document(results: dict, instrument: Instrument, lang: str = "zh
                               allowed="the names of the bundled templates (see reports/templates)") from None
         parts.append(Part(text, _part_number(number)))
     appendix = questionnaire_blocks(instrument, lang, title_level=2)
-    return build_document(parts, context.title, lang, context.tables, context.figures, appendix)
+    cover = _cover(env, thesis or ThesisInfo())
+    return build_document(parts, cover.title, lang, context.tables, context.figures, appendix,
+                          cover if chapter is None else None)
 
 
 def render_report(results: dict, instrument: Instrument, out_dir: str | Path, lang: str = "zh",
                   formats: tuple[str, ...] | list[str] = FORMATS, chapter: int | None = None,
-                  templates_dir: str | Path | None = None, workers: int | FigureWorkers = 1) -> dict[str, Path]:
+                  templates_dir: str | Path | None = None, workers: int | FigureWorkers = 1,
+                  thesis: ThesisInfo | None = None) -> dict[str, Path]:
     """Write the report in ``formats`` to ``out_dir``; returns format → path (plus 'figures' → folder).
 
     The whole report goes to report.docx/.html/.md and tables.xlsx; with ``chapter=N`` only chapter N is
@@ -120,7 +138,7 @@ def render_report(results: dict, instrument: Instrument, out_dir: str | Path, la
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         raise input_error("unknown report format", value=",".join(unknown) or "(none)", allowed=", ".join(FORMATS))
-    document = build_report_document(results, instrument, lang, chapter, templates_dir)
+    document = build_report_document(results, instrument, lang, chapter, templates_dir, thesis)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     outputs: dict[str, Path] = {}
@@ -137,7 +155,9 @@ def render_report(results: dict, instrument: Instrument, out_dir: str | Path, la
             outputs["xlsx"] = write_xlsx(document, out_dir / name)
         if "docx" in formats:
             from reports.render_docx import write_docx
-            outputs["docx"] = write_docx(document, out_dir / f"{stem}.docx", images, title_page=chapter is None)
+            toc_note = Phrases(template_environment(lang, templates_dir)).data("toc_note")
+            outputs["docx"] = write_docx(document, out_dir / f"{stem}.docx", images, title_page=chapter is None,
+                                         toc_note=toc_note)
         if "html" in formats:
             from reports.render_html import write_html
             outputs["html"] = write_html(document, out_dir / f"{stem}.html", images, title_page=chapter is None)

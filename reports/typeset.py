@@ -9,6 +9,7 @@ Where zh and en wording differs the function takes ``lang``.
 from __future__ import annotations
 
 import math
+import re
 
 DASH = "—"
 MINUS = "−"
@@ -144,3 +145,49 @@ def join(items: list[str], lang: str) -> str:
 def not_computed(reason: str, lang: str) -> str:
     """The sentence that stands in for a section that has no results."""
     return f"（未计算：{reason}）" if lang == "zh" else f"(not computed: {reason})"
+
+
+# Statistical symbols set in italics (APA 7th ed. §6.42, Table 6.5; the thesis convention adds β): a symbol is
+# a whole token, not part of a word, followed by a superscript ² or by an optional (df) and a comparison.
+STATISTIC_SYMBOLS = ("SD", "SE", "df", "p", "M", "n", "N", "t", "F", "r", "R", "z", "d", "f", "β")
+_SYMBOL = re.compile(r"(?<![A-Za-z0-9_.])(" + "|".join(STATISTIC_SYMBOLS) + r")"
+                     r"(?=²|\|?\s*(?:\(\d+(?:,\s*\d+)?\))?\s*[=<>≤≥])")
+_HEADER_SYMBOL = re.compile(r"^\s*(" + "|".join(STATISTIC_SYMBOLS) + r")\s*$")
+
+
+ITALIC_START, ITALIC_END = "\ue000", "\ue001"   # private-use marks around text set in italics (APA titles)
+
+
+def italic(text: str) -> str:
+    """``text`` marked to be set in italics by every renderer (see :func:`italic_spans`)."""
+    return f"{ITALIC_START}{text}{ITALIC_END}"
+
+
+def italic_spans(text: str) -> list[tuple[str, bool]]:
+    """``text`` cut into (piece, italic) runs: text marked by :func:`italic`, and statistical symbols in running
+    text, table headers and notes (``p < .001``, ``M = 3.87``, ``t(12) = 2.1``, ``R²``, a header cell that is just
+    ``SD``) are italic."""
+    text = str(text)
+    if ITALIC_START in text:
+        spans = []
+        for k, piece in enumerate(re.split(f"[{ITALIC_START}{ITALIC_END}]", text)):
+            spans += [(piece, True)] if k % 2 else _symbol_spans(piece)
+        return [(piece, italic) for piece, italic in spans if piece]
+    return _symbol_spans(text)
+
+
+def _symbol_spans(text: str) -> list[tuple[str, bool]]:
+    whole = _HEADER_SYMBOL.match(text)
+    if whole:
+        start, end = whole.span(1)
+        return [(piece, italic) for piece, italic in
+                ((text[:start], False), (text[start:end], True), (text[end:], False)) if piece]
+    spans, last = [], 0
+    for m in _SYMBOL.finditer(text):
+        if m.start() > last:
+            spans.append((text[last:m.start()], False))
+        spans.append((m.group(1), True))
+        last = m.end()
+    if last < len(text):
+        spans.append((text[last:], False))
+    return spans

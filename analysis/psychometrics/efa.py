@@ -435,6 +435,7 @@ class EFAResult:
     variance_table: list[dict]
     flags: tuple[dict, ...]
     diagnostics: tuple[Diagnostic, ...] = ()
+    n_factors_rule: str = "constructs"   # what set n_factors: "constructs", "requested" or "capped"
 
     @property
     def parallel_n_factors(self) -> int | None:
@@ -462,6 +463,7 @@ class EFAResult:
             "parallel_n_factors": self.parallel_n_factors,
             "parallel": self.parallel,
             "n_factors": self.n_factors,
+            "n_factors_rule": self.n_factors_rule,
             "method": self.method,
             "rotation": self.rotation,
             "variance_explained_cum": self.variance_explained_cum,
@@ -497,7 +499,8 @@ def fit_efa(data: pd.DataFrame, mapping: Mapping[str, Sequence[str]],
     """EFA of the mapped items on listwise-complete rows: retention, extraction, rotation, flags.
 
     ``n_factors`` defaults to the number of constructs in ``mapping`` (the structure the
-    questionnaire was built for); the Kaiser and parallel-analysis counts are reported beside
+    questionnaire was built for; ``n_factors_rule`` "constructs", "requested" when given, "capped"
+    when cut to the maximum); the Kaiser and parallel-analysis counts are reported beside
     it and a Diagnostic notes when they disagree.  Constant and duplicated items are left out
     (:func:`analysis.psychometrics.factorability.usable_items`); ``n_factors`` is capped at p components or
     at the Ledermann bound ``(p - k)^2 >= p + k`` for common factors.  Flags: ``cross_loading``
@@ -554,7 +557,8 @@ def fit_efa(data: pd.DataFrame, mapping: Mapping[str, Sequence[str]],
            pd.DataFrame(rotated.phi, index=names, columns=names))
     return EFAResult(
         items=tuple(items), n=n, eigenvalues=values, kaiser_n_factors=kaiser, parallel=parallel,
-        n_factors=k, method=method, rotation=rotation,
+        n_factors=k, n_factors_rule="capped" if k != wanted else "constructs" if n_factors is None else "requested",
+        method=method, rotation=rotation,
         unrotated=pd.DataFrame(extraction.loadings, index=items, columns=names),
         loadings=loadings, communalities=pd.Series(extraction.communalities, index=items),
         factor_correlations=phi,

@@ -104,6 +104,8 @@ class Efa:
     variance_explained: float | None
     variance: tuple[FactorVariance, ...]
     loadings: dict[str, list]
+    kaiser_n_factors: int | None = None
+    n_factors_rule: str | None = None   # analysis' reason for n_factors: constructs, requested, capped
 
     @staticmethod
     def shown(loading) -> bool:
@@ -123,7 +125,7 @@ def read_efa(d: dict) -> Efa:
     return Efa(tuple(e for e in d.get("eigenvalues") or [] if number(e) is not None),
                tuple(e for e in parallel or [] if number(e) is not None), number(d.get("parallel_n_factors")),
                n_factors, text(d.get("method")), text(d.get("rotation")), number(cum), variance,
-               mapping(d.get("loadings")))
+               mapping(d.get("loadings")), number(d.get("kaiser_n_factors")), text(d.get("n_factors_rule")))
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ class IndirectEffect:
     mediation_type: str | None
     hypothesis: str | None
     supported: bool | None
+    mediation: str | None = None   # full, partial or none (analysis.sem.effects.mediation_type)
 
     @property
     def chain(self) -> tuple[str | None, ...]:
@@ -121,7 +122,8 @@ def read_sem(d: dict) -> Sem:
     indirect = tuple(IndirectEffect(text(i.get("from")), _via(i.get("via")), text(i.get("to")),
                                     *(number(i.get(k)) for k in ("est", "std_all", "ci_lower", "ci_upper")),
                                     text(i.get("mediation_type")), text(i.get("hypothesis")),
-                                    i.get("supported") if isinstance(i.get("supported"), bool) else None)
+                                    i.get("supported") if isinstance(i.get("supported"), bool) else None,
+                                    text(i.get("mediation")))
                      for i in records(d.get("indirect")))
     f2 = tuple(EffectSize(e["lhs"], e["rhs"], number(e.get("f2"))) for e in records(d.get("f2"))
                if text(e.get("lhs")) and text(e.get("rhs")))

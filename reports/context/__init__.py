@@ -85,7 +85,6 @@ class _Builder(SampleSections, ClassicalSections, DescriptiveSections, Psychomet
         conclusions = self.conclusions(indicator_values)
         self.abstract(fit_failures, conclusions, [s["heading"].split(" ", 1)[1] for s in sections])
         self.theory()
-        self.references()
         self.v["table"] = {k: f"[[table:{k}]]" for k in self.tables.tables}
         self.v["figure"] = {k: f"[[figure:{k}]]" for k in self.figures}
         self.v["ref"] = {k: self.ref(k) for k in [*self.tables.tables, *self.figures]}

@@ -1,15 +1,16 @@
 """The parts that frame the analysis: abstract, chapter 1's research framework, chapter 2's constructs,
-hypotheses and model figures, chapter 7's conclusions and limitations, and the reference list.
+hypotheses and model figures, chapter 7's conclusions and limitations (the reference list is
+:mod:`reports.bibliography`).
 """
 from __future__ import annotations
 
 from reports import typeset as ts
-from reports.context.base import DIAGNOSTIC_NAMES, BuilderBase, plain
+from reports.context.base import DIAGNOSTIC_NAMES, BuilderBase
 from reports.tables import cell, text_cell
 
 
 class FramingSections(BuilderBase):
-    """Abstract, chapters 1, 2 and 7, references."""
+    """Abstract, chapters 1, 2 and 7."""
 
     # ------------------------------------------------------------------ chapter 7
     def limitations(self) -> None:
@@ -26,8 +27,8 @@ class FramingSections(BuilderBase):
         if view.common_method:
             items.append(say("limitation_common_method", share=ts.percent(view.common_method.harman_pct)))
         if view.warnings:
-            meanings = list(dict.fromkeys(DIAGNOSTIC_NAMES.get(w.code, (plain(w.code),) * 2)[0 if self.lang == "zh" else 1]
-                                          for w in view.warnings))
+            meanings = list(dict.fromkeys(DIAGNOSTIC_NAMES[w.code][0 if self.lang == "zh" else 1]
+                                          for w in view.warnings if w.code in DIAGNOSTIC_NAMES))
             items.append(say("limitation_diagnostics", count=len(view.warnings), ref=self.ref("diagnostics"),
                              meanings=meanings))
         items.append(say("limitation_convenience_sample"))
@@ -94,7 +95,8 @@ class FramingSections(BuilderBase):
         if self.view.ipma:
             top = self.view.ipma.priorities[0]
             items.append(say("conclusion_priority", construct=self.name(top.construct),
-                             importance=ts.num(top.importance, 3), performance=ts.num(top.performance, 1)))
+                             importance=ts.num(top.importance, 3), performance=ts.num(top.performance, 1),
+                             quadrant=self.quadrant_name(top.quadrant)))
         if indicator_values:
             items.append(say("conclusion_loyalty", nps=indicator_values.get("nps"),
                              repeat_purchase=indicator_values.get("repeat_purchase"),
@@ -141,7 +143,7 @@ class FramingSections(BuilderBase):
         rows = []
         for c in self.inst.constructs:
             rows.append([text_cell(self.name_id(c.id)), text_cell(c.definition.get(self.lang) if c.definition else ts.DASH),
-                         cell(ts.integer(len(c.items)), len(c.items)), text_cell(c.source or ts.DASH)])
+                         cell(ts.integer(len(c.items)), len(c.items)), text_cell(self.scale_source(c))])
         self.add_table("constructs", t("constructs_definitions_and_scale_sources"),
                        [t("construct"), t("definition"), t("items"), t("source")], rows)
         hrows = []
@@ -155,42 +157,17 @@ class FramingSections(BuilderBase):
                        [t("label"), t("path"), t("type"), t("statement")], hrows,
                        missing=None if hrows else t("the_instrument_states_no_hypothesis"))
         drivers = [{"name": self.name(c), "definition": self.inst.construct(c).definition.get(self.lang)
-                    if self.inst.construct(c).definition else ts.DASH, "source": self.inst.construct(c).source or ts.DASH}
+                    if self.inst.construct(c).definition else ts.DASH, "source": self.scale_source(self.inst.construct(c), "")}
                    for c in self.drivers]
         self.v["theory"] = {"drivers": drivers,
                             "model": self.say("theory_model", ref_model=self.ref("research_model"),
                                               ref_hypotheses=self.ref("hypotheses"), ref_constructs=self.ref("constructs")),
                             "structural": self.inst.structural_syntax()}
 
-    def references(self) -> None:
-        self.v["references"] = list(REFERENCES)
-
-
-REFERENCES = (
-    "Anderson, J. C., & Gerbing, D. W. (1988). Structural equation modeling in practice: A review and recommended two-step approach. Psychological Bulletin, 103(3), 411–423.",
-    "Bagozzi, R. P., & Yi, Y. (1988). On the evaluation of structural equation models. Journal of the Academy of Marketing Science, 16(1), 74–94.",
-    "Bartlett, M. S. (1954). A note on the multiplying factors for various χ² approximations. Journal of the Royal Statistical Society B, 16(2), 296–298.",
-    "Bhattacherjee, A. (2001). Understanding information systems continuance: An expectation-confirmation model. MIS Quarterly, 25(3), 351–370.",
-    "Cohen, J. (1988). Statistical power analysis for the behavioral sciences (2nd ed.). Erlbaum.",
-    "Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests. Psychometrika, 16(3), 297–334.",
-    "Dick, A. S., & Basu, K. (1994). Customer loyalty: Toward an integrated conceptual framework. Journal of the Academy of Marketing Science, 22(2), 99–113.",
-    "Efron, B., & Tibshirani, R. J. (1993). An introduction to the bootstrap. Chapman & Hall.",
-    "Fornell, C., & Larcker, D. F. (1981). Evaluating structural equation models with unobservable variables and measurement error. Journal of Marketing Research, 18(1), 39–50.",
-    "Fornell, C., Johnson, M. D., Anderson, E. W., Cha, J., & Bryant, B. E. (1996). The American Customer Satisfaction Index: Nature, purpose, and findings. Journal of Marketing, 60(4), 7–18.",
-    "Harman, H. H. (1976). Modern factor analysis (3rd ed.). University of Chicago Press.",
-    "Henseler, J., Ringle, C. M., & Sarstedt, M. (2015). A new criterion for assessing discriminant validity in variance-based structural equation modeling. Journal of the Academy of Marketing Science, 43(1), 115–135.",
-    "Horn, J. L. (1965). A rationale and test for the number of factors in factor analysis. Psychometrika, 30(2), 179–185.",
-    "Hu, L., & Bentler, P. M. (1999). Cutoff criteria for fit indexes in covariance structure analysis. Structural Equation Modeling, 6(1), 1–55.",
-    "Kaiser, H. F. (1974). An index of factorial simplicity. Psychometrika, 39(1), 31–36.",
-    "Kline, R. B. (2016). Principles and practice of structural equation modeling (4th ed.). Guilford Press.",
-    "McDonald, R. P. (1999). Test theory: A unified treatment. Erlbaum.",
-    "Oliver, R. L. (1999). Whence consumer loyalty? Journal of Marketing, 63(Special Issue), 33–44.",
-    "Parasuraman, A., Zeithaml, V. A., & Malhotra, A. (2005). E-S-QUAL: A multiple-item scale for assessing electronic service quality. Journal of Service Research, 7(3), 213–233.",
-    "Podsakoff, P. M., MacKenzie, S. B., Lee, J.-Y., & Podsakoff, N. P. (2003). Common method biases in behavioral research. Journal of Applied Psychology, 88(5), 879–903.",
-    "Preacher, K. J., & Hayes, A. F. (2008). Asymptotic and resampling strategies for assessing and comparing indirect effects in multiple mediator models. Behavior Research Methods, 40(3), 879–891.",
-    "Reichheld, F. F. (2003). The one number you need to grow. Harvard Business Review, 81(12), 46–54.",
-    "Ringle, C. M., & Sarstedt, M. (2016). Gain more insight from your PLS-SEM results: The importance-performance map analysis. Industrial Management & Data Systems, 116(9), 1865–1886.",
-    "Rosseel, Y. (2012). lavaan: An R package for structural equation modeling. Journal of Statistical Software, 48(2), 1–36.",
-    "Zeithaml, V. A. (1988). Consumer perceptions of price, quality, and value. Journal of Marketing, 52(3), 2–22.",
-    "Zeithaml, V. A., Berry, L. L., & Parasuraman, A. (1996). The behavioral consequences of service quality. Journal of Marketing, 60(2), 31–46.",
-)
+    @staticmethod
+    def scale_source(construct, unknown: str = ts.DASH) -> str:
+        """Where the construct's items come from: citations of its ``references`` (resolved in reading order by
+        :mod:`reports.bibliography`), else the instrument's ``source`` text, else ``unknown``."""
+        if construct.references:
+            return f"[[citet:{','.join(construct.references)}]]"
+        return construct.source or unknown

@@ -112,7 +112,9 @@ class PsychometricSections(BuilderBase):
                        notes=[say("efa_note", method=efa.method or ts.DASH, rotation=efa.rotation or ts.DASH,
                                   cutoff=ts.bounded(LOADING_CUTOFF, 2))],
                        missing=None if lrows else self.missing_reason("efa.loadings"))
-        s["text"] = say("efa", parallel=ts.integer(efa.parallel_n_factors), extracted=ts.integer(efa.n_factors),
+        s["text"] = say("efa", kaiser=ts.integer(efa.kaiser_n_factors), parallel=ts.integer(efa.parallel_n_factors),
+                        extracted=ts.integer(efa.n_factors), constructs=ts.integer(len(self.constructs)),
+                        rule=efa.n_factors_rule,
                         explained=ts.share(efa.variance_explained), ref_scree=self.ref("scree"),
                         ref_variance=self.ref("efa_variance"), ref_loadings=self.ref("efa_loadings"))
         eig = list(efa.eigenvalues)
@@ -208,7 +210,7 @@ class PsychometricSections(BuilderBase):
         self.v["validity"] = {"text": say(
             "validity", cr_min=ts.bounded(CR_MIN, 2), ave_min=ts.bounded(AVE_MIN, 2),
             htmt_max=ts.bounded(HTMT_STRICT, 2),
-            convergent_failures=ts.join([self.name(c) for c in low_ave + low_cr], self.lang) if low_ave or low_cr else "",
+            low_cr=ts.join([self.name(c) for c in low_cr], self.lang), low_ave=ts.join([self.name(c) for c in low_ave], self.lang),
             ref_fl=self.ref("fornell_larcker") if has_fl else "", fl_failures=fl_fail,
             ref_htmt=self.ref("htmt") if has_htmt else "", htmt_failures=htmt_fail)}
         return failures

@@ -104,13 +104,16 @@ class SampleSections(BuilderBase):
         return out
 
     def diagnostics(self) -> None:
-        """Every record of ``results.warnings`` in one table (code, stage, message)."""
+        """Every record of ``results.warnings`` in one table, in plain words of the report language (no codes):
+        what it is and what it means for the results."""
         t, say, records = self.t, self.say, self.view.warnings
-        rows = [[cell(ts.integer(k + 1), k + 1), text_cell(plain(w.code)),
-                 text_cell(DIAGNOSTIC_NAMES.get(w.code, ("", ""))[0 if self.lang == "zh" else 1] or ts.DASH),
-                 text_cell(plain(w.message))] for k, w in enumerate(records)]
+        notes = say.data("diagnostic_notes")
+        rows = [[cell(ts.integer(k + 1), k + 1),
+                 text_cell(DIAGNOSTIC_NAMES.get(w.code, (t("diagnostic"),) * 2)[0 if self.lang == "zh" else 1]),
+                 text_cell(notes.get(w.code) or (plain(w.message) if self.lang == "en" else say("diagnostic_unexplained")))]
+                for k, w in enumerate(records)]
         self.add_table("diagnostics", t("diagnostics_raised_by_the_analysis"),
-                       [t("no"), t("code"), t("meaning"), t("message")], rows,
+                       [t("no"), t("diagnostic"), t("explanation")], rows,
                        notes=[say("diagnostics_note")], missing=None if rows else say("no_diagnostics_reason"))
         self.v["diagnostics"] = {"count": len(records), "text": say("diagnostics", count=len(records),
                                                                     ref=self.ref("diagnostics"))}

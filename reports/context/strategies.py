@@ -38,15 +38,18 @@ class StrategySections(BuilderBase):
                         t("performance_0_100"), t("quadrant")], rows,
                        notes=[self.say("ipma_note", outcome=outcome, mean_importance=ts.num(mi, 3),
                                        mean_performance=ts.num(mp, 1))])
-        points = [{"label": self.name(p.construct), "importance": p.importance, "performance": p.performance,
-                   "priority": p.improve_first} for p in ipma.priorities]
+        points = [{"label": self.say("ipma_point", name=self.name(p.construct), rank=p.priority),
+                   "importance": p.importance, "performance": p.performance, "priority": p.improve_first}
+                  for p in ipma.priorities]
+        first = [self.name(p.construct) for p in ipma.priorities if p.improve_first]
         self.add_figure("ipma_map", "ipma", t("ipma_map_figure"),
                         {"points": points, "mean_importance": mi, "mean_performance": mp,
                          "xlabel": t("importance_total_effect_on_loyalty"),
                          "ylabel": t("performance_0_100"),
-                         "quadrant_note": t("lower_right_improve_first")})
-        first = [self.name(p.construct) for p in ipma.priorities if p.improve_first]
+                         "quadrant_note": t("lower_right_improve_first") if first else ""})
+        top = ipma.priorities[0]
         self.v["ipma"] = {"text": self.say("ipma", outcome=outcome, improve_first=ts.join(first, self.lang) if first else "",
+                                           top=self.name(top.construct), top_quadrant=self.quadrant_name(top.quadrant),
                                            ref_map=self.ref("ipma_map"), ref_table=self.ref("ipma"))}
 
     # ------------------------------------------------------------------ chapter 3: problems

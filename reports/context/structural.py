@@ -176,11 +176,13 @@ class StructuralSections(BuilderBase):
             rows.append([cell(i.hypothesis or ""), text_cell(self.chain_name(i)),
                          cell(ts.num(i.est, 3), i.est), cell(ts.bounded(i.std_all), i.std_all),
                          text_cell(ts.ci(i.ci_lower, i.ci_upper, 3, False)),
-                         text_cell(t("significant") if i.significant else t("not_significant"))])
+                         text_cell(t("significant") if i.significant else t("not_significant")),
+                         text_cell(self.mediation_name(i))])
         b_count = ts.integer((sem and sem.bootstrap.B) or self.view.meta.bootstrap)
         self.add_table("mediation", t("mediation_bootstrap"),
                        [t("hypothesis"), t("path"), t("indirect_effect"), t("standardized"),
-                        "95% CI", t("conclusion")], rows, notes=[self.say("mediation_note", B=b_count)],
+                        "95% CI", t("conclusion"), t("mediation_type")], rows,
+                       notes=[self.say("mediation_note", B=b_count)],
                        missing=None if rows else self.missing_reason("sem.indirect"))
         if rows:
             failed = sem.bootstrap.failed
@@ -195,6 +197,11 @@ class StructuralSections(BuilderBase):
         """``Product quality → Customer satisfaction → Customer loyalty``."""
         return " → ".join(self.name(x) for x in effect.chain)
 
-    def significant_mediation(self) -> list[str]:
-        """The chains whose indirect effect analysis found significant."""
-        return [self.chain_name(i) for i in self.view.sem.indirect if i.significant] if self.view.sem else []
+    def mediation_name(self, effect) -> str:
+        """完全中介 / partial mediation …: the type analysis gave the indirect effect (Zhao et al. 2010)."""
+        return self.say.data("mediation_types").get(effect.mediation or "", ts.DASH)
+
+    def significant_mediation(self) -> list[dict]:
+        """The chains whose indirect effect analysis found significant, with their mediation type."""
+        return [{"chain": self.chain_name(i), "type": self.mediation_name(i)}
+                for i in self.view.sem.indirect if i.significant] if self.view.sem else []

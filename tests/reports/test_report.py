@@ -11,9 +11,10 @@ from questionnaire.errors import InputError
 from reports import typeset as ts
 from reports.report import render_report
 
-CHAPTERS_ZH = ["摘要", "第一章 引言", "第二章 客户忠诚度相关理论与文献综述", "第三章 电商企业客户忠诚度的现状分析",
+CHAPTERS_ZH = ["摘要", "Abstract", "第一章 引言", "第二章 客户忠诚度相关理论与文献综述", "第三章 电商企业客户忠诚度的现状分析",
                "第四章 电商企业客户忠诚度培养的策略制定", "第五章 电商企业客户忠诚度培养策略的实施与保障",
-               "第六章 策略实施效果评估与持续改进", "第七章 结论与展望", "参考文献", "附录：调查问卷"]
+               "第六章 策略实施效果评估与持续改进", "第七章 结论与展望", "参考文献", "附录：调查问卷",
+               "附录：分析诊断提示"]
 RESIDUE = re.compile(r"\{\{|\{%|\[\[|\bnan\b|\bNone\b|\bNaN\b|built-in method|object at 0x")
 
 
@@ -99,9 +100,9 @@ def test_the_same_numbers_appear_in_docx_html_md_and_xlsx(zh_report):
     wb = load_workbook(outputs["xlsx"])
     values = [c.value for ws in wb for row in ws.iter_rows() for c in row]
     numeric = [v for v in values if isinstance(v, (int, float))]
-    for raw in (results["reliability"]["PQ"]["alpha"], results["cfa"]["fit"]["cfi"],
-                results["sem"]["fit"]["rmsea"], results["indicators"]["nps"]["overall"]["nps"]):
-        assert any(abs(v - raw) < 1e-12 for v in numeric), raw
+    for raw, digits in ((results["reliability"]["PQ"]["alpha"], 3), (results["cfa"]["fit"]["cfi"], 3),
+                        (results["sem"]["fit"]["rmsea"], 3), (results["indicators"]["nps"]["overall"]["nps"], 1)):
+        assert round(raw, digits) in numeric, raw   # stored at the report's precision
     caption_sheets = [ws.title for ws in wb][1:]
     assert len(caption_sheets) >= 12 and caption_sheets[0].startswith("表")
 

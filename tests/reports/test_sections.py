@@ -58,7 +58,9 @@ def test_a_second_wave_gets_the_before_after_tables(instrument, two_waves, lang)
 def test_without_a_previous_wave_chapter_6_says_how_to_get_one(instrument, results):
     doc = build_report_document(results, instrument, "zh", chapter=6)
     assert len(doc.tables()) == 1
-    assert "--baseline" in _texts(doc) and "`" not in _texts(doc)
+    text = _texts(doc)
+    assert "首次测量" in text and "基线" in text
+    assert "--baseline" not in text and "loyalty" not in text and "`" not in text   # no command line in the thesis
 
 
 def test_dropped_personal_columns_are_stated_and_escaped(instrument, results_builder, tmp_path):
@@ -76,9 +78,11 @@ def test_every_warning_is_in_the_diagnostics_table_and_in_the_limitations(instru
     res = results_builder(instrument)
     doc = build_report_document(res, instrument, "zh")
     table = next(b for b in doc.tables() if b.table.key == "diagnostics")
-    assert table.label.startswith("表3-")
-    messages = [r[3].text for r in table.table.rows]
-    assert messages == [w["message"] for w in res["warnings"]]
+    assert table.label.startswith("表A-")   # the appendix
+    cells = [c.text for r in table.table.rows for c in r]
+    assert len(table.table.rows) == len(res["warnings"])
+    for w in res["warnings"]:   # plain Chinese sentences: no code, no English message
+        assert all(w["code"] not in c and w["message"] not in c for c in cells)
     limitations = [i for b in doc.blocks if isinstance(b, Bullets) for i in b.items if "诊断提示" in i]
     assert len(limitations) == 1 and table.label in limitations[0]
 

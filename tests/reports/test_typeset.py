@@ -47,3 +47,14 @@ def test_language_variants():
     assert ts.join(["A", "B", "C"], "en") == "A, B and C"
     assert ts.not_computed("x", "en") == "(not computed: x)"
     assert ts.not_computed("x", "zh") == "（未计算：x）"
+
+
+@pytest.mark.parametrize("text, italic", [
+    ("p < .001", ["p"]), ("（β = .406，p = .260）", ["β", "p"]), ("χ²(278) = 350.63，χ²/df = 1.26，CFI = .987", ["df"]),
+    ("模型 R² = .565", ["R"]), ("t(12) = 3.1, F(2, 300) = 4.0", ["t", "F"]), ("|d| ≥ 0.2", ["d"]),
+    ("SD", ["SD"]), ("R² / f²", ["R", "f"]), ("CFI = .987, SRMR = .033, 95% CI", []), ("Harman p", []),
+    ("* p < .05, ** p < .01", ["p", "p"]), (f"Journal, {ts.italic('Psych, 3')}(2)", ["Psych, 3"])])
+def test_statistical_symbols_and_marked_titles_are_italic(text, italic):
+    spans = ts.italic_spans(text)
+    assert [piece for piece, is_italic in spans if is_italic] == italic
+    assert "".join(piece for piece, _ in spans) == text.replace(ts.ITALIC_START, "").replace(ts.ITALIC_END, "")
