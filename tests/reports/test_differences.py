@@ -137,7 +137,7 @@ def test_johnson_neyman_region_is_worded(demo, instrument):
 def test_sections_follow_the_thesis_order_and_have_sheets(demo_run):
     report = (demo_run.out / "report.md").read_text(encoding="utf-8")
     headings = [line.lstrip("# ") for line in report.splitlines() if line.startswith("#")]
-    order = ["3.5.3 中介效应检验", "3.5.4 调节效应检验", "3.6 差异分析", "3.7 电商企业客户忠诚度存在的问题"]
+    order = ["3.8.3 中介效应检验", "3.8.4 调节效应检验", "3.9 差异分析", "3.10 电商企业客户忠诚度存在的问题"]
     positions = [headings.index(h) for h in order]
     assert positions == sorted(positions)
     assert "不同学历的顾客在" in report
