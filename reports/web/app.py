@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+import python_multipart  # noqa: F401 - Starlette parses forms with it but imports it late: fail at start-up instead
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -23,6 +24,11 @@ from reports.web.storage import RunStore
 
 HERE = Path(__file__).parent
 FORM_OVERHEAD = 64 * 1024  # multipart boundaries and the small fields around the two files
+#: the pages' templates, compiled once per process (user text is always escaped)
+TEMPLATES = jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True,
+                               undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                               auto_reload=False)
+LABELS = Labels()
 
 
 @dataclass
@@ -43,9 +49,7 @@ class WebState:
 def create_app(settings: ServeSettings) -> Starlette:
     """The web app for ``settings``; tasks left unfinished by an earlier server are marked failed."""
     store = RunStore(settings.data_dir)
-    templates = jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True,
-                                   undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    web = WebState(settings, store, JobPool(settings.workers, settings.max_queued), templates, Labels(),
+    web = WebState(settings, store, JobPool(settings.workers, settings.max_queued), TEMPLATES, LABELS,
                    server_secret(settings.data_dir))
 
     @contextlib.asynccontextmanager
