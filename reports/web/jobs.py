@@ -21,6 +21,8 @@ from questionnaire.errors import InputError
 from reports.web.storage import Run, read_json
 
 PROGRESS_INTERVAL = 0.25  # seconds between progress writes within a stage
+#: imported once by the fork server; each worker is forked from it with the pipeline and the renderers loaded
+PRELOAD = ["reports.web.jobs", "reports.commands", "analysis.pipeline", "reports.report", "reports.figures"]
 
 
 def now() -> str:
@@ -40,8 +42,7 @@ class JobPool:
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
-            self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                                 initializer=_quiet_worker)
+            self._executor = ProcessPoolExecutor(self.workers, mp_context=_context(), initializer=_quiet_worker)
         return self._executor
 
     def submit(self, run: Run, task: str, request: dict) -> bool:
@@ -74,6 +75,16 @@ class JobPool:
         if self._executor is not None:
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None
+
+
+def _context():
+    """A fork server where there is one (a worker starts in milliseconds, never forked from the threads of
+    the server process), else fresh interpreters."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    return context
 
 
 def _quiet_worker() -> None:

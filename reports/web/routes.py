@@ -227,7 +227,7 @@ async def start_run(request: Request) -> Response:
     options, errors = parse_run_options(form, baselines)
     if errors:
         return _validation_page(request, run, errors=errors, values=options, status_code=400)
-    if not _app(request).pool.submit(run, "run", options):
+    if not await run_in_threadpool(_app(request).pool.submit, run, "run", options):
         raise HTTPException(503, "busy")
     return RedirectResponse(f"/runs/{run.id}", status_code=303)
 
@@ -318,7 +318,7 @@ async def rerender(request: Request) -> Response:
         raise HTTPException(409, "busy_run")
     request_options = {"lang": lang, "formats": status["request"]["formats"],
                        "chapter": int(chapter) if chapter else None}
-    if not _app(request).pool.submit(run, task, request_options):
+    if not await run_in_threadpool(_app(request).pool.submit, run, task, request_options):
         raise HTTPException(503, "busy")
     return RedirectResponse(f"/runs/{run.id}?view={task}", status_code=303)
 

@@ -133,7 +133,7 @@ class OwnerCookie:
 
 
 class SecurityHeaders:
-    """No sniffing, no referrer, pages only framed by this app, and a content policy (pages may set their own)."""
+    """No sniffing, no referrer to other sites, pages only framed by this app, and a content policy (pages may set their own)."""
 
     def __init__(self, app):
         self.app = app
@@ -147,7 +147,7 @@ class SecurityHeaders:
                 headers = MutableHeaders(scope=message)
                 headers.setdefault("content-security-policy", PAGE_POLICY)
                 headers.setdefault("x-content-type-options", "nosniff")
-                headers.setdefault("referrer-policy", "no-referrer")
+                headers.setdefault("referrer-policy", "same-origin")  # no-referrer would make form posts say Origin: null
                 headers.setdefault("x-frame-options", "SAMEORIGIN")
                 headers.setdefault("cache-control", "no-store")
             await send(message)
