@@ -98,7 +98,8 @@ def _run_stages(instrument: Instrument, options: RunOptions, progress: Progress 
         cleaned = cleaning.clean_responses(survey, instrument, _cleaning_options(options))
         run.keep("cleaning", cleaned)
         run.sections["exclusions"] = cleaned.exclusions
-        run.sections["input"] = {**to_plain(survey), "file": options.data_name or data_path.name}  # where the file lies is not a result
+        # where the file lies is not a result
+        run.sections["input"] = {**to_plain(survey), "file": options.data_name or data_path.name}
         run.sections["privacy"] = {"dropped_personal_columns": list(survey.dropped_personal_columns),
                                    "masked_cells": survey.masked_cells}
     analysed = cleaned.analysed

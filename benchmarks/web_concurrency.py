@@ -75,8 +75,8 @@ def main() -> int:
     failures = []
     for run in done:
         meta = (run["results"] or {}).get("meta", {})
-        ok = (run["status"]["status"] == "done" and meta.get("n_raw") == run["n"] and meta.get("data_sha256") == run["sha"]
-              and meta.get("data_file") == f"user{run['k']}.csv")
+        ok = (run["status"]["status"] == "done" and meta.get("n_raw") == run["n"]
+              and meta.get("data_sha256") == run["sha"] and meta.get("data_file") == f"user{run['k']}.csv")
         print(f"user {run['k']}: n = {run['n']}, {run['status']['status']}, {run['seconds']:.1f} s, "
               f"results {'correct and its own' if ok else 'WRONG'}")
         failures += [] if ok else [run]

@@ -119,7 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="the whole study in a browser (a local web app)",
                                 description="Start the local web app and open it in the browser. Runs are stored "
                                             "under --data-dir. A host other than 127.0.0.1 requires a token.")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this computer only)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default 127.0.0.1: this computer only)")
     serve.add_argument("--port", type=whole_number, default=8765, help="port (default 8765)")
     serve.add_argument("--data-dir", type=Path, default=Path("loyalty-runs"), metavar="DIR",
                        help="folder of the uploaded files and the runs (default: ./loyalty-runs)")

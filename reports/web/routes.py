@@ -133,7 +133,8 @@ async def create_run(request: Request) -> Response:
         await run_in_threadpool(_validate, run)
     except InputError as err:  # the instrument: the data's problems are the validation table
         shutil.rmtree(run.folder)
-        return _home(request, None, one_line(err, {str(run.input_dir / "instrument.yaml"): run.state["instrument_name"]}))
+        uploaded_name = {str(run.input_dir / "instrument.yaml"): run.state["instrument_name"]}
+        return _home(request, None, one_line(err, uploaded_name))
     return RedirectResponse(f"/runs/{run.id}", status_code=303)
 
 
@@ -170,7 +171,8 @@ def _validation_page(request: Request, run: Run, *, status: dict | None = None, 
     view = read_json(run.folder / "validation.json") or {}
     return page(request, "validate.html.j2", status_code=status_code, run=run, view=view, status=status,
                 targets=assignable_targets(view) if view else [], errors=errors or {},
-                values=values or (status or {}).get("request") or run_defaults(), baselines=_baseline_runs(request, run))
+                values=values or (status or {}).get("request") or run_defaults(),
+                baselines=_baseline_runs(request, run))
 
 
 def _baseline_runs(request: Request, run: Run) -> dict[str, Run]:

@@ -34,7 +34,8 @@ def three_runs(live_server, web):
         buffer = io.StringIO()
         simulate_study(instrument, n=n, seed=11 + k, contaminate=False).responses.to_csv(buffer, index=False)
         data = buffer.getvalue().encode("utf-8")
-        location = web.upload(client, (f"wave{k}.csv", data), ("tiny_study.yaml", TINY.read_bytes())).headers["location"]
+        response = web.upload(client, (f"wave{k}.csv", data), ("tiny_study.yaml", TINY.read_bytes()))
+        location = response.headers["location"]
         runs.append((location, data))
     for location, _ in runs:
         csrf = web.csrf_of(client.get(location).text)

@@ -122,7 +122,8 @@ def test_user_text_is_escaped_in_headers_answers_and_instrument_texts(client, we
 
 
 def test_unmatched_columns_are_assigned_to_items_and_the_corrected_instrument_is_offered(client, web):
-    location = web.upload(client, ("renamed.csv", _demo_with(header={"PQ1": "Q7_quality", "LY4": "Q30"}))).headers["location"]
+    renamed = _demo_with(header={"PQ1": "Q7_quality", "LY4": "Q30"})
+    location = web.upload(client, ("renamed.csv", renamed)).headers["location"]
     page = client.get(location).text
     assert 'id="assign-form"' in page and "no column for item PQ1" in page
     assert 'id="options-form"' not in page
