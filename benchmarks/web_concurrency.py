@@ -62,8 +62,9 @@ def main() -> int:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     data_dir = Path(tempfile.mkdtemp(prefix="loyalty-serve-bench-"))
-    server = uvicorn.Server(uvicorn.Config(create_app(ServeSettings(data_dir=data_dir, workers=args.workers)),
-                                           host="127.0.0.1", port=port, log_level="warning"))
+    app = create_app(ServeSettings(data_dir=data_dir, workers=args.workers))
+    app.state.web.pool.warm()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     threading.Thread(target=server.run, daemon=True).start()
     while not server.started:
         time.sleep(0.05)

@@ -183,7 +183,9 @@ def command_serve(args: argparse.Namespace) -> int:
     print(f"loyalty serve: open {url}  (runs stored in {data_dir}; Ctrl-C stops)", flush=True)
     if not args.no_browser:
         threading.Timer(1.0, webbrowser.open, (url,)).start()
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
+    app = create_app(settings)
+    app.state.web.pool.warm()
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 
 

@@ -185,7 +185,10 @@ def test_bca_intervals_on_request(tmp_path, capsys):
 def test_serve_asks_a_token_off_this_computer_and_prints_the_address(monkeypatch, tmp_path, capsys):
     import uvicorn
 
+    from reports.web.jobs import JobPool
+
     started = {}
+    monkeypatch.setattr(JobPool, "warm", lambda pool: None)  # no worker processes for this test
     monkeypatch.setattr(uvicorn, "run", lambda app, host, port, log_level: started.update(app=app, host=host))
     assert main(["serve", "--host", "0.0.0.0", "--port", "9000", "--data-dir", str(tmp_path), "--no-browser"]) == 0
     token = re.search(r"http://0\.0\.0\.0:9000/\?token=(\S+)", capsys.readouterr().out).group(1)

@@ -45,6 +45,16 @@ class JobPool:
             self._executor = ProcessPoolExecutor(self.workers, mp_context=_context(), initializer=_quiet_worker)
         return self._executor
 
+    def warm(self) -> None:
+        """Start the worker processes now, in the background: the first run need not wait for the imports."""
+        def start() -> None:
+            with self._lock:
+                pool = self._pool()
+            for _ in range(self.workers):
+                pool.submit(_quiet_worker)
+
+        threading.Thread(target=start, daemon=True).start()
+
     def submit(self, run: Run, task: str, request: dict) -> bool:
         """Queue ``task`` of ``run`` with ``request`` (its options); ``False`` when the queue is full."""
         with self._lock:
