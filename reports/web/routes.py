@@ -113,7 +113,7 @@ async def create_run(request: Request) -> Response:
     suffix = Path(data_name).suffix.lower()
     if suffix not in DATA_SUFFIXES:
         return _home(request, None, f"{data_name}: unsupported file type {suffix or '(no suffix)'!r}; "
-                                          f"allowed: {', '.join(DATA_SUFFIXES)}")
+                                    f"allowed: {', '.join(DATA_SUFFIXES)}")
     instrument_upload = form.get("instrument")
     uploaded = hasattr(instrument_upload, "filename") and bool(instrument_upload.filename)
     if form.get("instrument_choice") == "upload" and not uploaded:
@@ -185,7 +185,7 @@ async def assign_columns(request: Request) -> Response:
     run = _run_of(request)
     form = await _form(request)
     _refuse_while_running(run)
-    view = (await run_in_threadpool(_read_view, run))
+    view = _read_view(run)
     headers = {str(u["position"]): u["header"] for u in view.get("unmatched", [])}
     targets = {t["id"] for t in assignable_targets(view)}
     assigned: dict[str, list[str]] = {}
@@ -197,7 +197,7 @@ async def assign_columns(request: Request) -> Response:
             assigned.setdefault(value, []).append(headers[position])
     if assigned:
         name = run.state.get("instrument_name") or "instrument.yaml"
-        instrument, text = with_aliases(_instrument(run), assigned, name)
+        _, text = with_aliases(_instrument(run), assigned, name)
         (run.input_dir / "instrument.yaml").write_text(text, encoding="utf-8")
         run = run.save_state(instrument_name=name, corrected=True)
         await run_in_threadpool(_validate, run)
