@@ -234,3 +234,23 @@ def test_unknown_pages_and_methods(client):
     assert client.get("/nowhere").status_code == 404
     assert client.get("/runs").status_code == 405
     assert client.get("/runs/0123456789abcdef/status.json").status_code == 404
+
+
+def test_a_running_run_shows_its_progress_and_refuses_changes(client, demo_upload, web, app):
+    run = app.state.web.store.open(demo_upload.rsplit("/", 1)[1], client.cookies[OWNER_COOKIE])
+    run.set_task("run", status="running", progress={"stages": ["read", "clean", "bootstrap"], "stage": "bootstrap",
+                                                    "done": 50, "total": 200})
+    page = client.get(demo_upload).text
+    assert '<meta http-equiv="refresh" content="2">' in page  # refreshes itself without JavaScript
+    assert '<li data-stage="bootstrap" class="current">' in page and 'max="200" value="50"' in page
+    assert client.get(f"{demo_upload}/status.json").json()["run"]["progress"]["done"] == 50
+    csrf = web.csrf_of(client.get("/").text)
+    for path in ("start", "columns"):
+        response = client.post(f"{demo_upload}/{path}", data={"csrf": csrf})
+        assert response.status_code == 409 and "正在运行" in response.text, path
+
+
+def test_an_instrument_over_the_limit_is_refused(client, web, app):
+    response = web.upload(client, ("responses.csv", b"a\n1\n"), ("big.yaml", b"#" * (1024 * 1024 + 1)))
+    assert response.status_code == 400 and "问卷文件过大" in response.text
+    assert not list(app.state.web.store.root.iterdir())
