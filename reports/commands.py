@@ -176,8 +176,7 @@ def command_serve(args: argparse.Namespace) -> int:
 
     token = args.token or (None if args.host in LOCAL_HOSTS else secrets.token_urlsafe(16))
     data_dir = check_output_dir(args.data_dir)
-    settings = ServeSettings(data_dir=data_dir, host=args.host, port=args.port, token=token,
-                             workers=max(1, args.workers))
+    settings = ServeSettings(data_dir=data_dir, token=token, workers=max(1, args.workers))
     shown_host = f"[{args.host}]" if ":" in args.host else args.host
     url = f"http://{shown_host}:{args.port}/" + (f"?token={token}" if token else "")
     print(f"loyalty serve: open {url}  (runs stored in {data_dir}; Ctrl-C stops)", flush=True)

@@ -14,12 +14,10 @@ MAX_QUEUED_PER_WORKER = 8                # tasks waiting or running per worker p
 
 @dataclass(frozen=True)
 class ServeSettings:
-    """``host``/``port`` to listen on, ``data_dir`` holding the runs, ``token`` (``None``: no token asked),
-    ``workers`` processes computing runs at once."""
+    """``data_dir`` holding the runs, ``token`` (``None``: no token asked), ``workers`` processes computing runs
+    at once, the upload limit."""
 
     data_dir: Path
-    host: str = "127.0.0.1"
-    port: int = 8765
     token: str | None = None
     workers: int = 2
     max_upload_bytes: int = MAX_UPLOAD_BYTES

@@ -85,7 +85,7 @@ def live_server(tmp_path_factory):
     """`loyalty serve` in a thread (uvicorn, two worker processes): its base URL and data folder."""
     data_dir = tmp_path_factory.mktemp("serve")
     port = _free_port()
-    app = create_app(ServeSettings(data_dir=data_dir, port=port, workers=2))
+    app = create_app(ServeSettings(data_dir=data_dir, workers=2))
     app.state.web.pool.warm()  # as `loyalty serve` does
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

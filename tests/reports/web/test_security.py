@@ -16,7 +16,7 @@ with warnings.catch_warnings():
 
 @pytest.fixture
 def guarded(tmp_path):
-    with TestClient(create_app(ServeSettings(data_dir=tmp_path, host="0.0.0.0", token="s3cret-token"))) as client:
+    with TestClient(create_app(ServeSettings(data_dir=tmp_path, token="s3cret-token"))) as client:
         yield client
 
 
