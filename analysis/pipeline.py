@@ -51,6 +51,9 @@ class RunOptions:
     sqrt_ave: bool = False
     min_group: int = group_differences.MIN_GROUP
     nonparametric: bool = False
+    #: the file name results.json records for ``data`` (default: its own name; the web app stores an upload
+    #: under a name of its own and records the name it was uploaded with)
+    data_name: str | None = None
 
 
 def demo_data_path() -> Path:
@@ -106,7 +109,8 @@ def _run_stages(instrument: Instrument, options: RunOptions, progress: Progress 
         cleaned = cleaning.clean_responses(survey, instrument, _cleaning_options(options))
         run.keep("cleaning", cleaned)
         run.sections["exclusions"] = cleaned.exclusions
-        run.sections["input"] = {**to_plain(survey), "file": data_path.name}  # where the file lies is not a result
+        # where the file lies is not a result
+        run.sections["input"] = {**to_plain(survey), "file": options.data_name or data_path.name}
         run.sections["privacy"] = {"dropped_personal_columns": list(survey.dropped_personal_columns),
                                    "masked_cells": survey.masked_cells}
     analysed = cleaned.analysed
@@ -426,7 +430,7 @@ def _meta(run: _Run, survey, cleaned, complete: pd.DataFrame, data_path: Path) -
         "seed": options.seed,
         "bootstrap": options.bootstrap,
         "instrument_id": run.instrument.id,
-        "data_file": data_path.name,
+        "data_file": options.data_name or data_path.name,
         "data_sha256": hashlib.sha256(data_path.read_bytes()).hexdigest(),
         "version": _version(),
         "options": {"no_clean": options.no_clean, "min_duration": options.min_duration,

@@ -22,7 +22,7 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"loyalty: error: {message} (see '{self.prog} --help')\n")
 
 
-def _formats(value: str) -> tuple[str, ...]:
+def report_formats(value: str) -> tuple[str, ...]:
     chosen = tuple(part.strip().lower() for part in value.split(",") if part.strip())
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown or not chosen:
@@ -45,10 +45,11 @@ def _number(convert, what: str, low: float, high: float | None = None, unit: str
     return parse
 
 
-_positive_int = _number(int, "a whole number", 0)
-_seconds = _number(float, "a number of seconds", 0, unit=" seconds")
-_fraction = _number(float, "a number", 0, 1)
-_group_size = _number(int, "a whole number", 2)
+# the checks of the numeric options (the web app checks its form fields with the same ones)
+whole_number = _number(int, "a whole number", 0)
+seconds = _number(float, "a number of seconds", 0, unit=" seconds")
+fraction = _number(float, "a number", 0, 1)
+group_size = _number(int, "a whole number", 2)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -65,17 +66,17 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--instrument", type=Path, help="instrument YAML (default: the bundled e-commerce instrument)")
     run.add_argument("--sheet", help="worksheet to read from an XLSX file (default: the first)")
     run.add_argument("--out", type=Path, help="output folder (default: ./loyalty-output)")
-    run.add_argument("--bootstrap", type=_positive_int, default=2000, metavar="B",
+    run.add_argument("--bootstrap", type=whole_number, default=2000, metavar="B",
                      help="bootstrap resamples for indirect effects (default 2000; 0 = none)")
     run.add_argument("--bca", action="store_true",
                      help="also give bias-corrected and accelerated (BCa) intervals (one refit per respondent)")
-    run.add_argument("--seed", type=_positive_int, default=1, metavar="S", help="random seed (default 1)")
-    run.add_argument("--workers", type=_positive_int, metavar="N",
+    run.add_argument("--seed", type=whole_number, default=1, metavar="S", help="random seed (default 1)")
+    run.add_argument("--workers", type=whole_number, metavar="N",
                      help="processes for the bootstrap and the figures (default: one per usable core; "
                           "results do not depend on it)")
-    run.add_argument("--min-duration", type=_seconds, metavar="SECONDS",
+    run.add_argument("--min-duration", type=seconds, metavar="SECONDS",
                      help="speeder cut-off (default: one third of the median completion time)")
-    run.add_argument("--max-missing", type=_fraction, metavar="FRACTION",
+    run.add_argument("--max-missing", type=fraction, metavar="FRACTION",
                      help="exclude respondents missing more than this share of items (default 0.2)")
     run.add_argument("--no-clean", action="store_true", help="apply no exclusion rule (missing data still handled)")
     run.add_argument("--estimator", choices=ESTIMATOR_CHOICES,
@@ -88,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="correlation of the construct scores in chapter 3 (default pearson)")
     run.add_argument("--sqrt-ave", action="store_true",
                      help="print √AVE on the diagonal of the correlation table (the discriminant-validity table)")
-    run.add_argument("--min-group", type=_group_size, metavar="N",
+    run.add_argument("--min-group", type=group_size, metavar="N",
                      help="group differences and categorical moderators leave out groups under N respondents (default 10)")
     run.add_argument("--nonparametric", action="store_true",
                      help="group differences by Mann–Whitney U / Kruskal–Wallis instead of t / ANOVA")
@@ -129,17 +130,30 @@ def build_parser() -> argparse.ArgumentParser:
                                    description="Write responses.csv and truth.yaml drawn from the population "
                                                "model (see analysis/simulate.py), deterministically from --seed.")
     simulate.add_argument("--instrument", type=Path, help="instrument YAML (default: the bundled one)")
-    simulate.add_argument("--n", type=_positive_int, default=500, help="usable respondents (default 500)")
-    simulate.add_argument("--seed", type=_positive_int, help="random seed (default: the demo study's seed)")
+    simulate.add_argument("--n", type=whole_number, default=500, help="usable respondents (default 500)")
+    simulate.add_argument("--seed", type=whole_number, help="random seed (default: the demo study's seed)")
     simulate.add_argument("--population", type=Path, help="YAML overriding the population model")
     simulate.add_argument("--no-contamination", action="store_true", help="plant no careless respondents")
     simulate.add_argument("--out", type=Path, default=Path("."), help="output folder (default: current folder)")
+
+    serve = commands.add_parser("serve", help="the whole study in a browser (a local web app)",
+                                description="Start the local web app and open it in the browser. Runs are stored "
+                                            "under --data-dir. A host other than 127.0.0.1 requires a token.")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default 127.0.0.1: this computer only)")
+    serve.add_argument("--port", type=whole_number, default=8765, help="port (default 8765)")
+    serve.add_argument("--data-dir", type=Path, default=Path("loyalty-runs"), metavar="DIR",
+                       help="folder of the uploaded files and the runs (default: ./loyalty-runs)")
+    serve.add_argument("--token", help="access token (default: none on 127.0.0.1, generated for any other host)")
+    serve.add_argument("--workers", type=whole_number, default=2, metavar="N",
+                       help="runs computed at the same time, each in its own process (default 2)")
+    serve.add_argument("--no-browser", action="store_true", help="do not open the browser")
     return parser
 
 
 def _add_report_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language (default zh)")
-    parser.add_argument("--format", type=_formats, default=FORMATS, dest="formats", metavar="LIST",
+    parser.add_argument("--format", type=report_formats, default=FORMATS, dest="formats", metavar="LIST",
                         help=f"comma-separated subset of {','.join(FORMATS)} (default: all)")
     parser.add_argument("--thesis", type=Path, metavar="FILE",
                         help="YAML with a thesis: block (title, author, student_id, school, major, supervisor, "

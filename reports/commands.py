@@ -60,9 +60,25 @@ def write_simulated_study(study, folder: Path) -> None:
 
 def command_run(args: argparse.Namespace) -> int:
     """Analyse the data, then write results.json, exclusions.csv, model.lav and the report, atomically."""
+    from analysis.pipeline import RunOptions
+    from reports.progress import progress_reporter
+
+    instrument = _instrument(args.instrument)
+    thesis = _thesis(args.thesis)
+    out = check_output_dir(args.out or DEFAULT_OUT)
     workers = usable_cores() if args.workers is None else max(1, args.workers)
-    with _figure_workers(workers, args.formats) as figure_workers:
-        return _run(args, workers, figure_workers)
+    options = RunOptions(data=args.data, sheet=args.sheet, bootstrap=args.bootstrap, bca=args.bca, seed=args.seed,
+                         workers=workers, min_duration=args.min_duration,
+                         max_missing=args.max_missing, no_clean=args.no_clean,
+                         estimator=args.estimator, groups=args.groups,
+                         correlation=args.correlation, sqrt_ave=args.sqrt_ave,
+                         nonparametric=args.nonparametric,
+                         min_group=RunOptions.min_group if args.min_group is None else args.min_group)
+    with _figure_workers(workers, args.formats) as figure_workers, progress_reporter() as progress:
+        results, written = run_into_folder(instrument, options, out, args.lang, args.formats, args.baseline, progress,
+                                           figure_workers, thesis)
+    _print_summary(results, out, written)
+    return 0
 
 
 def _figure_workers(workers: int, formats) -> contextlib.AbstractContextManager:
@@ -75,26 +91,17 @@ def _figure_workers(workers: int, formats) -> contextlib.AbstractContextManager:
     return FigureWorkers(workers)
 
 
-def _run(args: argparse.Namespace, workers: int, figure_workers) -> int:
+def run_into_folder(instrument: Instrument, options, out: Path, lang: str, formats, baseline: Path | None = None,
+                    progress=None, figure_workers=1, thesis=None) -> tuple[dict, list[str]]:
+    """Run the study and write its outputs into ``out`` atomically (what `loyalty run` and the web app's jobs
+    do); returns the results and the names written."""
     from analysis.describe.waves import compare_waves
     from analysis.ingest.cleaning import write_exclusions_csv
-    from analysis.pipeline import RunOptions, run_study
+    from analysis.pipeline import run_study
     from analysis.results import read_results_json, to_plain, write_results_json
-    from reports.progress import progress_reporter
 
-    instrument = _instrument(args.instrument)
-    thesis = _thesis(args.thesis)
-    out = check_output_dir(args.out or DEFAULT_OUT)
-    previous = read_results_json(args.baseline) if args.baseline else None
-    options = RunOptions(data=args.data, sheet=args.sheet, bootstrap=args.bootstrap, bca=args.bca, seed=args.seed,
-                         workers=workers, min_duration=args.min_duration,
-                         max_missing=args.max_missing, no_clean=args.no_clean,
-                         estimator=args.estimator, groups=args.groups,
-                         correlation=args.correlation, sqrt_ave=args.sqrt_ave,
-                         nonparametric=args.nonparametric,
-                         min_group=RunOptions.min_group if args.min_group is None else args.min_group)
-    with progress_reporter() as progress:
-        study = run_study(instrument, options, progress)
+    previous = read_results_json(baseline) if baseline else None
+    study = run_study(instrument, options, progress)
     results = to_plain(study)
     if previous is not None:
         comparison = compare_waves(previous, results)
@@ -107,11 +114,8 @@ def _run(args: argparse.Namespace, workers: int, figure_workers) -> int:
         if model:
             (staging / "model.lav").write_text(model, encoding="utf-8")
             write_model_data(study.model_data, instrument, staging / "model_data.csv")
-        written = _render(results, instrument, staging, args.lang, args.formats, workers=figure_workers,
-                          thesis=thesis)
-    _print_summary(results, out, ["results.json", "exclusions.csv", *(["model.lav", "model_data.csv"] if model else []),
-                                  *written])
-    return 0
+        written = _render(results, instrument, staging, lang, formats, workers=figure_workers, thesis=thesis)
+    return results, ["results.json", "exclusions.csv", *(["model.lav", "model_data.csv"] if model else []), *written]
 
 
 def write_model_data(items, instrument: Instrument, path: Path) -> None:
@@ -137,30 +141,41 @@ def command_validate(args: argparse.Namespace) -> int:
         out.mkdir(parents=True, exist_ok=True)
         write_validation_csv(err, target)
         raise InputError(f"{err}\n(all {len(err.table)} problem(s) written to {target.resolve()})") from None
-    absent = survey.absent_columns
-    if absent:
+    if survey.absent_columns:
         out.mkdir(parents=True, exist_ok=True)
-        write_validation_csv(absent_columns_table(str(args.data), absent), out / "validation.csv")
-    print(f"{args.data}: {survey.n_respondents} respondents, every answer valid "
-          f"({len(survey.column_map)} columns matched; extra columns kept aside: {len(survey.extra_columns)}; "
-          f"personal-data columns dropped: {len(survey.dropped_personal_columns)}; optional columns not found, "
-          f"not analysed: {', '.join(absent) if absent else 'none'})")
+        write_validation_csv(absent_columns_table(str(args.data), survey.absent_columns), out / "validation.csv")
+    print(f"{args.data}: {valid_survey_summary(survey)}")
     return 0
+
+
+def valid_survey_summary(survey) -> str:
+    """What `loyalty validate` says about a valid file (after its name)."""
+    absent = survey.absent_columns
+    return (f"{survey.n_respondents} respondents, every answer valid ({len(survey.column_map)} columns matched; "
+            f"extra columns kept aside: {len(survey.extra_columns)}; "
+            f"personal-data columns dropped: {len(survey.dropped_personal_columns)}; optional columns not found, "
+            f"not analysed: {', '.join(absent) if absent else 'none'})")
 
 
 def command_report(args: argparse.Namespace) -> int:
     """Re-render the report (or one chapter) from a saved results.json, without refitting anything."""
+    out = check_output_dir(args.out or Path(args.results).parent)
+    written = render_into_folder(args.results, out, args.lang, args.formats, args.chapter, args.templates,
+                                 usable_cores(), _thesis(args.thesis))
+    print(f"report written to {out}: {', '.join(written)}")
+    return 0
+
+
+def render_into_folder(results_path: Path, out: Path, lang: str, formats, chapter: int | None = None,
+                       templates: Path | None = None, workers=1, thesis=None) -> list[str]:
+    """Re-render the report from a saved results.json into ``out`` atomically (no refitting); the names written."""
     from analysis.results import read_results_json
     from questionnaire.loader import parse_instrument
 
-    results = read_results_json(args.results)
-    instrument = parse_instrument(results.get("instrument"), f"{args.results} (instrument section)")
-    out = check_output_dir(args.out or Path(args.results).parent)
+    results = read_results_json(results_path)
+    instrument = parse_instrument(results.get("instrument"), f"{results_path} (instrument section)")
     with atomic_output_dir(out) as staging:
-        written = _render(results, instrument, staging, args.lang, args.formats, args.chapter, args.templates,
-                          usable_cores(), _thesis(args.thesis))
-    print(f"report written to {out}: {', '.join(written)}")
-    return 0
+        return _render(results, instrument, staging, lang, formats, chapter, templates, workers, thesis)
 
 
 def command_questionnaire(args: argparse.Namespace) -> int:
@@ -178,6 +193,31 @@ def command_questionnaire(args: argparse.Namespace) -> int:
             raise InputError(f"{target}: the data-entry template must be an .xlsx file")
         write_entry_template(instrument, target)
     print(f"wrote {target.resolve()}")
+    return 0
+
+
+def command_serve(args: argparse.Namespace) -> int:
+    """Start the local web app (reports/web) and open it in the browser."""
+    import secrets
+    import threading
+    import webbrowser
+
+    import uvicorn
+
+    from reports.web.app import create_app
+    from reports.web.settings import LOCAL_HOSTS, ServeSettings
+
+    token = args.token or (None if args.host in LOCAL_HOSTS else secrets.token_urlsafe(16))
+    data_dir = check_output_dir(args.data_dir)
+    settings = ServeSettings(data_dir=data_dir, token=token, workers=max(1, args.workers))
+    shown_host = f"[{args.host}]" if ":" in args.host else args.host
+    url = f"http://{shown_host}:{args.port}/" + (f"?token={token}" if token else "")
+    print(f"loyalty serve: open {url}  (runs stored in {data_dir}; Ctrl-C stops)", flush=True)
+    if not args.no_browser:
+        threading.Timer(1.0, webbrowser.open, (url,)).start()
+    app = create_app(settings)
+    app.state.web.pool.warm()
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 
 

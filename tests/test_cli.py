@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -206,3 +207,24 @@ def test_validate_lists_the_optional_columns_not_found(tmp_path, capsys):
     listed = pd.read_csv(tmp_path / "out" / "validation.csv", encoding="utf-8-sig")
     assert listed["column"].tolist() == ["duration_s", "income", "suggestion"]
     assert set(listed["code"]) == {"optional_column_not_found"}
+
+
+def test_serve_asks_a_token_off_this_computer_and_prints_the_address(monkeypatch, tmp_path, capsys):
+    import uvicorn
+
+    from reports.web.jobs import JobPool
+
+    started = {}
+    monkeypatch.setattr(JobPool, "warm", lambda pool: None)  # no worker processes for this test
+    monkeypatch.setattr(uvicorn, "run", lambda app, host, port, log_level: started.update(app=app, host=host))
+    assert main(["serve", "--host", "0.0.0.0", "--port", "9000", "--data-dir", str(tmp_path), "--no-browser"]) == 0
+    token = re.search(r"http://0\.0\.0\.0:9000/\?token=(\S+)", capsys.readouterr().out).group(1)
+    assert started["host"] == "0.0.0.0" and started["app"].state.web.settings.token == token
+    assert main(["serve", "--data-dir", str(tmp_path), "--no-browser"]) == 0
+    assert "open http://127.0.0.1:8765/  (runs stored in" in capsys.readouterr().out
+    assert started["app"].state.web.settings.token is None
+    assert main(["serve", "--token", "mine", "--data-dir", str(tmp_path), "--no-browser"]) == 0
+    assert "/?token=mine" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exit_info:
+        main(["serve", "--port", "http"])
+    assert exit_info.value.code == 2
