@@ -74,7 +74,7 @@ def test_static_script_is_served(client):
 def test_upload_of_the_demo_shows_the_validation_of_loyalty_validate(client, demo_upload):
     page = client.get(demo_upload).text
     assert ("responses.csv: 540 respondents, every answer valid (41 columns matched; extra columns kept aside: 0; "
-            "personal-data columns dropped: 0)") in page
+            "personal-data columns dropped: 0; optional columns not found, not analysed: none)") in page
     assert 'id="options-form"' in page and 'value="2000"' in page
     assert client.get(f"{demo_upload}/status.json").json() == {}
     assert demo_upload.rsplit("/", 1)[1] in client.get("/").text  # listed among the earlier runs
