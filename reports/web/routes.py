@@ -172,7 +172,13 @@ def _validation_page(request: Request, run: Run, *, status: dict | None = None, 
     return page(request, "validate.html.j2", status_code=status_code, run=run, view=view, status=status,
                 targets=assignable_targets(view) if view else [], errors=errors or {},
                 values=values or (status or {}).get("request") or run_defaults(),
-                baselines=_baseline_runs(request, run))
+                baselines=_baseline_runs(request, run), groupings=_groupings(run) if view.get("valid") else [])
+
+
+def _groupings(run: Run) -> list[tuple[str, object]]:
+    """(id, text) of the run instrument's single-choice questions: what ``--groups`` may name."""
+    instrument = load_instrument(run.instrument_path or bundled_instrument_path())
+    return [(q.id, q.text) for q in instrument.questions if q.type == "single"]
 
 
 def _baseline_runs(request: Request, run: Run) -> dict[str, Run]:
@@ -226,7 +232,7 @@ async def start_run(request: Request) -> Response:
     if not _read_view(run).get("valid"):
         raise HTTPException(409, "not_valid")
     baselines = {i: str(other.output("run") / "results.json") for i, other in _baseline_runs(request, run).items()}
-    options, errors = parse_run_options(form, baselines)
+    options, errors = parse_run_options(form, baselines, tuple(q for q, _ in _groupings(run)))
     if errors:
         return _validation_page(request, run, errors=errors, values=options, status_code=400)
     if not await run_in_threadpool(_app(request).pool.submit, run, "run", options):
