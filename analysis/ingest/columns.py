@@ -131,7 +131,8 @@ class PersonalColumn:
 
 @dataclass(frozen=True)
 class Target:
-    """An instrument column: its ``id``, ``kind`` (id/duration/item/check/question/option) and match keys."""
+    """An instrument column: its ``id``, ``kind`` (id/duration/time/item/check/question/multiple/option/other_text)
+    and match keys."""
 
     id: str
     kind: str
