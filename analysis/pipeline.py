@@ -124,6 +124,8 @@ def _run_stages(instrument: Instrument, options: RunOptions, progress: Progress 
     complete = items.dropna()
     _check_listwise_loss(run, len(items), len(complete))
     run.warnings.extend(validation.require_sample_size(complete, instrument, file=str(data_path)))
+    # construct scores of the kept respondents (the listwise sample's are its rows)
+    scores = pd.DataFrame({c.id: descriptives.construct_mean_score(analysed, c.item_ids) for c in instrument.constructs})
     with run.stage("descriptives"):
         _describe(run, analysed, items)
     with run.stage("psychometrics"):
@@ -140,7 +142,7 @@ def _run_stages(instrument: Instrument, options: RunOptions, progress: Progress 
             if len(measurement) > 1:
                 run.keep("common_method_cfa", common_method.one_factor_cfa_comparison(complete, measurement, cfa))
     with run.stage("classical"):
-        _classical(run, complete, analysed)
+        _classical(run, complete, analysed, scores.loc[complete.index])
     if not instrument.has_structural_model:
         run.skipped["sem"] = "the instrument has no structural model (measurement study)"
         run.skipped["ipma"] = "IPMA needs a structural model"
@@ -148,11 +150,10 @@ def _run_stages(instrument: Instrument, options: RunOptions, progress: Progress 
         run.skipped["sem"] = run.skipped["ipma"] = run.skipped["cfa"]
     else:
         with run.stage("sem"):
-            _structural(run, complete, analysed, measurement)
+            _structural(run, complete, scores, measurement)
     if grouping is not None and measurement is not None:
         with run.stage("invariance"):
             _invariance(run, complete, analysed, measurement, grouping)
-    scores = pd.DataFrame({c.id: descriptives.construct_mean_score(analysed, c.item_ids) for c in instrument.constructs})
     if instrument.moderation:
         with run.stage("moderation"):
             run.sections["moderation"] = _moderation(run, scores, analysed)
@@ -303,12 +304,10 @@ def _validity(run: _Run, complete: pd.DataFrame, cfa, measurement: dict[str, lis
     run.sections["reliability"] = merged
 
 
-def _classical(run: _Run, complete: pd.DataFrame, analysed: pd.DataFrame) -> None:
-    """Item analysis, correlations and regressions of the construct scores, on the listwise sample."""
+def _classical(run: _Run, complete: pd.DataFrame, analysed: pd.DataFrame, scores: pd.DataFrame) -> None:
+    """Item analysis, correlations and regressions of the construct ``scores``, on the listwise sample."""
     instrument = run.instrument
     run.keep("item_analysis", item_analysis.analyse_items(complete, instrument.item_ids))
-    scores = pd.DataFrame({c: descriptives.construct_mean_score(complete, items)
-                           for c, items in instrument.measurement.items()})
     ave = run.sections.get("validity", {}).get("ave", {}) if run.options.sqrt_ave else None
     run.keep("correlations", correlations.correlate_scores(scores, run.options.correlation, ave))
     if not instrument.has_structural_model:
@@ -322,7 +321,7 @@ def _classical(run: _Run, complete: pd.DataFrame, analysed: pd.DataFrame) -> Non
         run.warnings.extend(result.diagnostics)
 
 
-def _structural(run: _Run, complete: pd.DataFrame, analysed: pd.DataFrame, measurement: dict[str, list[str]]) -> None:
+def _structural(run: _Run, complete: pd.DataFrame, scores: pd.DataFrame, measurement: dict[str, list[str]]) -> None:
     instrument = run.instrument
     options = run.options
     hypotheses = {h.label: str(h) for h in instrument.hypotheses}
@@ -338,9 +337,8 @@ def _structural(run: _Run, complete: pd.DataFrame, analysed: pd.DataFrame, measu
                          estimator=run.sections["estimator"].estimator)
     run.keep("sem", fitted)
     outcome = instrument.outcome_construct
-    performance = {c.id: ipma.construct_performance(
-        descriptives.construct_mean_score(analysed, c.item_ids), c.scale.min, c.scale.max)
-        for c in instrument.constructs}
+    performance = {c.id: ipma.construct_performance(scores[c.id], c.scale.min, c.scale.max)
+                   for c in instrument.constructs}
     drivers = set(instrument.exogenous)
     into_outcome = [e for e in fitted.effects if e.target == outcome and e.source in drivers]
     if not into_outcome:
