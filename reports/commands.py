@@ -60,25 +60,33 @@ def write_simulated_study(study, folder: Path) -> None:
 
 def command_run(args: argparse.Namespace) -> int:
     """Analyse the data, then write results.json, exclusions.csv, model.lav and the report, atomically."""
-    from analysis.pipeline import RunOptions
     from reports.progress import progress_reporter
 
     instrument = _instrument(args.instrument)
     thesis = _thesis(args.thesis)
     out = check_output_dir(args.out or DEFAULT_OUT)
     workers = usable_cores() if args.workers is None else max(1, args.workers)
-    options = RunOptions(data=args.data, sheet=args.sheet, bootstrap=args.bootstrap, bca=args.bca, seed=args.seed,
-                         workers=workers, min_duration=args.min_duration,
-                         max_missing=args.max_missing, no_clean=args.no_clean,
-                         estimator=args.estimator, groups=args.groups,
-                         correlation=args.correlation, sqrt_ave=args.sqrt_ave,
-                         nonparametric=args.nonparametric,
-                         min_group=RunOptions.min_group if args.min_group is None else args.min_group)
+    options = run_options(vars(args), data=args.data, sheet=args.sheet, workers=workers)
     with _figure_workers(workers, args.formats) as figure_workers, progress_reporter() as progress:
         results, written = run_into_folder(instrument, options, out, args.lang, args.formats, args.baseline, progress,
                                            figure_workers, thesis)
     _print_summary(results, out, written)
     return 0
+
+
+#: the options of `loyalty run` that go into RunOptions as they are (also the web app's form fields)
+RUN_OPTION_NAMES = ("bootstrap", "bca", "seed", "min_duration", "max_missing", "no_clean", "estimator", "groups",
+                    "correlation", "sqrt_ave", "nonparametric")
+
+
+def run_options(values, **fixed):
+    """RunOptions from `loyalty run`'s option values (its parsed arguments, or the web app's checked form);
+    ``fixed`` gives the data file and how the run is done (workers, sheet, the name to record)."""
+    from analysis.pipeline import RunOptions
+
+    min_group = values.get("min_group")
+    return RunOptions(**{name: values[name] for name in RUN_OPTION_NAMES},
+                      min_group=RunOptions.min_group if min_group is None else min_group, **fixed)
 
 
 def _figure_workers(workers: int, formats) -> contextlib.AbstractContextManager:

@@ -138,19 +138,13 @@ def _known_names(run: Run) -> dict[str, str]:
 
 
 def _run_study(run: Run, request: dict) -> None:
-    from analysis.pipeline import RunOptions
     from questionnaire.instrument import bundled_instrument_path
     from questionnaire.loader import load_instrument
-    from reports.commands import run_into_folder
+    from reports.commands import run_into_folder, run_options
 
     instrument = load_instrument(run.instrument_path or bundled_instrument_path())
-    options = RunOptions(data=run.data_path, data_name=run.state.get("data_name"), sheet=run.state.get("sheet"),
-                         bootstrap=request["bootstrap"], bca=request["bca"], seed=request["seed"],
-                         min_duration=request["min_duration"], max_missing=request["max_missing"],
-                         no_clean=request["no_clean"], estimator=request.get("estimator"),
-                         groups=request.get("groups"), correlation=request.get("correlation") or "pearson",
-                         sqrt_ave=bool(request.get("sqrt_ave")), nonparametric=bool(request.get("nonparametric")),
-                         min_group=request.get("min_group") or RunOptions.min_group)
+    options = run_options(request, data=run.data_path, data_name=run.state.get("data_name"),
+                          sheet=run.state.get("sheet"))
     baseline = Path(request["baseline"]) if request.get("baseline") else None
     run_into_folder(instrument, options, run.output("run"), request["lang"], request["formats"], baseline,
                     _progress_writer(run, "run"))
