@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy  # noqa: F401  (loaded before the limit below: threadpoolctl limits only libraries already loaded)
 import pytest
 from threadpoolctl import threadpool_limits
 

@@ -18,9 +18,6 @@ REF = json.loads((FIXTURES / "invariance_hs.json").read_text())
 MEASUREMENT = {"visual": ["x1", "x2", "x3"], "textual": ["x4", "x5", "x6"], "speed": ["x7", "x8", "x9"]}
 
 
-
-pytestmark = pytest.mark.usefixtures("one_blas_thread")
-
 @pytest.fixture(scope="module")
 def result():
     data = pd.read_csv(FIXTURES / "invariance_hs.csv")

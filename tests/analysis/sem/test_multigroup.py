@@ -20,9 +20,6 @@ STEPS = {"configural": (), "metric": ("loadings",), "scalar": ("loadings", "inte
          "strict": ("loadings", "intercepts", "residuals")}
 
 
-
-pytestmark = pytest.mark.usefixtures("one_blas_thread")
-
 @pytest.fixture(scope="module")
 def moments():
     data = pd.read_csv(FIXTURES / "invariance_hs.csv")
