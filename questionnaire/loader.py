@@ -300,8 +300,8 @@ class _Reader:
                     for key in [k for k in values if _integer_key(k) is None]:
                         self.problems.add(f"{place}.{lang}.{key}", f"point {key!r} is not an integer; allowed: points "
                                                                    f"of {low}–{high}")
-                    by_lang[lang] = {_integer_key(k): v for k, v in values.items()
-                                     if _integer_key(k) is not None and v is not None and str(v).strip()}
+                    if all(_integer_key(k) is not None for k in values):
+                        by_lang[lang] = {_integer_key(k): v for k, v in values.items() if v is not None and str(v).strip()}
                 elif values is None:
                     self.problems.add(f"{place}.{lang}", f"labels missing in language {lang!r}")
                 else:
