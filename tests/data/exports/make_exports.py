@@ -136,6 +136,23 @@ class Layout:
         typed = self.frame["channels_other"].iloc[r]
         return [k for k, v in enumerate(values, start=1) if v == 1], typed if isinstance(typed, str) else None
 
+    def labelled_questions(self, out: dict, header: str, option_header: str) -> None:
+        """The questions' columns with Chinese labels into ``out``, headed ``header`` (``{n}``, ``{stem}``); the
+        multiple-choice question one column per option headed ``option_header`` (``{label}`` too), holding the label
+        when chosen (the "other" text appended as ``〖…〗``), else nothing (腾讯问卷, 问卷网)."""
+        for question in self.inst.questions:
+            n, stem = self.number[question.id], question.text["zh"]
+            if question.id != "channels":
+                out[header.format(n=n, stem=stem)] = self.single(question, "zh")
+                continue
+            for option in question.options:
+                cells = []
+                for r in self.rows:
+                    codes, typed = self.chosen(r)
+                    label = option.label["zh"] + (f"〖{typed}〗" if option.code == 5 and typed else "")
+                    cells.append(label if codes is not None and option.code in codes else None)
+                out[option_header.format(n=n, stem=stem, label=option.label["zh"])] = cells
+
     def items_in_grid_order(self):
         after = {c.after: c for c in self.inst.attention_checks}
         for construct in self.inst.constructs:
@@ -184,25 +201,13 @@ def wjx(layout: Layout, lang: str | None) -> pd.DataFrame:
 
 
 def tencent(layout: Layout) -> pd.DataFrame:
-    f, out = layout.frame, {}
+    out = {}
     out["编号"] = list(range(1, N + 1))
     out["用户标识"] = [f"oX{r:08d}abcdEFGH" for r in layout.rows]
     out["昵称"] = [f"用户{r}" for r in layout.rows]
     out["开始答题时间"] = [s.strftime("%Y-%m-%d %H:%M:%S") for s in layout.started]
     out["结束答题时间"] = [e.strftime("%Y-%m-%d %H:%M:%S") for e in layout.ended]
-    for question in layout.inst.questions:
-        n, stem = layout.number[question.id], question.text["zh"]
-        if question.id == "channels":
-            for option in question.options:
-                cells = []
-                for r in layout.rows:
-                    codes, typed = layout.chosen(r)
-                    chosen = codes is not None and option.code in codes
-                    label = option.label["zh"] + (f"〖{typed}〗" if option.code == 5 and typed else "")
-                    cells.append(label if chosen else None)
-                out[f"{n}.{stem}:{option.label['zh']}"] = cells
-        else:
-            out[f"{n}.{stem}"] = layout.single(question, "zh")
+    layout.labelled_questions(out, "{n}.{stem}", "{n}.{stem}:{label}")
     for construct, _, item_id, text in layout.items_in_grid_order():
         out[f"{layout.grids[construct.id]}.请根据您的真实感受评价以下说法:{text['zh']}"] = layout.item(item_id, "zh")
     return pd.DataFrame(out)
@@ -250,18 +255,7 @@ def wenjuan(layout: Layout) -> pd.DataFrame:
     out["IP"] = [f"36.{r % 250}.{r // 250}.{r % 9}" for r in layout.rows]
     out["省份"] = ["浙江"] * N
     out["城市"] = ["杭州"] * N
-    for question in layout.inst.questions:
-        n, stem = layout.number[question.id], question.text["zh"]
-        if question.id == "channels":
-            for option in question.options:
-                cells = []
-                for r in layout.rows:
-                    codes, typed = layout.chosen(r)
-                    label = option.label["zh"] + (f"〖{typed}〗" if option.code == 5 and typed else "")
-                    cells.append(label if codes is not None and option.code in codes else None)
-                out[f"Q{n}.{stem}_{option.label['zh']}"] = cells
-        else:
-            out[f"Q{n}.{stem}"] = layout.single(question, "zh")
+    layout.labelled_questions(out, "Q{n}.{stem}", "Q{n}.{stem}_{label}")
     for construct, _, item_id, text in layout.items_in_grid_order():
         out[f"Q{layout.grids[construct.id]}.请根据您的真实感受评价以下说法_{text['zh']}"] = layout.item(item_id, "zh")
     return pd.DataFrame(out)
