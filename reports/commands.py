@@ -200,6 +200,7 @@ def command_questionnaire(args: argparse.Namespace) -> int:
     from reports.questionnaire_render import render_questionnaire
 
     instrument = _instrument(args.instrument)
+    _print_instrument_warnings(instrument)
     if args.qcommand == "render":
         target = Path(args.out or f"questionnaire_{args.lang}.{args.fmt}")
         render_questionnaire(instrument, args.lang, args.fmt, target)
