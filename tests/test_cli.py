@@ -254,3 +254,8 @@ def test_a_minimal_instrument_reads_an_existing_labelled_data_set(tmp_path, caps
     assert main(argv) == 2
     assert "data.csv, row 5, column CS2: value '同意' is not an answer code or label; allowed: 1–5 (非常不同意 … 非常同意)" \
         in capsys.readouterr().err
+    instrument.write_text(instrument.read_text(encoding="utf-8").replace("{1: 男", "{male: 男"), encoding="utf-8")
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "minimal.yaml: 1 problem in the instrument: questions[0].options.male: option code " \
+        "'male' is not an integer; allowed: a mapping of integer codes to labels such as {1: 男, 2: 女}" in err
