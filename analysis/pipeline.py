@@ -101,6 +101,7 @@ def run_study(instrument: Instrument, options: RunOptions, progress: Progress | 
 def _run_stages(instrument: Instrument, options: RunOptions, progress: Progress | None) -> StudyResults:
     run = _Run(instrument, options, progress)
     run.sections["instrument"] = instrument.document
+    run.warnings.extend(warn("instrument_incomplete", message) for message in instrument.warnings())
     grouping = _grouping_question(instrument, options)
     data_path = Path(options.data) if options.data else demo_data_path()
     with run.stage("read"):

@@ -62,7 +62,7 @@ def entry_columns(instrument: Instrument, lang: str = "zh") -> list[EntryColumn]
     def likert(item_id: str, text: str, scale) -> EntryColumn:
         labels = scale.labels.get(lang) or ()
         return EntryColumn(item_id, text, "whole", low=scale.min, high=scale.max,
-                           labels="; ".join(f"{p} = {label}" for p, label in zip(scale.points, labels)))
+                           labels="; ".join(f"{p} = {label}" for p, label in zip(scale.points, labels) if label))
 
     for check in checks_after.get(None, []):
         cols.append(likert(check.id, check.text.get(lang), inst.scale))

@@ -35,7 +35,8 @@ class Text:
 
 @dataclass(frozen=True)
 class Scale:
-    """A Likert scale from ``min`` to ``max`` with one label per point in each language."""
+    """A Likert scale from ``min`` to ``max`` with one label per point in each language; a point left unlabelled
+    (a 0–10 scale labelled at its endpoints only) has the label ``""``."""
 
     min: int
     max: int
@@ -44,6 +45,15 @@ class Scale:
     @property
     def points(self) -> tuple[int, ...]:
         return tuple(range(self.min, self.max + 1))
+
+    def point_captions(self, lang: str) -> tuple[str, ...]:
+        """One caption per point: its label when every point has one, else the number and the label, if any
+        (``0 完全不可能``, ``1``, …, ``10 非常可能``); the numbers alone when the scale has no labels."""
+        labels = self.labels.get(lang) or next(iter(self.labels.values()), ())
+        if labels and all(labels):
+            return tuple(labels)
+        labels = labels or ("",) * len(self.points)
+        return tuple(f"{p} {label}".strip() for p, label in zip(self.points, labels))
 
     def reverse(self, code: float) -> float:
         """Recode a reverse-worded answer: min + max − x."""
@@ -58,6 +68,8 @@ class Item:
     aliases: tuple[str, ...] = ()
     #: codes that mean "missing" in this item's column; ``None`` = the study's ``missing_codes``
     missing_codes: tuple[float | str, ...] | None = None
+    #: False when the instrument gives no ``text``: the id stands in for the wording
+    worded: bool = True
 
 
 @dataclass(frozen=True)
@@ -207,6 +219,20 @@ class Instrument:
     @property
     def items(self) -> list[Item]:
         return [item for c in self.constructs for item in c.items]
+
+    @property
+    def unworded_items(self) -> list[str]:
+        """Ids of the items the instrument gives no ``text`` for (the id stands in for the wording)."""
+        return [item.id for item in self.items if not item.worded]
+
+    def warnings(self) -> list[str]:
+        """What the instrument leaves out that an analysis can do without, in words (``loyalty validate`` and
+        ``loyalty run`` show them; a run records them in results.json)."""
+        unworded = self.unworded_items
+        if not unworded:
+            return []
+        return [f"{len(unworded)} item(s) have no text in the instrument ({', '.join(unworded)}): their ids stand in "
+                f"for the wording; the printable questionnaire needs the wording before it is used"]
 
     @property
     def item_ids(self) -> list[str]:

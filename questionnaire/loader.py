@@ -31,7 +31,9 @@ class _Problems:
         self.lines: list[str] = []
 
     def add(self, place: str, message: str) -> None:
-        self.lines.append(f"{place}: {message}" if place else message)
+        line = f"{place}: {message}" if place else message
+        if line not in self.lines:     # a problem of a text given for every language is found once per language
+            self.lines.append(line)
 
     def raise_if_any(self) -> None:
         if not self.lines:
@@ -275,22 +277,54 @@ class _Reader:
         if low >= high:
             self.problems.add(place, f"min ({low}) must be smaller than max ({high})")
             return None
-        labels_raw = raw.get("labels") or {}
-        labels: dict[str, tuple[str, ...]] = {}
-        if not isinstance(labels_raw, dict):
-            self.problems.add(f"{place}.labels", "must be a mapping of language to a list of labels")
-        else:
+        return Scale(low, high, self.scale_labels(raw.get("labels"), f"{place}.labels", low, high))
+
+    def scale_labels(self, raw, place: str, low: int, high: int) -> dict[str, tuple[str, ...]]:
+        """``labels`` of a scale: per language a list with one label per point, or a mapping of points to labels —
+        per language (``{zh: {0: 完全不可能, 10: 非常可能}}``) or each label a text (``{0: 完全不可能, 10: 非常可能}``) —
+        that labels at least both endpoints. Unlabelled points get ``""``."""
+        points = list(range(low, high + 1))
+        by_lang: dict[str, dict] = {}
+        if raw is None:
+            self.problems.add(place, f"is required: one label per point in each language, or labels of points "
+                                     f"such as {{{low}: …, {high}: …}}")
+        elif isinstance(raw, dict) and raw and all(_integer_key(k) is not None for k in raw):
+            texts = {_integer_key(k): self._text(v, f"{place}.{k}") for k, v in raw.items()}
+            by_lang = {lang: {p: t.by_lang.get(lang, "") for p, t in texts.items() if t} for lang in self.languages}
+        elif isinstance(raw, dict):
             for lang in self.languages:
-                values = labels_raw.get(lang)
-                if values is None:
-                    self.problems.add(f"{place}.labels.{lang}", f"labels missing in language {lang!r}")
-                elif not isinstance(values, list) or len(values) != high - low + 1:
-                    count = len(values) if isinstance(values, list) else 1
-                    self.problems.add(f"{place}.labels.{lang}",
-                                      f"has {count} labels but the scale {low}–{high} has {high - low + 1} points")
+                values = raw.get(lang)
+                if isinstance(values, list) and len(values) == len(points):
+                    by_lang[lang] = dict(zip(points, values))
+                elif isinstance(values, dict) and values:
+                    for key in [k for k in values if _integer_key(k) is None]:
+                        self.problems.add(f"{place}.{lang}.{key}", f"point {key!r} is not an integer; allowed: points "
+                                                                   f"of {low}–{high}")
+                    if all(_integer_key(k) is not None for k in values):
+                        by_lang[lang] = {_integer_key(k): v for k, v in values.items() if v is not None and str(v).strip()}
+                elif values is None:
+                    self.problems.add(f"{place}.{lang}", f"labels missing in language {lang!r}")
                 else:
-                    labels[lang] = tuple(str(v) for v in values)
-        return Scale(low, high, labels)
+                    count = len(values) if isinstance(values, list) else 1
+                    self.problems.add(f"{place}.{lang}", f"has {count} labels but the scale {low}–{high} has "
+                                                         f"{len(points)} points; allowed: one label per point, or a "
+                                                         f"mapping of points to labels such as {{{low}: …, {high}: …}}")
+        else:
+            self.problems.add(place, f"must be a mapping of language to a list of labels, or of scale points to "
+                                     f"labels such as {{{low}: …, {high}: …}}, got {raw!r}")
+        labels: dict[str, tuple[str, ...]] = {}
+        for lang, mapping in by_lang.items():
+            outside = [k for k in mapping if k not in points]
+            for point in outside:
+                self.problems.add(f"{place}.{lang}.{point}" if lang in raw else f"{place}.{point}",
+                                  f"point {point} is not on the scale; allowed: {low}–{high}")
+            unlabelled = [p for p in (low, high) if p not in mapping]
+            if unlabelled and not outside:
+                self.problems.add(f"{place}.{lang}" if lang in raw else place,
+                                  f"endpoint {', '.join(map(str, unlabelled))} has no label; allowed: labels of any "
+                                  f"points of {low}–{high} that include both endpoints")
+            labels[lang] = tuple(str(mapping.get(p, "")).strip() for p in points)
+        return labels
 
     def constructs(self, default_scale: Scale | None) -> list[Construct]:
         raw_list = self._list(self.doc, "constructs", "", required=True)
@@ -314,8 +348,10 @@ class _Reader:
                 self.problems.add(f"{place}.items", "must list at least one item")
             for ii, raw_item in enumerate(raw_items):
                 item_place = f"{place}.items[{ii}]"
+                if isinstance(raw_item, str):       # ``items: [CS1, CS2]``: ids alone, no wording
+                    raw_item = {"id": raw_item}
                 if not isinstance(raw_item, dict):
-                    self.problems.add(item_place, f"must be a mapping with id and text, got {raw_item!r}")
+                    self.problems.add(item_place, f"must be an item id or a mapping with id and text, got {raw_item!r}")
                     continue
                 iid = self._identifier(raw_item, item_place)
                 self._unique(iid, f"{item_place}.id")
@@ -323,8 +359,11 @@ class _Reader:
                 if not isinstance(reverse, bool):
                     self.problems.add(f"{item_place}.reverse", f"must be true or false, got {reverse!r}")
                 own = self.missing_codes(raw_item, item_place, scale)
-                items.append(Item(iid, self._text(raw_item.get("text"), f"{item_place}.text") or Text({}),
-                                  bool(reverse), self._aliases(raw_item, item_place), own))
+                worded = raw_item.get("text") is not None
+                text = (self._text(raw_item["text"], f"{item_place}.text") if worded
+                        else Text({lang: iid for lang in self.languages}))
+                items.append(Item(iid, text or Text({}), bool(reverse), self._aliases(raw_item, item_place), own,
+                                  worded))
             constructs.append(Construct(
                 id=cid, name=self._text(raw.get("name"), f"{place}.name") or Text({}), items=tuple(items),
                 scale=scale or Scale(1, 5, {}), role=role, source=raw.get("source"),
@@ -399,12 +438,11 @@ class _Reader:
         return questions
 
     def options(self, raw: dict, place: str) -> list[Option]:
-        raw_options = self._list(raw, "options", place, required=True)
-        if not raw_options and isinstance(raw.get("options"), list):
-            self.problems.add(f"{place}.options", "must list at least one option")
+        """``options``: a list of ``{code, label}`` (with ``none``/``other`` flags) or a mapping of codes to labels
+        (``{1: 男, 2: 女}``, ``{1: {zh: 男, en: Male}}``, or ``{4: {label: …, none: true}}``)."""
+        entries = self.option_entries(raw, place)
         options, codes = [], set()
-        for oi, raw_option in enumerate(raw_options):
-            option_place = f"{place}.options[{oi}]"
+        for option_place, raw_option in entries:
             if not isinstance(raw_option, dict):
                 self.problems.add(option_place, f"must be a mapping with code and label, got {raw_option!r}")
                 continue
@@ -417,6 +455,28 @@ class _Reader:
             options.append(Option(code if code is not None else -1, label, bool(raw_option.get("none", False)),
                                   bool(other)))
         return options
+
+    def option_entries(self, raw: dict, place: str) -> list[tuple[str, object]]:
+        """(place, ``{code, label, …}``) per option, from the list or the mapping form."""
+        value = raw.get("options")
+        where = f"{place}.options"
+        if not isinstance(value, dict):
+            listed = self._list(raw, "options", place, required=True)
+            if not listed and isinstance(value, list):
+                self.problems.add(where, "must list at least one option")
+            return [(f"{where}[{k}]", entry) for k, entry in enumerate(listed)]
+        if not value:
+            self.problems.add(where, "must list at least one option")
+        entries = []
+        for key, entry in value.items():
+            code = _integer_key(key)
+            if code is None:
+                self.problems.add(f"{where}.{key}", f"option code {key!r} is not an integer; allowed: a mapping of "
+                                                    f"integer codes to labels such as {{1: 男, 2: 女}}")
+                continue
+            flagged = isinstance(entry, dict) and "label" in entry
+            entries.append((f"{where}.{key}", {**entry, "code": code} if flagged else {"code": code, "label": entry}))
+        return entries
 
     def structural(self, construct_ids: list[str]) -> list[Regression]:
         raw = self.doc.get("structural")
@@ -527,6 +587,16 @@ class _Reader:
                 self.problems.add(place, f"x, m and y must be three different variables, got {x!r}, {m!r}, {y!r}")
             declared.append(Moderation(str(x), str(m), str(y)))
         return declared
+
+
+def _integer_key(key: object) -> int | None:
+    """A mapping key that names a scale point or an option code: an integer, also as text (``"1"``, as JSON writes
+    the keys of the instrument copied into results.json); None otherwise."""
+    if isinstance(key, int) and not isinstance(key, bool):
+        return key
+    if isinstance(key, str) and re.fullmatch(r"\s*-?\d+\s*", key):
+        return int(key)
+    return None
 
 
 def _missing_code(code: object) -> float | str | None:

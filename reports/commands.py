@@ -28,6 +28,12 @@ def _instrument(path: Path | None) -> Instrument:
     return load_instrument(path or bundled_instrument_path())
 
 
+def _print_instrument_warnings(instrument: Instrument) -> None:
+    """What the instrument leaves out (items without wording), one line each, before the command's own output."""
+    for message in instrument.warnings():
+        print(f"{instrument.source_path}: warning: {message}")
+
+
 def command_simulate(args: argparse.Namespace) -> int:
     """Write responses.csv and truth.yaml drawn from the population model."""
     from analysis.simulate import DEMO_SEED, simulate_study
@@ -63,6 +69,7 @@ def command_run(args: argparse.Namespace) -> int:
     from reports.progress import progress_reporter
 
     instrument = _instrument(args.instrument)
+    _print_instrument_warnings(instrument)
     thesis = _thesis(args.thesis)
     out = check_output_dir(args.out or DEFAULT_OUT)
     workers = usable_cores() if args.workers is None else max(1, args.workers)
@@ -141,6 +148,7 @@ def command_validate(args: argparse.Namespace) -> int:
     from analysis.ingest.validation import ValidationError, absent_columns_table, write_validation_csv
 
     instrument = _instrument(args.instrument)
+    _print_instrument_warnings(instrument)
     out = check_output_dir(args.out or ".")
     try:
         survey = read_survey(args.data, instrument, sheet=args.sheet)
@@ -192,6 +200,7 @@ def command_questionnaire(args: argparse.Namespace) -> int:
     from reports.questionnaire_render import render_questionnaire
 
     instrument = _instrument(args.instrument)
+    _print_instrument_warnings(instrument)
     if args.qcommand == "render":
         target = Path(args.out or f"questionnaire_{args.lang}.{args.fmt}")
         render_questionnaire(instrument, args.lang, args.fmt, target)

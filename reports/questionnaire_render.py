@@ -55,8 +55,14 @@ def questionnaire_blocks(instrument: Instrument, lang: str, title_level: int = 2
     checks_after: dict[str, list] = {}
     for check in inst.attention_checks:
         checks_after.setdefault(check.after or "", []).append(check)
+    if inst.unworded_items:
+        blocks.append(Paragraph(_t(lang, f"注：以下题项在问卷文件中没有措辞，暂以题项编号代替，印发前需补充："
+                                         f"{'、'.join(inst.unworded_items)}。",
+                                   f"Note: these items have no wording in the instrument file; their ids stand in "
+                                   f"for it, and the wording must be added before the questionnaire is used: "
+                                   f"{', '.join(inst.unworded_items)}.")))
     for k, c in enumerate(inst.constructs):
-        labels = list(c.scale.labels.get(lang) or [str(p) for p in c.scale.points])
+        labels = list(c.scale.point_captions(lang))
         rows = []
         entries = [(it.id, it.text.get(lang)) for it in c.items]
         if k == 0:

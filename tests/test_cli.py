@@ -228,3 +228,34 @@ def test_serve_asks_a_token_off_this_computer_and_prints_the_address(monkeypatch
     with pytest.raises(SystemExit) as exit_info:
         main(["serve", "--port", "http"])
     assert exit_info.value.code == 2
+
+
+def test_a_minimal_instrument_reads_an_existing_labelled_data_set(tmp_path, capsys):
+    """Items given by id alone, options as a mapping, a scale labelled at its endpoints (issue 11, item 9):
+    `validate` reads label cells through them and shows the instrument's warning; a label the scale does not
+    have is still an error naming its place."""
+    instrument = tmp_path / "minimal.yaml"
+    instrument.write_text("id: my-study\ntitle: 调查\nlanguages: [zh]\n"
+                          "scale: {min: 1, max: 5, labels: {1: 非常不同意, 5: 非常同意}}\n"
+                          "constructs: [{id: CS, name: 顾客满意, items: [CS1, CS2, CS3]}]\n"
+                          "questions: [{id: gender, type: single, text: 性别, options: {1: 男, 2: 女}}]\n",
+                          encoding="utf-8")
+    data = pd.read_csv(demo_data_path(), usecols=["resp_id", "gender", "CS1", "CS2", "CS3"]).head(100).astype(object)
+    data["gender"] = data["gender"].map({1: "男", 2: "女"})
+    data.loc[data["CS1"] == 5, "CS1"] = "非常同意"
+    data.to_csv(tmp_path / "data.csv", index=False)
+    argv = ["validate", "--data", str(tmp_path / "data.csv"), "--instrument", str(instrument), "--out", str(tmp_path)]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "minimal.yaml: warning: 3 item(s) have no text in the instrument (CS1, CS2, CS3)" in out
+    assert "data.csv: 100 respondents, every answer valid" in out
+    data.loc[3, "CS2"] = "同意"
+    data.to_csv(tmp_path / "data.csv", index=False)
+    assert main(argv) == 2
+    assert "data.csv, row 5, column CS2: value '同意' is not an answer code or label; allowed: 1–5 (非常不同意 … 非常同意)" \
+        in capsys.readouterr().err
+    instrument.write_text(instrument.read_text(encoding="utf-8").replace("{1: 男", "{male: 男"), encoding="utf-8")
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "minimal.yaml: 1 problem in the instrument: questions[0].options.male: option code " \
+        "'male' is not an integer; allowed: a mapping of integer codes to labels such as {1: 男, 2: 女}" in err

@@ -52,6 +52,7 @@ DIAGNOSTIC_NAMES = {
     "reliability_undefined": ("信度无法计算", "reliability undefined"),
     "htmt_negative_correlation": ("HTMT 中出现负相关", "negative correlation in HTMT"),
     "membership_no_none": ("会员题没有“未开通”选项", "membership question has no 'none' option"),
+    "instrument_incomplete": ("问卷文件中有题项缺少措辞", "items without wording in the instrument"),
     "indicator_no_data": ("指标没有数据", "indicator has no data"),
     "baseline_indicator_missing": ("上一期缺少该指标", "indicator missing in one wave"),
     "baseline_construct_unmatched": ("两期构念不匹配", "construct not in both waves"),

@@ -158,8 +158,7 @@ class DescriptiveSections(BuilderBase):
                         its.append({"label": it.id, "shares": vals})
             if its:
                 groups.append({"label": self.name(c.id), "items": its})
-        labels = list(self.inst.scale.labels.get(self.lang) or self.inst.scale.labels.get("zh") or
-                      [str(p) for p in self.inst.scale.points])
+        labels = list(self.inst.scale.point_captions(self.lang))
         self.add_figure("likert", "likert", t("likert_caption"),
                         {"groups": groups, "scale_labels": labels, "xlabel": t("share_of_answers")}
                         if groups else None, missing=None if groups else self.missing_reason("descriptives.items.shares"))

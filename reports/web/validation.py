@@ -19,7 +19,8 @@ ASSIGNABLE = ("item", "check", "question")  # instrument columns that take alias
 
 
 def validate_upload(path: Path, name: str, instrument: Instrument, sheet: str | None) -> dict:
-    """``{valid, summary, columns, unmatched, problems, n_problems}`` for the data file at ``path`` shown as ``name``.
+    """``{valid, summary, columns, unmatched, problems, n_problems, unworded}`` for the data file at ``path`` shown as
+    ``name``; ``unworded``: the items the instrument gives no text for (the id stands in).
 
     ``columns``: one row per instrument column (``id``, ``kind``, ``texts`` by language, matched ``header`` or
     ``None``); ``unmatched``: the headers no instrument column claimed, with their position.
@@ -27,7 +28,8 @@ def validate_upload(path: Path, name: str, instrument: Instrument, sheet: str | 
     def shown(message: str) -> str:
         return message.replace(str(path), name)
 
-    view = {"valid": False, "summary": None, "columns": [], "unmatched": [], "problems": [], "n_problems": 0}
+    view = {"valid": False, "summary": None, "columns": [], "unmatched": [], "problems": [], "n_problems": 0,
+            "unworded": instrument.unworded_items}
     try:
         raw = read_table(path, sheet=sheet)
     except ValidationError as err:

@@ -46,3 +46,14 @@ def test_codebook_sheet_lists_every_column_with_its_codes(tmp_path):
     assert rows["PQ1"][1] == inst.items[0].text["zh"]
     assert rows["PQ1"][3].startswith("1 = 非常不同意")
     assert set(rows) == {c.value for c in wb["data"][1]}
+
+
+def test_a_scale_labelled_at_its_endpoints_lists_those_labels_in_the_codebook():
+    from questionnaire.entry_template import entry_columns
+    from questionnaire.loader import parse_instrument
+
+    instrument = parse_instrument({"id": "m", "title": "调查", "languages": ["zh"],
+                                   "scale": {"min": 0, "max": 10, "labels": {0: "完全不可能", 10: "非常可能"}},
+                                   "constructs": [{"id": "LY", "name": "忠诚", "items": ["LY1"]}]})
+    (column,) = entry_columns(instrument)
+    assert (column.text, column.low, column.high, column.labels) == ("LY1", 0, 10, "0 = 完全不可能; 10 = 非常可能")

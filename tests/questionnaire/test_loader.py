@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import json
 
 import pytest
 import yaml
@@ -247,3 +248,80 @@ def test_moderation_problems_are_named(tmp_path, bundled_doc, moderation, messag
     doc["moderation"] = moderation if isinstance(moderation, list) else [moderation]
     with pytest.raises(InputError, match=message):
         load_instrument(_write(tmp_path, doc))
+
+
+#: a minimal instrument that analyses columns of an existing data set (README "The instrument file")
+MINIMAL = {"id": "my-study", "title": "顾客满意与忠诚调查", "languages": ["zh"],
+           "scale": {"min": 1, "max": 5, "labels": {1: "非常不同意", 5: "非常同意"}},
+           "constructs": [{"id": "CS", "name": "顾客满意", "items": ["CS1", "CS2", {"id": "CS3", "text": "我很满意"}]}],
+           "questions": [{"id": "gender", "type": "single", "text": "性别", "options": {1: "男", 2: "女"}}]}
+
+
+def test_options_may_be_a_mapping_of_codes_to_labels(bundled_doc):
+    doc = copy.deepcopy(bundled_doc)
+    by_id = {q["id"]: q for q in doc["questions"]}
+    listed = parse_instrument(doc).questions
+    by_id["gender"]["options"] = {1: {"zh": "男", "en": "Male"}, 2: {"zh": "女", "en": "Female"}}
+    membership = by_id["membership"]["options"]
+    by_id["membership"]["options"] = {o["code"]: {k: v for k, v in o.items() if k != "code"} for o in membership}
+    mapped = parse_instrument(doc).questions
+    assert mapped == listed                           # the same options, flags (none: true) included
+    assert parse_instrument(MINIMAL).questions[0].options[1].label["zh"] == "女"
+
+
+def test_mapping_forms_survive_the_copy_in_results_json(bundled_doc):
+    """results.json writes mapping keys as text ("1"); `loyalty report` reads the instrument back from it."""
+    assert parse_instrument(json.loads(json.dumps(MINIMAL))) == parse_instrument(MINIMAL)
+
+
+def test_items_without_text_fall_back_to_their_id_with_a_warning():
+    instrument = parse_instrument(MINIMAL, "my.yaml")
+    first, _, worded = instrument.constructs[0].items
+    assert (first.text["zh"], first.worded, worded.worded) == ("CS1", False, True)
+    assert instrument.unworded_items == ["CS1", "CS2"]
+    assert instrument.warnings() == ["2 item(s) have no text in the instrument (CS1, CS2): their ids stand in for "
+                                     "the wording; the printable questionnaire needs the wording before it is used"]
+    assert load_instrument(bundled_instrument_path()).warnings() == []
+
+
+def test_a_scale_may_label_its_endpoints_only():
+    doc = {**MINIMAL, "languages": ["zh", "en"], "title": {"zh": "调查", "en": "Survey"},
+           "scale": {"min": 0, "max": 10, "labels": {0: {"zh": "完全不可能", "en": "Not at all likely"},
+                                                     10: {"zh": "非常可能", "en": "Extremely likely"}}},
+           "constructs": [{"id": "CS", "name": {"zh": "满意", "en": "Satisfaction"}, "items": ["CS1", "CS2"],
+                           "scale": {"min": 1, "max": 10, "labels": {"zh": {1: "很差", 10: "很好"},
+                                                                     "en": {1: "Poor", 10: "Excellent"}}}}],
+           "questions": []}
+    instrument = parse_instrument(doc)
+    assert instrument.scale.labels["en"] == ("Not at all likely", *[""] * 9, "Extremely likely")
+    assert instrument.constructs[0].scale.point_captions("zh") == ("1 很差", "2", "3", "4", "5", "6", "7", "8", "9",
+                                                                   "10 很好")
+    assert parse_instrument(MINIMAL).scale.point_captions("zh")[0] == "1 非常不同意"
+    assert load_instrument(bundled_instrument_path()).scale.point_captions("en")[0] == "Strongly disagree"
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"scale": {"min": 0, "max": 10, "labels": {0: "完全不可能"}}},
+     r"scale\.labels: endpoint 10 has no label; allowed: labels of any points of 0–10 that include both endpoints"),
+    ({"scale": {"min": 0, "max": 10, "labels": {0: "a", 10: "b", 11: "c"}}},
+     r"scale\.labels\.11: point 11 is not on the scale; allowed: 0–10"),
+    ({"scale": {"min": 0, "max": 10, "labels": {"zh": {0: "a", "ten": "b"}}}},
+     r"scale\.labels\.zh\.ten: point 'ten' is not an integer; allowed: points of 0–10"),
+    ({"scale": {"min": 0, "max": 10}},
+     r"scale\.labels: is required: one label per point in each language, or labels of points such as \{0: …, 10: …\}"),
+    ({"scale": {"min": 1, "max": 5, "labels": ["a", "b"]}},
+     r"scale\.labels: must be a mapping of language to a list of labels, or of scale points to labels such as "
+     r"\{1: …, 5: …\}, got \['a', 'b'\]"),
+    ({"questions": [{"id": "g", "type": "single", "text": "性别", "options": {"male": "男"}}]},
+     r"questions\[0\]\.options\.male: option code 'male' is not an integer; allowed: a mapping of integer codes to "
+     r"labels such as \{1: 男, 2: 女\}"),
+    ({"questions": [{"id": "g", "type": "single", "text": "性别", "options": {}}]},
+     r"questions\[0\]\.options: must list at least one option"),
+    ({"questions": [{"id": "g", "type": "single", "text": "性别", "options": {1: ["男"]}}]},
+     r"questions\[0\]\.options\.1\.label: must be a mapping of language to text, got list"),
+    ({"constructs": [{"id": "CS", "name": "满意", "items": [7]}]},
+     r"constructs\[0\]\.items\[0\]: must be an item id or a mapping with id and text, got 7"),
+])
+def test_bad_mapping_forms_name_their_place_value_and_what_is_allowed(change, message):
+    with pytest.raises(InputError, match=r"^my\.yaml: 1 problem in the instrument: " + message + "$"):
+        parse_instrument({**MINIMAL, **change}, "my.yaml")

@@ -40,3 +40,18 @@ def test_unknown_format_or_language_is_an_input_error(instrument, tmp_path):
         render_questionnaire(instrument, "zh", "pdf", tmp_path / "q.pdf")
     with pytest.raises(InputError, match="questionnaire language not in the instrument 'fr'"):
         render_questionnaire(instrument, "fr", "docx", tmp_path / "q.docx")
+
+
+def test_items_without_wording_are_noted_and_endpoint_labels_head_the_grid(tmp_path):
+    """An instrument that gives items by id and labels the scale's endpoints only (issue 11, item 9)."""
+    from questionnaire.loader import parse_instrument
+
+    instrument = parse_instrument({"id": "m", "title": "调查", "languages": ["zh"],
+                                   "scale": {"min": 0, "max": 10, "labels": {0: "完全不可能", 10: "非常可能"}},
+                                   "constructs": [{"id": "LY", "name": "忠诚", "items": ["LY1", "LY2"]}]})
+    doc = read_docx(str(render_questionnaire(instrument, "zh", "docx", tmp_path / "q.docx")))
+    text = "\n".join(p.text for p in doc.paragraphs).replace("\u200b", "")   # break opportunities after 、
+    assert "注：以下题项在问卷文件中没有措辞，暂以题项编号代替，印发前需补充：LY1、LY2。" in text
+    header = [c.text for c in doc.tables[0].rows[0].cells]
+    assert header == ["题项", "0 完全不可能", *map(str, range(1, 10)), "10 非常可能"]
+    assert doc.tables[0].rows[1].cells[0].text == "1. LY1"

@@ -28,6 +28,7 @@ REPLICAS = {
     "wjx_text_gb18030.csv": (["来自IP"], True, True),
     "tencent.csv": (["用户标识", "昵称"], True, True),
     "credamo.csv": ([], True, True),
+    "wenjuan.csv": (["IP"], True, True),
     "qualtrics_codes.csv": (["IPAddress", "RecipientEmail", "LocationLatitude", "LocationLongitude"], True, True),
     "qualtrics_text_1row.csv": (["IPAddress", "RecipientEmail", "LocationLatitude", "LocationLongitude"], True, True),
     "surveymonkey.csv": (["IP Address", "Email Address", "First Name", "Last Name"], True, True),

@@ -15,6 +15,8 @@ them — headers, codes or labels, skip markers, multiple choice, fill-ins, time
 ``tencent.csv``               腾讯问卷: ``编号``, ``用户标识``, ``昵称``, ``开始答题时间``/``结束答题时间``, ``13.题干:选项``
                               (the label or empty), matrix ``14.题干:行``, skipped cells empty
 ``credamo.csv``               Credamo: ``序号`` + ``答卷编号``, ``作答时长(秒)``
+``wenjuan.csv``               问卷网 ``All_Data_Readable.csv`` (GBK): ``答题时长`` (``2分5秒``), ``IP``, ``Q7.题干``, options
+                              ``Q13.题干_抖音`` (the label or empty), matrix ``Q14.题干_行`` (see :func:`wenjuan`)
 ``qualtrics_codes.csv``       Qualtrics, three header rows (ids, question texts, import ids), numeric codes,
                               ``Q13_1``…, ``Q13_5_TEXT``, ``Duration (in seconds)``, IP/e-mail/location columns
 ``qualtrics_text_1row.csv``   Qualtrics with rows 2–3 deleted, choice texts in English (``None``), ``Q14_1`` ids
@@ -134,6 +136,23 @@ class Layout:
         typed = self.frame["channels_other"].iloc[r]
         return [k for k, v in enumerate(values, start=1) if v == 1], typed if isinstance(typed, str) else None
 
+    def labelled_questions(self, out: dict, header: str, option_header: str) -> None:
+        """The questions' columns with Chinese labels into ``out``, headed ``header`` (``{n}``, ``{stem}``); the
+        multiple-choice question one column per option headed ``option_header`` (``{label}`` too), holding the label
+        when chosen (the "other" text appended as ``〖…〗``), else nothing (腾讯问卷, 问卷网)."""
+        for question in self.inst.questions:
+            n, stem = self.number[question.id], question.text["zh"]
+            if question.id != "channels":
+                out[header.format(n=n, stem=stem)] = self.single(question, "zh")
+                continue
+            for option in question.options:
+                cells = []
+                for r in self.rows:
+                    codes, typed = self.chosen(r)
+                    label = option.label["zh"] + (f"〖{typed}〗" if option.code == 5 and typed else "")
+                    cells.append(label if codes is not None and option.code in codes else None)
+                out[option_header.format(n=n, stem=stem, label=option.label["zh"])] = cells
+
     def items_in_grid_order(self):
         after = {c.after: c for c in self.inst.attention_checks}
         for construct in self.inst.constructs:
@@ -182,25 +201,13 @@ def wjx(layout: Layout, lang: str | None) -> pd.DataFrame:
 
 
 def tencent(layout: Layout) -> pd.DataFrame:
-    f, out = layout.frame, {}
+    out = {}
     out["编号"] = list(range(1, N + 1))
     out["用户标识"] = [f"oX{r:08d}abcdEFGH" for r in layout.rows]
     out["昵称"] = [f"用户{r}" for r in layout.rows]
     out["开始答题时间"] = [s.strftime("%Y-%m-%d %H:%M:%S") for s in layout.started]
     out["结束答题时间"] = [e.strftime("%Y-%m-%d %H:%M:%S") for e in layout.ended]
-    for question in layout.inst.questions:
-        n, stem = layout.number[question.id], question.text["zh"]
-        if question.id == "channels":
-            for option in question.options:
-                cells = []
-                for r in layout.rows:
-                    codes, typed = layout.chosen(r)
-                    chosen = codes is not None and option.code in codes
-                    label = option.label["zh"] + (f"〖{typed}〗" if option.code == 5 and typed else "")
-                    cells.append(label if chosen else None)
-                out[f"{n}.{stem}:{option.label['zh']}"] = cells
-        else:
-            out[f"{n}.{stem}"] = layout.single(question, "zh")
+    layout.labelled_questions(out, "{n}.{stem}", "{n}.{stem}:{label}")
     for construct, _, item_id, text in layout.items_in_grid_order():
         out[f"{layout.grids[construct.id]}.请根据您的真实感受评价以下说法:{text['zh']}"] = layout.item(item_id, "zh")
     return pd.DataFrame(out)
@@ -227,6 +234,31 @@ def credamo(layout: Layout) -> pd.DataFrame:
     frame = pd.DataFrame(out)
     return frame.rename(columns={f"Q{layout.number['channels']}_other": "channels_other",
                                  f"Q{layout.number['platform']}_other": "platform_other"})
+
+
+def wenjuan(layout: Layout) -> pd.DataFrame:
+    """问卷网 (wenjuan.com) answers with option texts, as its ``All_Data_Readable.csv`` (GBK).
+
+    Confirmed from public code that reads the download (the reportgen toolkit's ``wenjuanwang``, 2017–2019): a zip
+    with ``All_Data_Readable.csv`` (option texts), ``All_Data_Original.csv`` (codes; questions ``Q1``, sub-columns
+    ``Q3_A1``…, ``start``/``finish`` timestamps) and ``code.csv``, encoded GBK; the readable file has an ``答题时长``
+    column the coded one lacks, and a matrix row's column ends in ``_<row text>``. Not confirmed (chosen to resemble
+    it): the other metadata headers (``序号``, ``开始时间``, ``结束时间``, ``IP``, ``省份``, ``城市``) and ``答题时长``
+    written as ``2分5秒``; question headers ``Q7.题干`` and sub-columns ``Q13.题干_选项`` (the label when chosen,
+    else empty); an "other" text as ``其他〖唯品会〗`` in the cell; questions skipped by the logic left empty.
+    """
+    f, out = layout.frame, {}
+    out["序号"] = list(range(1, N + 1))
+    out["开始时间"] = [s.strftime("%Y-%m-%d %H:%M:%S") for s in layout.started]
+    out["结束时间"] = [e.strftime("%Y-%m-%d %H:%M:%S") for e in layout.ended]
+    out["答题时长"] = [f"{int(d) // 60}分{int(d) % 60}秒" for d in f["duration_s"]]
+    out["IP"] = [f"36.{r % 250}.{r // 250}.{r % 9}" for r in layout.rows]
+    out["省份"] = ["浙江"] * N
+    out["城市"] = ["杭州"] * N
+    layout.labelled_questions(out, "Q{n}.{stem}", "Q{n}.{stem}_{label}")
+    for construct, _, item_id, text in layout.items_in_grid_order():
+        out[f"Q{layout.grids[construct.id]}.请根据您的真实感受评价以下说法_{text['zh']}"] = layout.item(item_id, "zh")
+    return pd.DataFrame(out)
 
 
 def qualtrics(layout: Layout, lang: str | None) -> tuple[list, list, list, list]:
@@ -390,6 +422,7 @@ def write_all() -> None:
     text.to_csv(HERE / "wjx_text_gb18030.csv", index=False, encoding="gb18030")
     tencent(layout).to_csv(HERE / "tencent.csv", index=False, encoding="utf-8-sig")
     credamo(layout).to_csv(HERE / "credamo.csv", index=False, encoding="utf-8-sig")
+    wenjuan(layout).to_csv(HERE / "wenjuan.csv", index=False, encoding="gbk")
     ids, texts, imports, rows = qualtrics(layout, None)
     pd.DataFrame([texts, imports, *rows], columns=ids).to_csv(HERE / "qualtrics_codes.csv", index=False)
     ids, _, _, rows = qualtrics(layout, "en")

@@ -256,3 +256,13 @@ def test_an_instrument_over_the_limit_is_refused(client, web, app):
     response = web.upload(client, ("responses.csv", b"a\n1\n"), ("big.yaml", b"#" * (1024 * 1024 + 1)))
     assert response.status_code == 400 and "问卷文件过大" in response.text
     assert not list(app.state.web.store.root.iterdir())
+
+
+def test_items_without_wording_are_named_on_the_validation_page(client, web):
+    """An instrument giving items by id alone (issue 11, item 9) says so, as `loyalty validate` does."""
+    instrument = ("id: m\ntitle: 调查\nlanguages: [zh]\nscale: {min: 1, max: 5, labels: {1: 非常不同意, 5: 非常同意}}\n"
+                  "constructs: [{id: CS, name: 满意, items: [CS1, CS2, CS3]}]\n").encode()
+    page = client.get(web.upload(client, ("responses.csv", web.demo_csv.read_bytes()),
+                                 ("minimal.yaml", instrument)).headers["location"]).text
+    assert "问卷文件中以下题项没有措辞，暂以题项编号代替（印发问卷前需补充）：CS1, CS2, CS3" in page
+    assert "every answer valid" in page
