@@ -224,8 +224,8 @@ def _open_answers(run: _Run) -> None:
         run.skipped["open_answers"] = ("the instrument has no free-text question" if question is None
                                        else f"nobody answered the open question {question.id}")
         return
-    run.sections["open_answers"] = open_answers.code_open_answers(question.id, answers,
-                                                                  open_answers.study_codebook(run.instrument))
+    run.sections["open_answers"] = open_answers.code_open_answers(
+        question.id, answers, open_answers.study_codebook(run.instrument), open_answers.praise_marker())
 
 
 def _text_answers(instrument: Instrument, analysed: pd.DataFrame) -> dict[str, list[str]]:
@@ -369,8 +369,9 @@ def _planning(run: _Run, scores: pd.DataFrame) -> None:
     """Chapters 4–6: the loyalty pattern (NPS against repeat purchase), the indicator targets of the next wave and
     the phased plan of the IPMA drivers."""
     instrument, found = run.instrument, run.sections.get("indicators", {})
-    current = {name: (found[name].overall.nps if name == "nps" else found[name].overall.proportion)
-               for name in ("repeat_purchase", "nps", "paid_membership") if name in found}
+    values = {name: (found[name].overall.nps if name == "nps" else found[name].overall.proportion)
+              for name in ("repeat_purchase", "nps", "paid_membership") if name in found}
+    current = {name: v for name, v in values.items() if pd.notna(v)}
     pattern = None
     if "nps" in current and "repeat_purchase" in current:
         pattern = loyalty_pattern.classify_loyalty(current["nps"], current["repeat_purchase"])
@@ -383,14 +384,16 @@ def _planning(run: _Run, scores: pd.DataFrame) -> None:
                if instrument.outcome_construct else []), *(e.construct for e in entries)]
     indices = {c: ipma.construct_performance(scores[c], instrument.construct(c).scale.min,
                                              instrument.construct(c).scale.max) for c in indexed}
-    run.sections["indicator_targets"] = targets.indicator_targets(current, indices)
-    if not entries:
+    plan = None
+    if entries:
+        item_means = {d.item: d.mean for d in run.sections["descriptives"].items}
+        plan = action_plan.plan_actions(entries, item_means, instrument.measurement, instrument.outcome_construct,
+                                        run.sections.get("open_answers"), loyalty_pattern.lagging_indicator(pattern))
+        run.sections["action_plan"] = plan
+    else:
         run.skipped["action_plan"] = run.skipped.get("ipma", "no importance–performance map")
-        return
-    item_means = {d.item: d.mean for d in run.sections["descriptives"].items}
-    run.sections["action_plan"] = action_plan.plan_actions(
-        entries, item_means, instrument.measurement, instrument.outcome_construct, run.sections.get("open_answers"),
-        loyalty_pattern.lagging_indicator(pattern))
+    maintained = {d.construct for d in plan.drivers if d.phase == "long"} if plan else set()
+    run.sections["indicator_targets"] = targets.indicator_targets(current, indices, maintained)
 
 
 def _grouping_question(instrument: Instrument, options: RunOptions) -> Question | None:

@@ -24,10 +24,21 @@ QUOTE_MAX_CHARS = 60
 
 
 @cache
+def _bundled() -> tuple[tuple[Theme, ...], Theme]:
+    path = resources.files("analysis.describe") / "open_answer_codebook.yaml"
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return parse_codebook(document, str(path)), parse_codebook({"themes": [document["praise"]]}, str(path))[0]
+
+
 def bundled_codebook() -> tuple[Theme, ...]:
     """The bundled themes (package data ``analysis/describe/open_answer_codebook.yaml``)."""
-    path = resources.files("analysis.describe") / "open_answer_codebook.yaml"
-    return parse_codebook(yaml.safe_load(path.read_text(encoding="utf-8")), str(path))
+    return _bundled()[0]
+
+
+def praise_marker() -> Theme:
+    """The bundled markers of praise (``praise`` in the codebook file): an answer that matches them praises the
+    themes it mentions."""
+    return _bundled()[1]
 
 
 def study_codebook(instrument: Instrument) -> tuple[Theme, ...]:
@@ -52,19 +63,26 @@ def _quote(answer: str) -> str:
 
 @dataclass(frozen=True)
 class ThemeCount:
-    """A theme with the answers that mention it: ``share`` = count / answers; ``examples`` the most frequent
-    distinct answers that mention it (ties in order of appearance), quoted as written."""
+    """A theme with the answers that mention it: ``share`` = count / answers; ``n_praise`` of them praise (see
+    :func:`praise_marker`); ``examples`` distinct answers that mention it — wishes and complaints before praise,
+    then the most frequent first, ties in order of appearance —, quoted as written."""
 
     id: str
     label: Text
     count: int
     share: float
+    n_praise: int
     examples: tuple[str, ...]
     constructs: tuple[str, ...]
 
+    @property
+    def calls_for_action(self) -> bool:
+        """Some answer mentioning the theme is not praise (a wish or a complaint)."""
+        return self.count > self.n_praise
+
     def plain_form(self) -> dict:
         return {"id": self.id, "label": self.label.by_lang, "count": self.count, "share": self.share,
-                "examples": list(self.examples), "constructs": list(self.constructs)}
+                "n_praise": self.n_praise, "examples": list(self.examples), "constructs": list(self.constructs)}
 
 
 @dataclass(frozen=True)
@@ -78,18 +96,24 @@ class OpenAnswerThemes:
     themes: tuple[ThemeCount, ...]
 
 
-def code_open_answers(question: str, answers: list[str], codebook: tuple[Theme, ...]) -> OpenAnswerThemes:
-    """Count, per theme of ``codebook``, the non-empty ``answers`` that mention it (see the module docstring)."""
+def code_open_answers(question: str, answers: list[str], codebook: tuple[Theme, ...],
+                      praise: Theme | None = None) -> OpenAnswerThemes:
+    """Count, per theme of ``codebook``, the non-empty ``answers`` that mention it, and those of them that match
+    ``praise`` (see the module docstring)."""
     texts = [a.strip() for a in answers if isinstance(a, str) and a.strip()]
     frequency = Counter(texts)
-    by_frequency = sorted(frequency, key=lambda a: -frequency[a])   # stable: ties keep their first appearance
+    praised = {a for a in frequency if praise is not None and _matcher(praise).search(a)}
+    # stable sort: ties keep their first appearance
+    ordered = sorted(frequency, key=lambda a: (a in praised, -frequency[a]))
     matchers = [(theme, _matcher(theme)) for theme in codebook]
     mentions = {a: {theme.id for theme, m in matchers if m.search(a)} for a in frequency}
     counts = []
     for theme, _ in matchers:
         count = sum(frequency[a] for a in frequency if theme.id in mentions[a])
         if count:
-            examples = tuple(_quote(a) for a in by_frequency if theme.id in mentions[a])[:EXAMPLES_PER_THEME]
-            counts.append(ThemeCount(theme.id, theme.label, count, count / len(texts), examples, theme.constructs))
+            examples = tuple(_quote(a) for a in ordered if theme.id in mentions[a])[:EXAMPLES_PER_THEME]
+            counts.append(ThemeCount(theme.id, theme.label, count, count / len(texts),
+                                     sum(frequency[a] for a in praised if theme.id in mentions[a]), examples,
+                                     theme.constructs))
     counts.sort(key=lambda t: -t.count)
     return OpenAnswerThemes(question, len(texts), sum(frequency[a] for a in frequency if mentions[a]), tuple(counts))

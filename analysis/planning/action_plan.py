@@ -46,7 +46,8 @@ class Kpi:
 @dataclass(frozen=True)
 class DriverAction:
     """One driver's place in the plan: its IPMA rank and quadrant, phase, weakest items (lowest item means,
-    reverse-worded items recoded), the open-answer themes linked to it, and the KPIs that track it."""
+    reverse-worded items recoded), the open-answer themes linked to it that call for action (some answer is not
+    praise) and those mentioned only in praise, and the KPIs that track it."""
 
     construct: str
     priority: int
@@ -54,6 +55,7 @@ class DriverAction:
     phase: str
     weakest_items: tuple[ItemMean, ...]
     themes: tuple[str, ...]
+    praised_themes: tuple[str, ...]
     kpis: tuple[Kpi, ...]
 
 
@@ -84,7 +86,9 @@ def plan_actions(ipma: Sequence[IpmaEntry], item_means: Mapping[str, float], mea
         kpis = [Kpi("index", entry.construct), Kpi("index", outcome)]
         if phase == "short" and lead_kpi:
             kpis.append(Kpi(lead_kpi))
+        linked = [t for t in mentioned if entry.construct in t.constructs]
         drivers.append(DriverAction(entry.construct, entry.priority, entry.quadrant, phase,
                                     tuple(ItemMean(i, float(item_means[i])) for i in items),
-                                    tuple(t.id for t in mentioned if entry.construct in t.constructs), tuple(kpis)))
+                                    tuple(t.id for t in linked if t.calls_for_action),
+                                    tuple(t.id for t in linked if not t.calls_for_action), tuple(kpis)))
     return ActionPlan(tuple(drivers), dict(PHASE_MONTHS))
