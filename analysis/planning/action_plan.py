@@ -61,21 +61,24 @@ class DriverAction:
 
 @dataclass(frozen=True)
 class ActionPlan:
-    """``results.action_plan``: the drivers in priority order and the phases' months."""
+    """``results.action_plan``: the drivers in priority order, the phases' months and the KPI every phase shares
+    (the outcome's index)."""
 
     drivers: tuple[DriverAction, ...]
     phase_months: dict
+    outcome_kpi: Kpi
 
     def plain_form(self) -> dict:
         return {"phase_rule": "short: quadrant concentrate_here or priority 1; long: quadrant possible_overkill; "
                               "medium: the others",
-                "phase_months": {p: list(m) for p, m in self.phase_months.items()}, "drivers": list(self.drivers)}
+                "phase_months": {p: list(m) for p, m in self.phase_months.items()}, "outcome_kpi": self.outcome_kpi,
+                "drivers": list(self.drivers)}
 
 
 def plan_actions(ipma: Sequence[IpmaEntry], item_means: Mapping[str, float], measurement: Mapping[str, Sequence[str]],
                  outcome: str, themes: OpenAnswerThemes | None = None, lead_kpi: str | None = None) -> ActionPlan:
-    """The plan of every IPMA driver. KPIs of a driver: its own index and the outcome's index, and for the
-    drivers of the short term ``lead_kpi`` (the indicator the loyalty pattern says is lagging,
+    """The plan of every IPMA driver. KPIs of a driver: its own index, and for the drivers of the short term
+    ``lead_kpi``; the outcome's index is the KPI of every phase (``outcome_kpi``). ``lead_kpi``: (the indicator the loyalty pattern says is lagging,
     :func:`analysis.planning.loyalty_pattern.lagging_indicator`)."""
     mentioned = themes.themes if themes else ()
     drivers = []
@@ -83,7 +86,7 @@ def plan_actions(ipma: Sequence[IpmaEntry], item_means: Mapping[str, float], mea
         items = sorted((i for i in measurement.get(entry.construct, ()) if i in item_means),
                        key=lambda i: (item_means[i], i))[:WEAKEST_ITEMS]
         phase = driver_phase(entry)
-        kpis = [Kpi("index", entry.construct), Kpi("index", outcome)]
+        kpis = [Kpi("index", entry.construct)]
         if phase == "short" and lead_kpi:
             kpis.append(Kpi(lead_kpi))
         linked = [t for t in mentioned if entry.construct in t.constructs]
@@ -91,4 +94,4 @@ def plan_actions(ipma: Sequence[IpmaEntry], item_means: Mapping[str, float], mea
                                     tuple(ItemMean(i, float(item_means[i])) for i in items),
                                     tuple(t.id for t in linked if t.calls_for_action),
                                     tuple(t.id for t in linked if not t.calls_for_action), tuple(kpis)))
-    return ActionPlan(tuple(drivers), dict(PHASE_MONTHS))
+    return ActionPlan(tuple(drivers), dict(PHASE_MONTHS), Kpi("index", outcome))

@@ -29,6 +29,7 @@ class DriverAction:
 class ActionPlan:
     drivers: tuple[DriverAction, ...]
     phase_months: dict[str, tuple[int | None, int | None]]
+    outcome_kpi: Kpi | None = None
 
     def driver(self, construct: str) -> DriverAction | None:
         return next((d for d in self.drivers if d.construct == construct), None)
@@ -80,7 +81,8 @@ def read_action_plan(d: dict) -> ActionPlan:
         for r in records(d.get("drivers")) if text(r.get("construct")) and text(r.get("phase")))
     months = {p: tuple(number(x) for x in m) for p, m in mapping(d.get("phase_months")).items()
               if isinstance(m, list) and len(m) == 2}
-    return ActionPlan(drivers, months)
+    outcome = mapping(d.get("outcome_kpi"))
+    return ActionPlan(drivers, months, _kpi(outcome) if text(outcome.get("indicator")) else None)
 
 
 def read_indicator_targets(d: dict) -> IndicatorTargets:

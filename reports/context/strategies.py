@@ -161,7 +161,9 @@ class StrategySections(OpenAnswerSections):
                          text_cell(owners.get(d.construct, owners["default"])), text_cell(say("names", names=kpis))])
         self.add_table("plan", t("implementation_plan"),
                        [t("phase"), t("driver_priority"), t("key_task"), t("owner"), t("kpi_current_target")], rows,
-                       notes=[say("plan_note")], missing=None if rows else self.missing_reason("action_plan"))
+                       notes=[say("plan_note", outcome_kpi=kpi_text(self, plan.outcome_kpi.indicator, plan.outcome_kpi.construct)
+                                   if plan.outcome_kpi else "")] if rows else None,
+                       missing=None if rows else self.missing_reason("action_plan"))
         self.v["plan"] = {"text": say("plan", ref=self.ref("plan"), ref_targets=self.ref("indicator_targets"),
                                       short=self.phase_name("short"), medium=self.phase_name("medium"),
                                       long=self.phase_name("long")) if rows else

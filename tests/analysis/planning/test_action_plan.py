@@ -27,6 +27,8 @@ def test_weakest_items_themes_and_kpis():
     assert (sq.construct, sq.phase, ex.phase) == ("SQ", "short", "long")
     assert [(i.item, i.mean) for i in sq.weakest_items] == [("SQ2", 3.1), ("SQ3", 3.4)]
     assert set(sq.themes) == {"customer_service", "returns"} and sq.praised_themes == ("logistics",)
-    assert [(k.indicator, k.construct) for k in sq.kpis] == [("index", "SQ"), ("index", "LY"), ("nps", None)]
-    assert [(k.indicator, k.construct) for k in ex.kpis] == [("index", "EX"), ("index", "LY")]
-    assert to_plain(plan)["phase_months"] == {"short": [0, 6], "medium": [6, 18], "long": [18, None]}
+    assert [(k.indicator, k.construct) for k in sq.kpis] == [("index", "SQ"), ("nps", None)]
+    assert [(k.indicator, k.construct) for k in ex.kpis] == [("index", "EX")]
+    plain = to_plain(plan)
+    assert plain["phase_months"] == {"short": [0, 6], "medium": [6, 18], "long": [18, None]}
+    assert plain["outcome_kpi"] == {"indicator": "index", "construct": "LY"}

@@ -67,6 +67,8 @@ def test_plan_and_targets_equal_results(demo, contexts, lang):
     assert [(r[1].value, r[2].value) for r in target_rows] == [(t["current"], t["target"]) for t in targets["targets"]]
     assert [(r[1].text, r[2].text) for r in target_rows] == [(_shown(t["kind"], t["current"]), _shown(t["kind"], t["target"]))
                                                              for t in targets["targets"]]
+    outcome = by_key[(plan["outcome_kpi"]["indicator"], plan["outcome_kpi"]["construct"])]
+    assert f"{_shown('index', outcome['current'])} → {_shown('index', outcome['target'])}" in ctx.tables["plan"].notes[0]
     if lang == "zh":
         assert _md_row([c.text for c in target_rows[0]]) in report and _md_row([c.text for c in rows[0]]) in report
 
