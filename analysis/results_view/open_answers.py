@@ -26,10 +26,6 @@ class OpenAnswers:
     n_coded: int | None
     themes: tuple[ThemeCount, ...]
 
-    def linked_to(self, construct: str) -> tuple[ThemeCount, ...]:
-        """The themes linked to ``construct``, the most mentioned first."""
-        return tuple(t for t in self.themes if construct in t.constructs)
-
     def theme(self, theme_id: str) -> ThemeCount | None:
         return next((t for t in self.themes if t.id == theme_id), None)
 

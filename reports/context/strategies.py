@@ -105,11 +105,11 @@ class StrategySections(OpenAnswerSections):
         return evidence, measures
 
     def themes_of(self, theme_ids) -> list[dict]:
-        """The open-answer themes of ``theme_ids`` as the sentences cite them: label, answers, wishes or complaints
-        (answers that are not praise), praise, and the first example quote."""
+        """The open-answer themes of ``theme_ids`` as the sentences cite them: label, wishes or complaints (answers
+        that are not praise), praise, and the first example quote."""
         coded = self.view.open_answers
         found = [th for th in (coded.theme(tid) for tid in theme_ids) if th] if coded else []
-        return [{"id": th.id, "label": self.theme_label(th), "count": ts.integer(th.count),
+        return [{"id": th.id, "label": self.theme_label(th),
                  "concerns": ts.integer(th.count - (th.n_praise or 0)), "praise": ts.integer(th.n_praise or 0),
                  "quote": self.quote(th.examples[0]) if th.examples else ""} for th in found]
 
@@ -150,6 +150,7 @@ class StrategySections(OpenAnswerSections):
         items, linked themes), the owner's role and the KPIs with their targets (chapter 6)."""
         t, say, plan = self.t, self.say, self.view.action_plan
         owners = say.data("plan_owners")
+        reason = self.missing_reason("ipma" if self.view.ipma is None else "action_plan")
         rows = []
         for d in plan.drivers if plan else ():
             themes = [th["label"] for th in self.themes_of(d.themes)]
@@ -163,11 +164,11 @@ class StrategySections(OpenAnswerSections):
                        [t("phase"), t("driver_priority"), t("key_task"), t("owner"), t("kpi_current_target")], rows,
                        notes=[say("plan_note", outcome_kpi=kpi_text(self, plan.outcome_kpi.indicator, plan.outcome_kpi.construct)
                                    if plan.outcome_kpi else "")] if rows else None,
-                       missing=None if rows else self.missing_reason("action_plan"))
+                       missing=None if rows else reason)
         self.v["plan"] = {"text": say("plan", ref=self.ref("plan"), ref_targets=self.ref("indicator_targets"),
                                       short=self.phase_name("short"), medium=self.phase_name("medium"),
                                       long=self.phase_name("long")) if rows else
-                          ts.not_computed(self.missing_reason("action_plan"), self.lang)}
+                          ts.not_computed(reason, self.lang)}
 
     def phase_name(self, phase: str) -> str:
         months = self.view.action_plan.phase_months.get(phase, (None, None)) if self.view.action_plan else (None, None)
