@@ -19,9 +19,10 @@ from threadpoolctl import threadpool_limits
 
 from analysis import ipma, sem
 from analysis.classical import correlations, group_differences, item_analysis, moderation, regression
-from analysis.describe import descriptives, indicators, normality
+from analysis.describe import descriptives, indicators, normality, open_answers
 from analysis.diagnostics import Diagnostic, warn
 from analysis.ingest import cleaning, missing, readers, validation
+from analysis.planning import action_plan, loyalty_pattern, targets
 from analysis.psychometrics import common_method, efa, factorability, reliability, validity
 from analysis.results import StudyResults, to_plain
 from analysis.sem import robust
@@ -162,6 +163,7 @@ def _run_stages(instrument: Instrument, options: RunOptions, progress: Progress 
         run.skipped["moderation"] = "the instrument declares no moderation"
     with run.stage("group_differences"):
         _group_differences(run, scores, analysed)
+    _planning(run, scores)
     run.sections["meta"] = _meta(run, survey, cleaned, complete, data_path)
     run.sections["warnings"] = _unique(run.warnings)
     return StudyResults({"meta": run.sections.pop("meta"), **run.sections}, run.skipped, complete)
@@ -212,6 +214,19 @@ def _describe(run: _Run, analysed: pd.DataFrame, items: pd.DataFrame) -> None:
     run.keep("normality", normality.mardia(items.dropna()))
     run.sections["indicators"] = _indicators(run, analysed)
     run.sections["text_answers"] = _text_answers(instrument, analysed)
+    _open_answers(run)
+
+
+def _open_answers(run: _Run) -> None:
+    """The open question's answers coded into the themes of the study's codebook."""
+    question = run.instrument.open_question
+    answers = run.sections["text_answers"].get(question.id) if question else None
+    if not answers:
+        run.skipped["open_answers"] = ("the instrument has no free-text question" if question is None
+                                       else f"nobody answered the open question {question.id}")
+        return
+    run.sections["open_answers"] = open_answers.code_open_answers(
+        question.id, answers, open_answers.study_codebook(run.instrument), open_answers.praise_marker())
 
 
 def _text_answers(instrument: Instrument, analysed: pd.DataFrame) -> dict[str, list[str]]:
@@ -349,6 +364,37 @@ def _structural(run: _Run, complete: pd.DataFrame, scores: pd.DataFrame, measure
     run.sections["ipma"] = ipma.importance_performance(
         {e.source: ipma.rescaled_effect(e.total, width[e.source], width[outcome]) for e in into_outcome},
         {e.source: e.total_std for e in into_outcome}, performance)
+
+
+def _planning(run: _Run, scores: pd.DataFrame) -> None:
+    """Chapters 4–6: the loyalty pattern (NPS against repeat purchase), the indicator targets of the next wave and
+    the phased plan of the IPMA drivers."""
+    instrument, found = run.instrument, run.sections.get("indicators", {})
+    values = {name: (found[name].overall.nps if name == "nps" else found[name].overall.proportion)
+              for name in ("repeat_purchase", "nps", "paid_membership") if name in found}
+    current = {name: v for name, v in values.items() if pd.notna(v)}
+    pattern = None
+    if "nps" in current and "repeat_purchase" in current:
+        pattern = loyalty_pattern.classify_loyalty(current["nps"], current["repeat_purchase"])
+        run.sections["loyalty_pattern"] = pattern
+    else:
+        run.skipped["loyalty_pattern"] = "needs both the NPS and the repeat-purchase rate"
+    entries = run.sections.get("ipma") or []
+    endogenous = list(dict.fromkeys(r.lhs for r in instrument.structural))
+    indexed = [*[c for c in endogenous if c != instrument.outcome_construct], *([instrument.outcome_construct]
+               if instrument.outcome_construct else []), *(e.construct for e in entries)]
+    indices = {c: ipma.construct_performance(scores[c], instrument.construct(c).scale.min,
+                                             instrument.construct(c).scale.max) for c in indexed}
+    plan = None
+    if entries:
+        item_means = {d.item: d.mean for d in run.sections["descriptives"].items}
+        plan = action_plan.plan_actions(entries, item_means, instrument.measurement, instrument.outcome_construct,
+                                        run.sections.get("open_answers"), loyalty_pattern.lagging_indicator(pattern))
+        run.sections["action_plan"] = plan
+    else:
+        run.skipped["action_plan"] = run.skipped.get("ipma", "no importance–performance map")
+    maintained = {d.construct for d in plan.drivers if d.phase == "long"} if plan else set()
+    run.sections["indicator_targets"] = targets.indicator_targets(current, indices, maintained)
 
 
 def _grouping_question(instrument: Instrument, options: RunOptions) -> Question | None:

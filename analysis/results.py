@@ -13,9 +13,9 @@ from questionnaire.errors import InputError
 
 #: sections of results.json in the order they are written
 SECTIONS = ("meta", "instrument", "input", "privacy", "exclusions", "cleaning", "missing", "sample", "descriptives",
-            "indicators", "text_answers", "normality", "estimator", "item_analysis", "reliability", "factorability",
+            "indicators", "text_answers", "open_answers", "normality", "estimator", "item_analysis", "reliability", "factorability",
             "efa", "common_method", "common_method_cfa", "cfa", "validity", "correlations", "regression", "sem",
-            "invariance", "ipma", "moderation", "group_differences",
+            "invariance", "ipma", "moderation", "group_differences", "loyalty_pattern", "indicator_targets", "action_plan",
             "baseline", "warnings")
 
 

@@ -178,6 +178,30 @@ class Moderation:
 
 
 @dataclass(frozen=True)
+class Theme:
+    """A theme of the open-answer codebook: an answer mentions it when one of its keywords (any language; a
+    Latin-script keyword matches at the start of a word) or regular-expression ``patterns`` occurs in it,
+    case ignored. ``constructs``: the constructs the theme speaks to (links it to their strategies)."""
+
+    id: str
+    label: Text
+    keywords: dict[str, tuple[str, ...]]
+    patterns: tuple[str, ...] = ()
+    constructs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OpenAnswerCoding:
+    """``open_answers`` of the instrument: which free-text question is coded and with which themes. ``themes``
+    are added to the bundled codebook (a theme with a bundled id replaces it), or used alone when
+    ``bundled_codebook`` is false. ``question`` None: the first question of type text."""
+
+    question: str | None = None
+    bundled_codebook: bool = True
+    themes: tuple[Theme, ...] = ()
+
+
+@dataclass(frozen=True)
 class Instrument:
     id: str
     title: Text
@@ -202,6 +226,8 @@ class Instrument:
     missing_codes: tuple[float | str, ...] = ()
     #: the CFA/SEM estimator the study asks for (one of :data:`ESTIMATOR_CHOICES`); None: ML unless ``--estimator``
     estimator: str | None = None
+    #: how the open question is coded into themes (``open_answers:``); default: the bundled codebook
+    open_answers: OpenAnswerCoding = OpenAnswerCoding()
     source_path: str | None = field(default=None, compare=False)
     document: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -263,6 +289,12 @@ class Instrument:
 
     def construct_of_item(self, item_id: str) -> Construct:
         return next(c for c in self.constructs if item_id in c.item_ids)
+
+    @property
+    def open_question(self) -> Question | None:
+        """The free-text question coded into themes: ``open_answers.question``, else the first of type text."""
+        wanted = self.open_answers.question
+        return next((q for q in self.questions if q.type == "text" and (wanted is None or q.id == wanted)), None)
 
     def question_by_role(self, role: str) -> Question | None:
         return next((q for q in self.questions if q.role == role), None)

@@ -12,7 +12,7 @@ import yaml
 from questionnaire.errors import InputError
 from questionnaire.instrument import (
     CONSTRUCT_ROLES, CONTROL_TYPES, ESTIMATOR_CHOICES, QUESTION_ROLES, QUESTION_TYPES, AttentionCheck, Construct,
-    Hypothesis, Instrument, Item, Moderation, Option, Question, Regression, Scale, Text,
+    Hypothesis, Instrument, Item, Moderation, OpenAnswerCoding, Option, Question, Regression, Scale, Text, Theme,
 )
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -88,6 +88,19 @@ def _plain(value: object) -> object:
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
     return str(value)
+
+
+def parse_codebook(document: object, file: str) -> tuple[Theme, ...]:
+    """The themes of an open-answer codebook file (``themes: [{id, label, keywords, patterns, constructs}]``),
+    checked as the instrument's ``open_answers.themes``; one :class:`InputError` listing every problem."""
+    problems = _Problems(file)
+    raw = document.get("themes") if isinstance(document, dict) else None
+    if not isinstance(raw, list):
+        problems.add("themes", "is required: a list of themes")
+        problems.raise_if_any()
+    themes = _Reader({}, problems).themes(raw, "themes", None)
+    problems.raise_if_any()
+    return themes
 
 
 def parse_instrument(document: object, file: str = "<instrument>") -> Instrument:
@@ -205,6 +218,7 @@ class _Reader:
         if estimator is not None and estimator not in ESTIMATOR_CHOICES:
             self.problems.add("estimator", f"must be one of {', '.join(ESTIMATOR_CHOICES)}, got {estimator!r}")
         controls = self.controls(questions)
+        open_answers = self.open_answers(questions, construct_ids)
         for key in ("id_column", "duration_column"):
             if doc.get(key) is not None and not isinstance(doc.get(key), str):
                 self.problems.add(key, f"must be a column name, got {doc.get(key)!r}")
@@ -214,7 +228,7 @@ class _Reader:
             id_column=doc.get("id_column"), duration_column=doc.get("duration_column"),
             attention_checks=tuple(checks), structural=tuple(structural), hypotheses=tuple(hypotheses),
             outcome=outcome, questions=tuple(questions), controls=controls, moderation=tuple(moderation), missing_codes=study_codes,
-            estimator=estimator, groups=groups,
+            estimator=estimator, groups=groups, open_answers=open_answers,
             source_path=self.problems.file, document=doc,
         )
 
@@ -559,6 +573,64 @@ class _Reader:
             hypotheses.append(Hypothesis(str(label), nodes, sign))
         return hypotheses
 
+
+    def open_answers(self, questions: list[Question], construct_ids: list[str]) -> OpenAnswerCoding:
+        """``open_answers: {question, bundled_codebook, themes}``: the text question to code and the study's own
+        themes (added to the bundled codebook, replacing a bundled theme of the same id)."""
+        raw = self.doc.get("open_answers")
+        if raw is None:
+            return OpenAnswerCoding()
+        if not isinstance(raw, dict) or not set(raw) <= {"question", "bundled_codebook", "themes"}:
+            self.problems.add("open_answers", f"must be a mapping of question, bundled_codebook and themes, got {raw!r}")
+            return OpenAnswerCoding()
+        question = raw.get("question")
+        texts = [q.id for q in questions if q.type == "text"]
+        if question is not None and question not in texts:
+            self.problems.add("open_answers.question", f"names no question of type text: {question!r}; "
+                                                       f"text questions: {', '.join(texts) or 'none'}")
+        bundled = raw.get("bundled_codebook", True)
+        if not isinstance(bundled, bool):
+            self.problems.add("open_answers.bundled_codebook", f"must be true or false, got {bundled!r}")
+        themes = self.themes(self._list(raw, "themes", "open_answers"), "open_answers.themes", construct_ids)
+        if bundled is False and not themes:
+            self.problems.add("open_answers.themes", "must list at least one theme when bundled_codebook is false")
+        return OpenAnswerCoding(question, bundled is not False, themes)
+
+    def themes(self, raw_themes: list, place: str, construct_ids: list[str] | None) -> tuple[Theme, ...]:
+        """Codebook themes: an id, a label in every language, keywords (language → list of texts) and/or regular
+        expressions (``patterns``), and the construct ids they speak to (checked when ``construct_ids`` is given)."""
+        themes, seen = [], set()
+        for k, raw in enumerate(raw_themes):
+            where = f"{place}[{k}]"
+            if not isinstance(raw, dict):
+                self.problems.add(where, f"must be a mapping with id, label and keywords, got {raw!r}")
+                continue
+            tid = self._identifier(raw, where)
+            if tid in seen:
+                self.problems.add(f"{where}.id", f"duplicate theme id {tid!r}")
+            seen.add(tid)
+            label = self._text(raw.get("label"), f"{where}.label") or Text({})
+            keywords = raw.get("keywords", {})
+            if not isinstance(keywords, dict) or not all(
+                    isinstance(v, list) and all(isinstance(w, str) and w.strip() for w in v) for v in keywords.values()):
+                self.problems.add(f"{where}.keywords", f"must map a language to a list of texts, got {keywords!r}")
+                keywords = {}
+            patterns = [str(p) for p in self._list(raw, "patterns", where)]
+            for j, pattern in enumerate(patterns):
+                try:
+                    re.compile(pattern)
+                except re.error as err:
+                    self.problems.add(f"{where}.patterns[{j}]", f"is not a regular expression ({err}): {pattern!r}")
+            if not any(keywords.values()) and not patterns:
+                self.problems.add(where, "needs at least one keyword or pattern")
+            constructs = [str(c) for c in self._list(raw, "constructs", where)]
+            for j, cid in enumerate(constructs):
+                if construct_ids is not None and cid not in construct_ids:
+                    self.problems.add(f"{where}.constructs[{j}]", f"names no construct: {cid!r}; "
+                                                                  f"constructs: {', '.join(construct_ids)}")
+            themes.append(Theme(tid, label, {str(lang): tuple(w.strip() for w in words)
+                                             for lang, words in keywords.items()}, tuple(patterns), tuple(constructs)))
+        return tuple(themes)
 
     def moderation(self, construct_ids: list[str], questions: list[Question]) -> list[Moderation]:
         """``moderation: [{x: CS, m: SW, y: LY}]``: x and y constructs, m a construct or a single-choice question."""

@@ -12,7 +12,7 @@ ALLOWED = {
     "numbers": set(), "diagnostics": set(), "inference": {"numbers"}, "results": {"numbers"},
     "ingest": FOUNDATION, "describe": FOUNDATION, "sem": FOUNDATION, "ipma": FOUNDATION,
     "simulate": FOUNDATION, "psychometrics": FOUNDATION | {"sem"},
-    "classical": FOUNDATION,
+    "classical": FOUNDATION, "planning": FOUNDATION | {"describe", "ipma"},
 }
 TOP = {"pipeline", "results_view"}  # may import any part of analysis
 

@@ -24,6 +24,9 @@ from analysis.results_view.invariance import Invariance, read_invariance
 from analysis.results_view.measurement import (Cfa, CommonMethod, ConstructReliability, Efa, Factorability, Flag,
                                                Normality, Validity, read_cfa, read_efa, read_factorability,
                                                read_reliability, read_validity)
+from analysis.results_view.open_answers import OpenAnswers, read_open_answers
+from analysis.results_view.planning import (ActionPlan, IndicatorTargets, LoyaltyPattern, read_action_plan,
+                                            read_indicator_targets, read_loyalty_pattern)
 from analysis.results_view.reading import mapping, number, records, text
 from analysis.results_view.structural import Ipma, Sem, read_ipma, read_sem
 from analysis.sem.robust import ROBUST_ESTIMATORS
@@ -72,6 +75,10 @@ class ResultsView:
     regression: tuple[Regression, ...] | None = None
     moderation: tuple[Moderation, ...]  | None = None
     group_differences: GroupDifferences  | None = None
+    open_answers: OpenAnswers | None = None
+    action_plan: ActionPlan | None = None
+    indicator_targets: IndicatorTargets | None = None
+    loyalty_pattern: LoyaltyPattern | None = None
 
 
 def results_view(results: dict, constructs: tuple[str, ...]) -> ResultsView:
@@ -110,10 +117,15 @@ def results_view(results: dict, constructs: tuple[str, ...]) -> ResultsView:
         group_differences=read_group_differences(r["group_differences"],
                                                  mapping(mapping(r.get("meta")).get("options")))
         if isinstance(r.get("group_differences"), list) else None,
+        open_answers=read_open_answers(r["open_answers"]) if isinstance(r.get("open_answers"), dict) else None,
+        action_plan=read_action_plan(r["action_plan"]) if isinstance(r.get("action_plan"), dict) else None,
+        indicator_targets=read_indicator_targets(r["indicator_targets"])
+        if isinstance(r.get("indicator_targets"), dict) else None,
+        loyalty_pattern=read_loyalty_pattern(mapping(r.get("loyalty_pattern"))),
     )
 
 
-__all__ = ["INDICATORS", "Baseline", "Cfa", "CommonMethod", "ConstructReliability", "Correlations", "Descriptives",
+__all__ = ["INDICATORS", "ActionPlan", "Baseline", "Cfa", "CommonMethod", "ConstructReliability", "Correlations", "Descriptives",
            "Efa", "EstimatorChoice", "Factorability", "FitCheck", "Flag", "GroupComparison", "GroupDifferences",
-           "Indicators", "Invariance", "Ipma", "ItemAnalysis", "Meta", "ModelFit", "Moderation", "Normality",
+           "IndicatorTargets", "Indicators", "Invariance", "Ipma", "ItemAnalysis", "LoyaltyPattern", "Meta", "ModelFit", "Moderation", "Normality", "OpenAnswers",
            "Regression", "ResultsView", "Sample", "Sem", "Validity", "WarningRecord", "results_view"]

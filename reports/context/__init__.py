@@ -10,7 +10,7 @@ One module per part of the report: ``base`` (view, phrases and registration), ``
 ``descriptives`` (3.2, 3.5), ``classical`` (item analysis 3.3, correlations 3.6, regression 3.7),
 ``psychometrics`` (3.4), ``structural`` (fit, SEM, mediation), ``invariance``
 (3.8.5, multi-group), ``differences``
-(moderation 3.8.4, group differences 3.9), ``strategies`` (IPMA, problems, chapters 4–5),
+(moderation 3.8.4, group differences 3.9), ``open_answers`` (the open question's themes, 3.10), ``strategies`` (IPMA, problems, chapters 4–5),
 ``evaluation`` (chapter 6), ``framing`` (abstract, chapters 1, 2, 7).
 """
 from __future__ import annotations
@@ -76,9 +76,10 @@ class _Builder(SampleSections, ClassicalSections, DescriptiveSections, Psychomet
         self.invariance()
         self.group_differences()
         self.ipma()
+        self.open_answer_themes()
         self.problems(reliability_failures + validity_failures + fit_failures)
         sections = self.strategies(indicator_values)
-        self.plan(sections)
+        self.plan()
         self.indicator_system(indicator_values)
         self.limitations()
         self.model_figures()

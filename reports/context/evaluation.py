@@ -1,5 +1,6 @@
-"""Chapter 6: the loyalty indicator system with this wave's values, and the before/after comparison with a
-previous wave (``results.baseline``).
+"""Chapter 6: the loyalty indicator system with this wave's values, the pattern of attitudinal against behavioural
+loyalty (``results.loyalty_pattern``), the targets of the next wave (``results.indicator_targets``) and the
+before/after comparison with a previous wave (``results.baseline``).
 """
 from __future__ import annotations
 
@@ -7,6 +8,27 @@ from analysis.ipma import performance_score
 from reports import typeset as ts
 from reports.context.base import BuilderBase, plain
 from reports.tables import cell, text_cell
+
+
+def value_text(kind: str, value) -> str:
+    """An indicator value as the report prints it: a share as %, the NPS and a 0–100 index with one decimal."""
+    return ts.share(value) if kind == "share" else ts.num(value, 1)
+
+
+def indicator_name(builder: BuilderBase, indicator: str, construct: str | None) -> str:
+    if indicator == "index":
+        return builder.say("index_name", construct=builder.name(construct))
+    return builder.say.data("indicator_names").get(indicator, plain(indicator))
+
+
+def kpi_text(builder: BuilderBase, indicator: str, construct: str | None) -> str:
+    """A KPI with its current value and target (``results.indicator_targets``)."""
+    targets = builder.view.indicator_targets
+    row = targets.of(indicator, construct) if targets else None
+    name = indicator_name(builder, indicator, construct)
+    if row is None:
+        return name
+    return builder.say("kpi", name=name, current=value_text(row.kind, row.current), target=value_text(row.kind, row.target))
 
 
 class EvaluationSections(BuilderBase):
@@ -37,7 +59,38 @@ class EvaluationSections(BuilderBase):
                        [t("indicator"), t("definition"), t("formula"), t("current_value")],
                        rows)
         self.v["indicator_system"] = {"text": say("indicator_system_text", ref=self.ref("indicator_system")),
-                                      "evaluation": self.baseline()}
+                                      "pattern": self.loyalty_pattern(), "evaluation": self.baseline(),
+                                      "targets": self.targets()}
+
+    def loyalty_pattern(self) -> str:
+        """Dick & Basu's pattern of the NPS against the repeat-purchase rate, discussed when the two diverge."""
+        pattern = self.view.loyalty_pattern
+        if pattern is None:
+            return ""
+        return self.say("loyalty_pattern", pattern=pattern.pattern, diverges=pattern.diverges,
+                        nps=ts.num(pattern.nps, 1), repeat_purchase=ts.share(pattern.repeat_purchase),
+                        nps_above=ts.num(pattern.attitude_high_above_nps, 0),
+                        repeat_from=ts.share(pattern.repeat_high_from, 0))
+
+    def targets(self) -> str:
+        """Chapter 6.2 without a previous wave: the target of each indicator for the next measurement."""
+        t, say = self.t, self.say
+        methods = say.data("indicator_methods")
+        rows = []
+        targets = self.view.indicator_targets
+        for r in targets.targets if targets else ():
+            method = (say("method_index", construct=self.name(r.construct),
+                          items=len(self.inst.construct(r.construct).items)) if r.indicator == "index"
+                      else methods.get(r.indicator, ts.DASH))
+            rows.append([text_cell(indicator_name(self, r.indicator, r.construct)),
+                         cell(value_text(r.kind, r.current), r.current), cell(value_text(r.kind, r.target), r.target),
+                         text_cell(method), text_cell(say("next_measurement", months=targets.next_measurement_months))])
+        self.add_table("indicator_targets", t("indicator_targets"),
+                       [t("indicator"), t("current_value"), t("target"), t("measurement_method"), t("next_measurement")],
+                       rows, notes=[say("indicator_targets_note", gap=ts.share(targets.gap_closed, 0))] if rows else None,
+                       missing=None if rows else self.missing_reason("indicator_targets"))
+        return say("indicator_targets", ref=self.ref("indicator_targets"), gap=ts.share(targets.gap_closed, 0),
+                   months=targets.next_measurement_months) if rows else ""
 
     def baseline(self) -> str:
         """Chapter 6.2: the before/after tables from ``results.baseline`` (analysis.describe.waves.WaveComparison)."""

@@ -88,7 +88,12 @@ class SampleSections(BuilderBase):
     def open_answers(self) -> list[dict]:
         """Per free-text question: its wording, the number of answers and a sample of them (escaped at render)."""
         out = []
+        themes = self.view.open_answers
+        # a question whose every answer mentions a theme is shown by theme (reports.context.open_answers)
+        coded = themes.question if themes and themes.n_answers and themes.n_coded == themes.n_answers else None
         for qid, values in self.view.sample.text_answers.items():
+            if qid == coded:
+                continue
             texts = [plain(a) for a in values if plain(a)]
             if not texts:
                 continue

@@ -1,10 +1,13 @@
 """Chapters 3–5 from the model to action: the importance–performance map (IPMA) and its priorities, the problems
-the results expose, the four strategy areas ordered by priority, and the phased implementation plan.
+the results expose, the four strategy areas ordered by priority and argued from each driver's weakest items and
+open-answer themes, and the phased implementation plan (``results.action_plan``).
 """
 from __future__ import annotations
 
 from reports import typeset as ts
-from reports.context.base import BuilderBase
+from reports.context.base import plain
+from reports.context.evaluation import kpi_text
+from reports.context.open_answers import OpenAnswerSections
 from reports.tables import cell, text_cell
 
 # The four strategy headings of the outline (chapter 4) and the constructs each one acts on.
@@ -13,7 +16,7 @@ AREA_OF_CONSTRUCT = {"PQ": "product_service", "SQ": "product_service", "PR": "pr
                      "BI": "brand", "EX": "personal"}
 
 
-class StrategySections(BuilderBase):
+class StrategySections(OpenAnswerSections):
     """IPMA, problem, strategy and plan sections."""
 
     def quadrant_name(self, quadrant: str) -> str:
@@ -78,10 +81,43 @@ class StrategySections(BuilderBase):
         self.v["problems"] = {"points": items, "intro": say("problems_intro")}
 
     # ------------------------------------------------------------------ chapter 4: strategies
+    def item_text(self, item_id: str) -> str:
+        item = next((i for i in self.inst.items if i.id == item_id), None)
+        return plain(item.text.get(self.lang)) if item else plain(item_id)
+
+    def driver_evidence(self, rank: int, p) -> tuple[str, list[str]]:
+        """A driver's evidence (IPMA rank and quadrant, weakest items, open-answer themes linked to it) and the
+        measures tied to that evidence (``results.action_plan``)."""
+        say, action = self.say, self.view.action_plan.driver(p.construct) if self.view.action_plan else None
+        items = [{"text": self.item_text(i), "mean": ts.num(m)} for i, m in action.weakest_items] if action else []
+        themes = self.themes_of(action.themes) if action else []
+        praised = self.themes_of(action.praised_themes) if action else []
+        evidence = say("evidence_driver", construct=self.name(p.construct), importance=ts.num(p.importance, 3),
+                       rank=rank + 1, performance=ts.num(p.performance, 1), quadrant=self.quadrant_name(p.quadrant),
+                       items=items, themes=themes, praised=praised)
+        actions = say.data("theme_actions")
+        measures = [say("measure_items", construct=self.name(p.construct), items=items, phase=action.phase)] if items else []
+        measures += [say("measure_theme", action=actions.get(th["id"]) or say("theme_action_default", label=th["label"]),
+                         label=th["label"], count=th["concerns"]) for th in themes]
+        pattern = self.view.loyalty_pattern
+        if action and action.phase == "short" and pattern and pattern.diverges:
+            measures.append(say("measure_loyalty_pattern", pattern=pattern.pattern))
+        return evidence, measures
+
+    def themes_of(self, theme_ids) -> list[dict]:
+        """The open-answer themes of ``theme_ids`` as the sentences cite them: label, wishes or complaints (answers
+        that are not praise), praise, and the first example quote."""
+        coded = self.view.open_answers
+        found = [th for th in (coded.theme(tid) for tid in theme_ids) if th] if coded else []
+        return [{"id": th.id, "label": self.theme_label(th),
+                 "concerns": ts.integer(th.count - (th.n_praise or 0)), "praise": ts.integer(th.n_praise or 0),
+                 "quote": self.quote(th.examples[0]) if th.examples else ""} for th in found]
+
     def strategies(self, indicator_values: dict[str, str]) -> list[dict]:
-        """The four strategy areas in the order of the IPMA priorities; returned for the plan and the abstract."""
+        """The four strategy areas in the order of the IPMA priorities, each argued from its drivers' evidence;
+        an area without evidence keeps the measures of the literature. Returned for the plan and the abstract."""
         say = self.say
-        headings, measures = say.data("strategy_headings"), say.data("strategy_measures")
+        headings, general = say.data("strategy_headings"), say.data("strategy_measures")
         priorities = self.view.ipma.priorities if self.view.ipma else ()
         areas = {a: [] for a in STRATEGY_AREAS}
         for rank, p in enumerate(priorities):
@@ -89,9 +125,11 @@ class StrategySections(BuilderBase):
         order = sorted(STRATEGY_AREAS, key=lambda a: (min((r for r, _ in areas[a]), default=99), STRATEGY_AREAS.index(a)))
         sections = []
         for k, area in enumerate(order):
-            evidence = [say("evidence_priority", construct=self.name(p.construct), importance=ts.num(p.importance, 3),
-                            rank=rank + 1, performance=ts.num(p.performance, 1), quadrant=self.quadrant_name(p.quadrant))
-                        for rank, p in areas[area]]
+            evidence, measures = [], []
+            for rank, p in areas[area]:
+                text, tied = self.driver_evidence(rank, p)
+                evidence.append(text)
+                measures += tied
             if area == "programme":
                 rp = indicator_values.get("repeat_purchase")
                 mb = indicator_values.get("paid_membership")
@@ -99,27 +137,39 @@ class StrategySections(BuilderBase):
                     evidence.append(say("evidence_programme", repeat_purchase=rp or ts.DASH, membership=mb or ts.DASH))
             if area == "brand" and indicator_values.get("nps"):
                 evidence.append(say("evidence_brand", nps=indicator_values["nps"]))
-            sections.append({"heading": f"4.{k + 2} " + headings[area], "text": say("strategy_evidence", evidence=evidence),
-                             "measures": list(measures[area]), "area": area})
+            sections.append({"heading": f"4.{k + 2} " + headings[area],
+                             "text": say("strategy_evidence", evidence=evidence, from_literature=not measures),
+                             "measures": measures or list(general[area]), "area": area})
         self.v["strategies"] = {"sections": sections,
                                 "order": say("strategy_order", headings=[s["heading"].split(" ", 1)[1] for s in sections])}
         return sections
 
     # ------------------------------------------------------------------ chapter 5: plan
-    def plan(self, sections: list[dict]) -> None:
-        t, say = self.t, self.say
-        phases, owners, kpis = say.data("plan_phases"), say.data("plan_owners"), say.data("plan_kpis")
-        priorities = self.view.ipma.priorities if self.view.ipma else ()
+    def plan(self) -> None:
+        """The phased plan of ``results.action_plan``: one row per driver in priority order, with its tasks (weakest
+        items, linked themes), the owner's role and the KPIs with their targets (chapter 6)."""
+        t, say, plan = self.t, self.say, self.view.action_plan
+        owners = say.data("plan_owners")
+        reason = self.missing_reason("ipma" if self.view.ipma is None else "action_plan")
         rows = []
-        for k, sec in enumerate(sections):
-            constructs = [self.name(p.construct) for p in priorities
-                          if AREA_OF_CONSTRUCT.get(p.construct, "personal") == sec["area"]]
-            rows.append([text_cell(phases[min(k, 2)]), text_cell(sec["heading"].split(" ", 1)[1]),
-                         text_cell(say("names", names=constructs)),
-                         text_cell(sec["measures"][0]), text_cell(owners[sec["area"]]), text_cell(kpis[sec["area"]])])
+        for d in plan.drivers if plan else ():
+            themes = [th["label"] for th in self.themes_of(d.themes)]
+            kpis = [kpi_text(self, k.indicator, k.construct) for k in d.kpis]
+            rows.append([text_cell(self.phase_name(d.phase)),
+                         text_cell(say("plan_driver", construct=self.name(d.construct), rank=d.priority)),
+                         text_cell(say("plan_task", items=[self.item_text(i) for i, _ in d.weakest_items], themes=themes,
+                                             phase=d.phase)),
+                         text_cell(owners.get(d.construct, owners["default"])), text_cell(say("names", names=kpis))])
         self.add_table("plan", t("implementation_plan"),
-                       [t("phase"), t("strategy"), t("constructs"), t("key_task"),
-                        t("owner"), t("kpi")], rows,
-                       notes=[say("plan_note")], missing=None if rows else self.missing_reason("ipma"))
-        self.v["plan"] = {"text": say("plan", ref=self.ref("plan")) if rows else
-                          ts.not_computed(self.missing_reason("ipma"), self.lang)}
+                       [t("phase"), t("driver_priority"), t("key_task"), t("owner"), t("kpi_current_target")], rows,
+                       notes=[say("plan_note", outcome_kpi=kpi_text(self, plan.outcome_kpi.indicator, plan.outcome_kpi.construct)
+                                   if plan.outcome_kpi else "")] if rows else None,
+                       missing=None if rows else reason)
+        self.v["plan"] = {"text": say("plan", ref=self.ref("plan"), ref_targets=self.ref("indicator_targets"),
+                                      short=self.phase_name("short"), medium=self.phase_name("medium"),
+                                      long=self.phase_name("long")) if rows else
+                          ts.not_computed(reason, self.lang)}
+
+    def phase_name(self, phase: str) -> str:
+        months = self.view.action_plan.phase_months.get(phase, (None, None)) if self.view.action_plan else (None, None)
+        return self.say("phase_name", phase=phase, start=months[0], end=months[1])

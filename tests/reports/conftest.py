@@ -12,7 +12,11 @@ import math
 import numpy as np
 import pytest
 
+from analysis.describe.open_answers import code_open_answers, praise_marker, study_codebook
 from analysis.ipma import importance_performance
+from analysis.planning.action_plan import plan_actions
+from analysis.planning.loyalty_pattern import classify_loyalty, lagging_indicator
+from analysis.planning.targets import indicator_targets
 from analysis.pipeline import RunOptions, run_study
 from analysis.results import to_plain
 from analysis.sem.effects import mediation_type
@@ -106,7 +110,8 @@ def build_results(instrument=None, free_text: list[str] | None = None) -> dict:
         effects.append({"from": d, "to": "LY", "direct": ly_est[d], "indirect": ind, "total": ly_est[d] + ind})
     effects.append({"from": "CS", "to": "LY", "direct": 0.48, "indirect": 0.0, "total": 0.48})
     totals = {e["from"]: e["total"] * 1.05 for e in effects if e["from"] in drivers}
-    ipma = [to_plain(e) for e in importance_performance(totals, totals, {d: (means[d] - 1) / 4 * 100 for d in drivers})]
+    ipma_entries = importance_performance(totals, totals, {d: (means[d] - 1) / 4 * 100 for d in drivers})
+    ipma = [to_plain(e) for e in ipma_entries]
     platform_counts = {"1": 190, "2": 141, "3": 102, "4": 52, "5": 27}
 
     def prop(count, total):
@@ -134,6 +139,15 @@ def build_results(instrument=None, free_text: list[str] | None = None) -> dict:
                        "test": {"statistic": 31.5, "df": 4, "pvalue": 0.00001, "n": n, "n_cells": 10,
                                 "n_expected_below_5": 0, "min_expected": 10.7}},
     }
+    answers = free_text if free_text is not None else ["希望物流更快", "会员权益再多一些", "客服回复太慢"]
+    themes = code_open_answers("suggestion", answers, study_codebook(inst), praise_marker())
+    pattern = classify_loyalty(indicators["nps"]["overall"]["nps"], indicators["repeat_purchase"]["overall"]["proportion"])
+    plan = plan_actions(ipma_entries, {k: v["mean"] for k, v in desc_items.items()}, inst.measurement, "LY", themes,
+                        lagging_indicator(pattern))
+    targets = indicator_targets({k: indicators[k]["overall"]["nps" if k == "nps" else "proportion"]
+                                 for k in ("repeat_purchase", "nps", "paid_membership")},
+                                {c: (means[c] - 1) / 4 * 100 for c in ("CS", "LY", *drivers)},
+                                {d.construct for d in plan.drivers if d.phase == "long"})
     profile = {}
     for q in inst.questions:
         if q.type != "single":
@@ -187,8 +201,9 @@ def build_results(instrument=None, free_text: list[str] | None = None) -> dict:
         "descriptives": {"items": desc_items, "constructs": desc_constructs},
         "indicators": indicators,
         "normality": {"kurtosis": 812.4, "p_kurt": 0.0},
-        "text_answers": {"suggestion": free_text if free_text is not None else
-                         ["希望物流更快", "会员权益再多一些", "客服回复太慢"]},
+        "text_answers": {"suggestion": answers},
+        "open_answers": to_plain(themes), "loyalty_pattern": to_plain(pattern), "action_plan": to_plain(plan),
+        "indicator_targets": to_plain(targets),
         "warnings": [{"code": "validity_htmt", "message": "HTMT of LY and CS is .870 (> .85)"},
                      {"code": "bootstrap_failed", "message": "3 of 2000 bootstrap samples did not converge"}],
     }
