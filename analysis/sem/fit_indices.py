@@ -24,6 +24,7 @@ from scipy import optimize, stats
 from analysis.results import plain_fields
 from analysis.sem.estimation import ModelFit
 from analysis.sem.robust import RobustML, ScaledTest
+from analysis.sem.saturated import independence_moments
 
 
 @dataclass(frozen=True)
@@ -228,6 +229,13 @@ def rmr(sample_cov: np.ndarray, implied: np.ndarray) -> float:
     return float(np.sqrt(np.mean(_lower(sample_cov - implied) ** 2)))
 
 
+def rmr_with_means(sample_cov: np.ndarray, sample_mean: np.ndarray, implied: np.ndarray, mean: np.ndarray) -> float:
+    """RMR with a mean structure: √ of the mean over the p(p+1)/2 residuals s_ij − σ̂_ij and the p residuals
+    x̄_i − μ̂_i, squared (lavaan ``rmr``)."""
+    residuals = np.concatenate([_lower(sample_cov - implied), sample_mean - mean])
+    return float(np.sqrt(np.mean(residuals ** 2)))
+
+
 def gfi(sample_cov: np.ndarray, implied: np.ndarray) -> float:
     """GFI = 1 − tr[(Σ̂⁻¹(S − Σ̂))²] / tr[(Σ̂⁻¹S)²] (Jöreskog & Sörbom; lavaan ``gfi`` for ML).
 
@@ -299,6 +307,8 @@ def fit_indices(fit: ModelFit, robust: RobustML | None = None) -> FitIndices:
 
     AIC = −2logL + 2q and BIC = −2logL + q·log N (lavaan); AMOS's AIC = χ² + 2q.
     """
+    if fit.missing == "fiml":
+        return fiml_fit_indices(fit)
     s, sigma, n, df, q = fit.sample_cov, fit.implied, fit.n, fit.df, fit.npar
     x2 = fit.chisq
     x2b, dfb = baseline_chisq(s, n)
@@ -318,6 +328,34 @@ def fit_indices(fit: ModelFit, robust: RobustML | None = None) -> FitIndices:
         aic_amos=x2 + 2 * q,
         robust=None if robust is None else robust_indices(robust.estimator, robust.test,
                                                           robust.baseline_test(x2b, dfb), n))
+
+
+def fiml_fit_indices(fit: ModelFit) -> FitIndices:
+    """The fit table of a FIML fit as lavaan's ``fitMeasures()`` for ``missing = "ml"``.
+
+    χ² = 2(logL₁ − logL), χ²_b = 2(logL₁ − logL_b) with the EM unrestricted model (logL₁) and the
+    independence model with free means and variances (logL_b, :mod:`~analysis.sem.saturated`), df_b = p(p−1)/2;
+    CFI, TLI, NFI, RFI, IFI, PNFI, RMSEA (N = all rows used) from them as for complete data; SRMR and RMR
+    with the mean residuals, against the EM moments; AIC and BIC from logL with q counting the intercepts.
+    GFI, AGFI and PGFI are not computed (lavaan weights them by the missing-data information; NaN).
+    """
+    s, mean, sigma, mu = fit.h1.cov, fit.h1.mean, fit.implied, fit.implied_mean
+    n, df, q, x2 = fit.n, fit.df, fit.npar, fit.chisq
+    x2b = 2.0 * (fit.h1.logl - independence_moments(fit.patterns).logl)
+    p = len(mean)
+    dfb = p * (p - 1) // 2
+    lo, hi = rmsea_ci(x2, df, n)
+    ll = fit.h1.logl - x2 / 2.0
+    nan = float("nan")
+    return FitIndices(
+        npar=q, ntotal=n, chisq=x2, df=df, pvalue=chisq_pvalue(x2, df),
+        chisq_df=x2 / df if df > 0 else nan, baseline_chisq=x2b, baseline_df=dfb,
+        cfi=cfi(x2, df, x2b, dfb), tli=tli(x2, df, x2b, dfb), nfi=nfi(x2, df, x2b, dfb),
+        rfi=rfi(x2, df, x2b, dfb), ifi=ifi(x2, df, x2b, dfb), pnfi=pnfi(x2, df, x2b, dfb),
+        pgfi=nan, rmsea=rmsea(x2, df, n), rmsea_ci_lower=lo, rmsea_ci_upper=hi,
+        pclose=pclose(x2, df, n), srmr=srmr_with_means(s, mean, sigma, mu), rmr=rmr_with_means(s, mean, sigma, mu),
+        gfi=nan, agfi=nan, logl=ll, unrestricted_logl=fit.h1.logl, aic=-2 * ll + 2 * q, bic=-2 * ll + q * math.log(n),
+        aic_amos=x2 + 2 * q)
 
 
 @dataclass(frozen=True)
