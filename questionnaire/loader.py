@@ -11,7 +11,7 @@ import yaml
 
 from questionnaire.errors import InputError
 from questionnaire.instrument import (
-    CONSTRUCT_ROLES, CONTROL_TYPES, ESTIMATOR_CHOICES, QUESTION_ROLES, QUESTION_TYPES, AttentionCheck, Construct,
+    CONSTRUCT_ROLES, CONTROL_TYPES, ESTIMATOR_CHOICES, MISSING_CHOICES, QUESTION_ROLES, QUESTION_TYPES, AttentionCheck, Construct,
     Hypothesis, Instrument, Item, Moderation, Option, Question, Regression, Scale, Text,
 )
 
@@ -202,6 +202,9 @@ class _Reader:
         estimator = doc.get("estimator")
         if estimator is not None and estimator not in ESTIMATOR_CHOICES:
             self.problems.add("estimator", f"must be one of {', '.join(ESTIMATOR_CHOICES)}, got {estimator!r}")
+        missing = doc.get("missing")
+        if missing is not None and missing not in MISSING_CHOICES:
+            self.problems.add("missing", f"must be one of {', '.join(MISSING_CHOICES)}, got {missing!r}")
         controls = self.controls(questions)
         for key in ("id_column", "duration_column"):
             if doc.get(key) is not None and not isinstance(doc.get(key), str):
@@ -212,7 +215,7 @@ class _Reader:
             id_column=doc.get("id_column"), duration_column=doc.get("duration_column"),
             attention_checks=tuple(checks), structural=tuple(structural), hypotheses=tuple(hypotheses),
             outcome=outcome, questions=tuple(questions), controls=controls, moderation=tuple(moderation), missing_codes=study_codes,
-            estimator=estimator, groups=groups,
+            estimator=estimator, missing=missing, groups=groups,
             source_path=self.problems.file, document=doc,
         )
 
