@@ -192,6 +192,15 @@ def test_study_estimator_is_read_and_checked(tmp_path, bundled_doc):
         load_instrument(_write(tmp_path, doc))
 
 
+def test_study_missing_is_read_and_checked(tmp_path, bundled_doc):
+    doc = copy.deepcopy(bundled_doc)
+    doc["missing"] = "fiml"
+    assert load_instrument(_write(tmp_path, doc)).missing == "fiml"
+    doc["missing"] = "pairwise"
+    with pytest.raises(InputError, match=r"missing: must be one of listwise, fiml, got 'pairwise'"):
+        load_instrument(_write(tmp_path, doc))
+
+
 def test_groups_names_a_single_choice_question(bundled_doc):
     assert parse_instrument({**bundled_doc, "groups": "platform"}).groups == "platform"
     with pytest.raises(InputError, match=r"groups: names no single-choice question: 'nps'; single-choice questions: "
