@@ -64,6 +64,18 @@ def missing_patterns(x: np.ndarray) -> MissingPatterns:
     return MissingPatterns(patterns[order], counts[order], means, covs, tuple(rows), int((~keep).sum()))
 
 
+def pairwise_moments(patterns: MissingPatterns) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Available-case moments: each item's mean over the rows where it is observed, the pairwise covariance
+    (divisor n_ij − 1 over the rows where both items are observed) and n_ij; R: ``colMeans(d, na.rm = TRUE)``,
+    ``cov(d, use = "pairwise")``, ``crossprod(!is.na(d))``."""
+    both = (patterns.observed[:, :, None] & patterns.observed[:, None, :]) * patterns.counts[:, None, None]
+    n_ij = both.sum(axis=0)
+    cross = np.einsum("kij,kij->ij", both, patterns.covs + patterns.means[:, :, None] * patterns.means[:, None, :])
+    sums = np.einsum("kij,ki->ij", both, patterns.means)  # Σx_i over the rows with i and j observed
+    cov = (cross - sums * sums.T / n_ij) / (n_ij - 1)
+    return np.diag(sums) / np.diag(n_ij), cov, n_ij
+
+
 def pattern_inverses(patterns: MissingPatterns, sigma: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
     """Per pattern Σ_k⁻¹ at full size (0 outside o_k × o_k) and log|Σ_k| (``(K, p, p)``, ``(K,)``), and whether
     Σ is positive definite. Σ_k is embedded as Σ on o_k × o_k and the identity elsewhere, so one stacked

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from analysis.sem.patterns import MissingPatterns, pattern_loglik
+from analysis.sem.patterns import MissingPatterns, pairwise_moments, pattern_loglik
 
 EM_TOL = 1e-5
 EM_MAX_ITER = 500
@@ -63,10 +63,9 @@ def em_step(patterns: MissingPatterns, mean: np.ndarray, sigma: np.ndarray) -> t
 
 def observed_value_moments(patterns: MissingPatterns) -> tuple[np.ndarray, np.ndarray]:
     """Each item's mean and variance (divisor n_i) over the rows where it is observed."""
-    n_i = patterns.counts @ patterns.observed
-    mean = patterns.counts @ patterns.means / n_i
-    second = np.einsum("k,kii->i", patterns.counts, patterns.covs) + patterns.counts @ patterns.means ** 2
-    return mean, second / n_i - mean ** 2
+    mean, cov, n_ij = pairwise_moments(patterns)
+    n_i = np.diag(n_ij)
+    return mean, np.diag(cov) * (n_i - 1) / n_i
 
 
 def saturated_moments(patterns: MissingPatterns, tol: float = EM_TOL, max_iter: int = EM_MAX_ITER) -> Moments:
