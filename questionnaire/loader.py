@@ -11,8 +11,8 @@ import yaml
 
 from questionnaire.errors import InputError
 from questionnaire.instrument import (
-    CONSTRUCT_ROLES, CONTROL_TYPES, ESTIMATOR_CHOICES, MISSING_CHOICES, QUESTION_ROLES, QUESTION_TYPES, AttentionCheck, Construct,
-    Hypothesis, Instrument, Item, Moderation, Option, Question, Regression, Scale, Text,
+    CONSTRUCT_ROLES, CONTROL_TYPES, ESTIMATOR_CHOICES, MISSING_CHOICES, QUESTION_ROLES, QUESTION_TYPES, AttentionCheck,
+    Construct, Hypothesis, Instrument, Item, Moderation, Option, Question, Regression, Scale, Text,
 )
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")

@@ -390,8 +390,9 @@ def estimate_fiml(spec: ModelSpec, data: pd.DataFrame) -> ModelFit:
     h1 = saturated_moments(patterns)
     diagnostics: list[Diagnostic] = []
     if not h1.converged:
-        diagnostics.append(warn("em_not_converged", f"the EM estimate of the unrestricted model did not converge in "
-                                                    f"{h1.iterations} iterations; χ² and the fit indices are approximate"))
+        diagnostics.append(warn("em_not_converged", f"the EM estimate of the unrestricted model did not converge "
+                                                    f"in {h1.iterations} iterations; χ² and the fit indices are "
+                                                    "approximate"))
     discrepancy = FIMLDiscrepancy(MultiGroupStructure((GroupStructure(structure, means),), n_free), patterns, h1.logl)
     opt = minimize_discrepancy(discrepancy, np.concatenate([start_values(structure, h1.cov), h1.mean]))
     if not opt.converged:

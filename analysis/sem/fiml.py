@@ -8,7 +8,7 @@ unrestricted model (:func:`~analysis.sem.saturated.saturated_moments`)::
 
 so χ² = N·F = 2(logL₁ − logL(θ̂)) (Arbuckle 1996; Enders 2010, ch. 4; lavaan ``R/lav_objective.R``,
 ``estimator.FIML``). Each pattern is the ML discrepancy of its observed items against C_k, so with
-P_k = Σ_k⁻¹ (0 outside o_k), R_k = P_k − P_k C_k P_k, w_k = P_k d_k, J = ∂μ/∂θ and ``dΣ_a = u_a v_aᵀ + v_a uᵀ``
+P_k = Σ_k⁻¹ (0 outside o_k), R_k = P_k − P_k C_k P_k, w_k = P_k d_k, J = ∂μ/∂θ and ``dΣ_a = u_a v_aᵀ + v_a u_aᵀ``
 (:mod:`~analysis.sem.ml`)::
 
     g = Σ_k (n_k/N) [2 u_aᵀ R_k v_a − 2 Jᵀ w_k]

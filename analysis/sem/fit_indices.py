@@ -378,7 +378,8 @@ def fiml_fit_indices(fit: ModelFit) -> FitIndices:
         rfi=rfi(x2, df, x2b, dfb), ifi=ifi(x2, df, x2b, dfb), pnfi=pnfi(x2, df, x2b, dfb),
         pgfi=pgfi(g, nel, df), rmsea=rmsea(x2, df, n), rmsea_ci_lower=lo, rmsea_ci_upper=hi,
         pclose=pclose(x2, df, n), srmr=srmr_with_means(s, mean, sigma, mu), rmr=rmr_with_means(s, mean, sigma, mu),
-        gfi=g, agfi=agfi(g, nel, df), logl=ll, unrestricted_logl=fit.h1.logl, aic=-2 * ll + 2 * q, bic=-2 * ll + q * math.log(n),
+        gfi=g, agfi=agfi(g, nel, df), logl=ll, unrestricted_logl=fit.h1.logl, aic=-2 * ll + 2 * q,
+        bic=-2 * ll + q * math.log(n),
         aic_amos=x2 + 2 * q)
 
 

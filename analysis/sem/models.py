@@ -365,7 +365,8 @@ def reproducible_syntax(spec, chains: list[tuple[str, ...]], bootstrap: int, see
     def label(lhs: str, rhs: str) -> str:
         return f"b_{lhs}_{rhs}"
 
-    call = ("" if estimator == "ML" else f", estimator = \"{estimator}\"") + (", missing = \"ml\"" if missing == "fiml" else "")
+    call = ("" if estimator == "ML" else f", estimator = \"{estimator}\"") + (
+        ", missing = \"ml\"" if missing == "fiml" else "")
     cases = "FIML, every row with an answer" if missing == "fiml" else "complete cases"
     if bootstrap > 0:
         lines = ["# lavaan model; R: model <- paste(readLines(\"model.lav\"), collapse = \"\\n\"); data <- read.csv(\"model_data.csv\")",
