@@ -337,12 +337,12 @@ def gfi_fiml(fit: ModelFit) -> float:
     e = o − (μ̂, vech Σ̂), and W the expected information of the saturated model at (μ̂, Σ̂) summed over the
     patterns, Σ_k (n_k/N)·diag(P_k, ½Dᵀ(P_k ⊗ P_k)D) (P_k = Σ̂_k⁻¹, 0 outside o_k); so
     eᵀWe = Σ_k (n_k/N)[d_μᵀP_k d_μ + ½ tr(P_k E P_k E)] (lavaan ``lav_fit_gfi`` with ``lavTech(fit, "wls.v")``).
-    NaN when Σ̂ is not positive definite."""
+    NaN when Σ̂ is not positive definite or two items were never answered together by two respondents."""
     patterns = fit.patterns
     mean, cov, _ = pairwise_moments(patterns)
     cov = cov * (patterns.n - 1) / patterns.n
     inverse, _, ok = pattern_inverses(patterns, fit.implied)
-    if not ok:
+    if not ok or not np.isfinite(cov).all():
         return float("nan")
     weights = patterns.counts / patterns.n
 

@@ -67,13 +67,14 @@ def missing_patterns(x: np.ndarray) -> MissingPatterns:
 def pairwise_moments(patterns: MissingPatterns) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Available-case moments: each item's mean over the rows where it is observed, the pairwise covariance
     (divisor n_ij − 1 over the rows where both items are observed) and n_ij; R: ``colMeans(d, na.rm = TRUE)``,
-    ``cov(d, use = "pairwise")``, ``crossprod(!is.na(d))``."""
+    ``cov(d, use = "pairwise")``, ``crossprod(!is.na(d))``; NaN for a pair observed together fewer than twice."""
     both = (patterns.observed[:, :, None] & patterns.observed[:, None, :]) * patterns.counts[:, None, None]
     n_ij = both.sum(axis=0)
     cross = np.einsum("kij,kij->ij", both, patterns.covs + patterns.means[:, :, None] * patterns.means[:, None, :])
     sums = np.einsum("kij,ki->ij", both, patterns.means)  # Σx_i over the rows with i and j observed
-    cov = (cross - sums * sums.T / n_ij) / (n_ij - 1)
-    return np.diag(sums) / np.diag(n_ij), cov, n_ij
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cov = np.where(n_ij > 1, (cross - sums * sums.T / n_ij) / (n_ij - 1), np.nan)
+        return np.diag(sums) / np.diag(n_ij), cov, n_ij
 
 
 def pattern_inverses(patterns: MissingPatterns, sigma: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
