@@ -2,7 +2,8 @@
 
 Every number equals lavaan 0.6 (``cfa()`` / ``sem()``, ML, expected information, complete cases;
 ``estimator = "MLR" | "MLM"`` adds robust SEs and the scaled and robust fit indices, see
-:mod:`~analysis.sem.robust`; ``missing = "fiml"`` is lavaan's ``missing = "ml"``, see :mod:`~analysis.sem.fiml`); the exported ``model`` (lavaan syntax) reproduces them in R:
+:mod:`~analysis.sem.robust`; ``missing = "fiml"`` is lavaan's ``missing = "ml"``, see :mod:`~analysis.sem.fiml`);
+the exported ``model`` (lavaan syntax) reproduces them in R:
 ``fit <- lavaan::sem(model, data = data); fitMeasures(fit); standardizedSolution(fit)``.
 """
 from __future__ import annotations
@@ -371,7 +372,8 @@ def reproducible_syntax(spec, chains: list[tuple[str, ...]], bootstrap: int, see
     if bootstrap > 0:
         lines = ["# lavaan model; R: model <- paste(readLines(\"model.lav\"), collapse = \"\\n\"); data <- read.csv(\"model_data.csv\")",
                  f"# fit <- lavaan::sem(model, data = data{call}, se = \"bootstrap\", bootstrap = {bootstrap})",
-                 f"# then parameterEstimates(fit, boot.ci.type = \"perc\") ({estimator}, {cases}; our seed was {seed})"]
+                 f"# then parameterEstimates(fit, boot.ci.type = \"perc\") ({estimator}, {cases}; our seed was {seed}"
+                 + ("; our resamples were of the complete rows, refitted by ML" if missing == "fiml" else "") + ")"]
     else:
         lines = ["# lavaan model; R: model <- paste(readLines(\"model.lav\"), collapse = \"\\n\"); data <- read.csv(\"model_data.csv\")",
                  f"# fit <- lavaan::sem(model, data = data{call}) ({estimator}, {cases})"]
