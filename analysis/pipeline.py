@@ -47,6 +47,8 @@ class RunOptions:
     no_clean: bool = False
     #: ML, MLR, MLM or auto; None: the instrument's ``estimator``, else ML
     estimator: str | None = None
+    #: listwise or fiml; None: the instrument's ``missing``, else listwise
+    missing: str | None = None
     groups: str | None = None
     correlation: str = "pearson"
     sqrt_ave: bool = False
@@ -117,14 +119,17 @@ def _run_stages(instrument: Instrument, options: RunOptions, progress: Progress 
                                    "masked_cells": survey.masked_cells}
     analysed = cleaned.analysed
     items = analysed[instrument.item_ids].astype(float)
+    missing_method = options.missing or instrument.missing or "listwise"
     with run.stage("missing"):
         kinds = cleaned.missing_kinds
-        summary = missing.summarise_missing(items, None if kinds is None else kinds.set_axis(items.index))
+        summary = missing.summarise_missing(items, None if kinds is None else kinds.set_axis(items.index),
+                                            missing_method)
         run.keep("missing", summary)
     _require_answers(items, data_path)
     _require_controls(instrument, analysed, data_path)
     complete = items.dropna()
-    _check_listwise_loss(run, len(items), len(complete))
+    model_data = items if missing_method == "fiml" else complete  # the CFA's and SEM's respondents
+    _check_listwise_loss(run, len(items), len(complete), missing_method)
     run.warnings.extend(validation.require_sample_size(complete, instrument, file=str(data_path)))
     # construct scores of the kept respondents (the listwise sample's are its rows)
     scores = pd.DataFrame({c.id: descriptives.construct_mean_score(analysed, c.item_ids) for c in instrument.constructs})
@@ -136,13 +141,14 @@ def _run_stages(instrument: Instrument, options: RunOptions, progress: Progress 
     if measurement is not None:
         mardia = run.sections["normality"]
         run.keep("estimator", robust.choose_estimator(options.estimator or instrument.estimator, mardia.p_skew,
-                                                      mardia.p_kurt))
+                                                      mardia.p_kurt, missing_method))
         with run.stage("cfa"):
-            cfa = sem.fit_cfa(complete, measurement, estimator=run.sections["estimator"].estimator)
+            cfa = sem.fit_cfa(model_data, measurement, estimator=run.sections["estimator"].estimator,
+                              missing=missing_method)
             run.keep("cfa", cfa)
             _validity(run, complete, cfa, measurement)
             if len(measurement) > 1:
-                run.keep("common_method_cfa", common_method.one_factor_cfa_comparison(complete, measurement, cfa))
+                run.keep("common_method_cfa", common_method.one_factor_cfa_comparison(model_data, measurement, cfa))
     with run.stage("classical"):
         _classical(run, complete, analysed, scores.loc[complete.index])
     if not instrument.has_structural_model:
@@ -152,7 +158,7 @@ def _run_stages(instrument: Instrument, options: RunOptions, progress: Progress 
         run.skipped["sem"] = run.skipped["ipma"] = run.skipped["cfa"]
     else:
         with run.stage("sem"):
-            _structural(run, complete, scores, measurement)
+            _structural(run, model_data, scores, measurement, missing_method)
     if grouping is not None and measurement is not None:
         with run.stage("invariance"):
             _invariance(run, complete, analysed, measurement, grouping)
@@ -166,7 +172,7 @@ def _run_stages(instrument: Instrument, options: RunOptions, progress: Progress 
     _planning(run, scores)
     run.sections["meta"] = _meta(run, survey, cleaned, complete, data_path)
     run.sections["warnings"] = _unique(run.warnings)
-    return StudyResults({"meta": run.sections.pop("meta"), **run.sections}, run.skipped, complete)
+    return StudyResults({"meta": run.sections.pop("meta"), **run.sections}, run.skipped, model_data)
 
 
 LISTWISE_LOSS_WARNING = 0.10
@@ -190,13 +196,15 @@ def _require_answers(items: pd.DataFrame, data_path: Path) -> None:
                           allowed="answers in every item column, or the item removed from the instrument")
 
 
-def _check_listwise_loss(run: _Run, n_kept: int, n_complete: int) -> None:
+def _check_listwise_loss(run: _Run, n_kept: int, n_complete: int, missing_method: str) -> None:
     """Warn when listwise deletion drops more than 10% of the kept respondents: the model-based
-    steps then rest on a subsample that may differ from the sample (missing not at random)."""
+    steps then rest on a subsample that may differ from the sample (missing not at random). With FIML the
+    CFA and SEM keep them; the other steps stay listwise."""
     lost = n_kept - n_complete
+    steps = "reliability and EFA" if missing_method == "fiml" else "reliability, EFA, CFA and SEM"
     if n_kept and lost / n_kept > LISTWISE_LOSS_WARNING:
         run.warnings.append(warn("listwise_loss", f"listwise deletion drops {lost} of {n_kept} respondents "
-                                                  f"({100 * lost / n_kept:.0f}%) from the reliability, EFA, CFA and SEM; "
+                                                  f"({100 * lost / n_kept:.0f}%) from the {steps}; "
                                                   "their answers are incomplete"))
 
 
@@ -337,7 +345,9 @@ def _classical(run: _Run, complete: pd.DataFrame, analysed: pd.DataFrame, scores
         run.warnings.extend(result.diagnostics)
 
 
-def _structural(run: _Run, complete: pd.DataFrame, scores: pd.DataFrame, measurement: dict[str, list[str]]) -> None:
+def _structural(run: _Run, model_data: pd.DataFrame, scores: pd.DataFrame, measurement: dict[str, list[str]],
+                missing_method: str) -> None:
+    """The SEM of ``model_data`` (the complete respondents, or every kept one with FIML), then IPMA."""
     instrument = run.instrument
     options = run.options
     hypotheses = {h.label: str(h) for h in instrument.hypotheses}
@@ -347,10 +357,10 @@ def _structural(run: _Run, complete: pd.DataFrame, scores: pd.DataFrame, measure
         if run.progress:
             run.progress("bootstrap", done, total)
 
-    fitted = sem.fit_sem(complete, measurement, instrument.structural_syntax(), hypotheses,
+    fitted = sem.fit_sem(model_data, measurement, instrument.structural_syntax(), hypotheses,
                          bootstrap=options.bootstrap, seed=options.seed, workers=options.workers,
                          progress=report, signs=signs, bca=options.bca,
-                         estimator=run.sections["estimator"].estimator)
+                         estimator=run.sections["estimator"].estimator, missing=missing_method)
     run.keep("sem", fitted)
     outcome = instrument.outcome_construct
     performance = {c.id: ipma.construct_performance(scores[c.id], c.scale.min, c.scale.max)

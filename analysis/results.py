@@ -56,8 +56,8 @@ def plain_fields(result, without: tuple[str, ...] = ()) -> dict:
 class StudyResults:
     """Every section of one run; absent sections (e.g. ``sem`` in a measurement-only study) are left out
     and listed in ``skipped`` with the reason. ``model_data`` holds the rows the model-based steps
-    analysed (respondent id and recoded items, listwise complete); it is written beside, not into,
-    results.json."""
+    analysed (respondent id and recoded items: the listwise complete ones, or with FIML every kept respondent,
+    missing answers empty); it is written beside, not into, results.json."""
 
     sections: dict = field(default_factory=dict)
     skipped: dict = field(default_factory=dict)

@@ -17,6 +17,9 @@ CONSTRUCT_ROLES = ("driver", "mediator", "outcome")
 #: the estimators a study may ask for (``estimator:``, ``--estimator``); ``auto``: ML unless Mardia's test rejects
 #: normality (then MLR), decided in analysis.sem.robust
 ESTIMATOR_CHOICES = ("ML", "MLR", "MLM", "auto")
+#: how the CFA/SEM treat missing item answers (``missing:``, ``--missing``): listwise deletion, or full-information
+#: ML over every kept respondent (analysis.sem.fiml)
+MISSING_CHOICES = ("listwise", "fiml")
 
 
 @dataclass(frozen=True)
@@ -226,6 +229,8 @@ class Instrument:
     missing_codes: tuple[float | str, ...] = ()
     #: the CFA/SEM estimator the study asks for (one of :data:`ESTIMATOR_CHOICES`); None: ML unless ``--estimator``
     estimator: str | None = None
+    #: how the CFA/SEM treat missing answers (one of :data:`MISSING_CHOICES`); None: listwise unless ``--missing``
+    missing: str | None = None
     #: how the open question is coded into themes (``open_answers:``); default: the bundled codebook
     open_answers: OpenAnswerCoding = OpenAnswerCoding()
     source_path: str | None = field(default=None, compare=False)

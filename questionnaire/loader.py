@@ -11,8 +11,9 @@ import yaml
 
 from questionnaire.errors import InputError
 from questionnaire.instrument import (
-    CONSTRUCT_ROLES, CONTROL_TYPES, ESTIMATOR_CHOICES, QUESTION_ROLES, QUESTION_TYPES, AttentionCheck, Construct,
-    Hypothesis, Instrument, Item, Moderation, OpenAnswerCoding, Option, Question, Regression, Scale, Text, Theme,
+    CONSTRUCT_ROLES, CONTROL_TYPES, ESTIMATOR_CHOICES, MISSING_CHOICES, QUESTION_ROLES, QUESTION_TYPES, AttentionCheck,
+    Construct, Hypothesis, Instrument, Item, Moderation, OpenAnswerCoding, Option, Question, Regression, Scale, Text,
+    Theme,
 )
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -217,6 +218,9 @@ class _Reader:
         estimator = doc.get("estimator")
         if estimator is not None and estimator not in ESTIMATOR_CHOICES:
             self.problems.add("estimator", f"must be one of {', '.join(ESTIMATOR_CHOICES)}, got {estimator!r}")
+        missing = doc.get("missing")
+        if missing is not None and missing not in MISSING_CHOICES:
+            self.problems.add("missing", f"must be one of {', '.join(MISSING_CHOICES)}, got {missing!r}")
         controls = self.controls(questions)
         open_answers = self.open_answers(questions, construct_ids)
         for key in ("id_column", "duration_column"):
@@ -228,7 +232,7 @@ class _Reader:
             id_column=doc.get("id_column"), duration_column=doc.get("duration_column"),
             attention_checks=tuple(checks), structural=tuple(structural), hypotheses=tuple(hypotheses),
             outcome=outcome, questions=tuple(questions), controls=controls, moderation=tuple(moderation), missing_codes=study_codes,
-            estimator=estimator, groups=groups, open_answers=open_answers,
+            estimator=estimator, missing=missing, groups=groups, open_answers=open_answers,
             source_path=self.problems.file, document=doc,
         )
 

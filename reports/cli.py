@@ -9,7 +9,7 @@ import warnings
 from pathlib import Path
 
 from questionnaire.errors import InputError
-from questionnaire.instrument import ESTIMATOR_CHOICES
+from questionnaire.instrument import ESTIMATOR_CHOICES, MISSING_CHOICES
 
 FORMATS = ("docx", "html", "md", "xlsx")
 CORRELATION_METHODS = ("pearson", "spearman")
@@ -82,6 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--estimator", choices=ESTIMATOR_CHOICES,
                      help="CFA/SEM estimator: ML, MLR (robust SEs, Yuan–Bentler χ²), MLM (Satorra–Bentler) or auto "
                           "(MLR when Mardia's test rejects normality); default: the instrument's, else ML")
+    run.add_argument("--missing", choices=MISSING_CHOICES,
+                     help="missing item answers in the CFA/SEM: listwise (complete respondents only) or fiml "
+                          "(full-information ML over every kept respondent); default: the instrument's, else listwise")
     run.add_argument("--groups", metavar="QUESTION",
                      help="single-choice question whose answers form the groups of the measurement-invariance and "
                           "multi-group SEM analysis, e.g. platform (default: the instrument's 'groups', else none)")

@@ -82,8 +82,8 @@ def command_run(args: argparse.Namespace) -> int:
 
 
 #: the options of `loyalty run` that go into RunOptions as they are (also the web app's form fields)
-RUN_OPTION_NAMES = ("bootstrap", "bca", "seed", "min_duration", "max_missing", "no_clean", "estimator", "groups",
-                    "correlation", "sqrt_ave", "nonparametric")
+RUN_OPTION_NAMES = ("bootstrap", "bca", "seed", "min_duration", "max_missing", "no_clean", "estimator", "missing",
+                    "groups", "correlation", "sqrt_ave", "nonparametric")
 
 
 def run_options(values, **fixed):

@@ -43,6 +43,7 @@ def test_no_command_prints_help_and_exits_2(capsys):
     (["report"], r"the following arguments are required: --results"),
     (["frobnicate"], r"invalid choice: 'frobnicate'"),
     (["run", "--estimator", "WLSMV"], r"argument --estimator: invalid choice: 'WLSMV' \(choose from .*MLR.*auto"),
+    (["run", "--missing", "pairwise"], r"argument --missing: invalid choice: 'pairwise' \(choose from .*listwise.*fiml"),
 ])
 def test_usage_errors_are_one_line_with_exit_2(argv, message, capsys):
     with pytest.raises(SystemExit) as exit_info:

@@ -1,8 +1,10 @@
 """Missing answers: the pattern per item, and what listwise deletion costs.
 
 The model-based steps (EFA, CFA, SEM, reliability) use listwise deletion over the Likert items (a
-respondent with any item unanswered is left out); descriptives use every available answer. This
-module says how many respondents each choice keeps and why listwise deletion drops the others.
+respondent with any item unanswered is left out), unless the CFA and SEM use full-information ML
+(``--missing fiml``: every respondent with an answer); descriptives use every available answer. This
+module says how many respondents each choice keeps, why listwise deletion drops the others and how many
+missing-data patterns the answers show.
 
 A missing answer is one of three kinds (``SurveyData.missing_kinds``): *not answered*
 (an empty cell, Qualtrics' -99 "seen but unanswered": item nonresponse), *skipped by design* (a platform
@@ -42,6 +44,8 @@ class MissingReport:
     ``n_dropped_listwise`` = ``n_respondents`` − ``n_listwise``; ``dropped_by_count`` maps the number of
     unanswered items to the respondents dropped with that many; ``min_pairwise_n`` is the smallest
     number of respondents who answered both items of a pair (the available-case n of a correlation).
+    ``n_patterns`` distinct sets of answered items occur among the ``n_fiml`` respondents who answered at
+    least one item (what FIML keeps); ``method`` is how the CFA and SEM treat missing answers.
     """
 
     n_respondents: int
@@ -50,6 +54,9 @@ class MissingReport:
     n_dropped_listwise: int
     dropped_by_count: dict[int, int]
     min_pairwise_n: int
+    n_patterns: int = 1
+    n_fiml: int = 0
+    method: str = "listwise"
 
     @property
     def n_not_answered(self) -> int:
@@ -76,18 +83,20 @@ class MissingReport:
                 "n_dropped_listwise": self.n_dropped_listwise, "pct_dropped_listwise": self.pct_dropped_listwise,
                 "dropped_by_count": self.dropped_by_count, "min_pairwise_n": self.min_pairwise_n,
                 "n_not_answered": self.n_not_answered, "n_skipped_by_design": self.n_skipped_by_design,
-                "n_declared_missing": self.n_declared_missing,
-                "items": {m.item: plain_fields(m, without=("item",)) for m in self.items}}
+                "n_declared_missing": self.n_declared_missing, "n_patterns": self.n_patterns, "n_fiml": self.n_fiml,
+                "method": self.method, "items": {m.item: plain_fields(m, without=("item",)) for m in self.items}}
 
 
-def summarise_missing(items: pd.DataFrame, kinds: pd.DataFrame | None = None) -> MissingReport:
+def summarise_missing(items: pd.DataFrame, kinds: pd.DataFrame | None = None, method: str = "listwise"
+                      ) -> MissingReport:
     """Per-item missing counts, listwise and available-case sample sizes of the item columns ``items``.
 
     ``kinds`` (aligned with ``items``; ``SurveyData.missing_kinds``) says why each empty cell is empty; without
     it (or for a column it lacks) every empty cell counts as not answered.
 
     pct_missing_j = 100 · n_missing_j / n; pairwise n = Mᵀ M with M the 0/1 matrix of answered cells.
-    R: ``colSums(is.na(d))``, ``sum(complete.cases(d))``, ``psych::pairwiseCount(d)``.
+    R: ``colSums(is.na(d))``, ``sum(complete.cases(d))``, ``psych::pairwiseCount(d)``; patterns:
+    ``nrow(unique(!is.na(d[rowSums(!is.na(d)) > 0, ])))`` (lavaan ``nrow(lavInspect(fit, "patterns"))``).
     """
     answered = items.notna().to_numpy()
     n = answered.shape[0]
@@ -109,5 +118,7 @@ def summarise_missing(items: pd.DataFrame, kinds: pd.DataFrame | None = None) ->
         n_listwise=int((per_row == 0).sum()),
         n_dropped_listwise=int((per_row > 0).sum()),
         dropped_by_count={k: int(c) for k, c in enumerate(counts) if k > 0 and c},
-        min_pairwise_n=int(pairwise.min()) if pairwise.size else n)
+        min_pairwise_n=int(pairwise.min()) if pairwise.size else n,
+        n_patterns=len(np.unique(answered[answered.any(axis=1)], axis=0)), n_fiml=int(answered.any(axis=1).sum()),
+        method=method)
 

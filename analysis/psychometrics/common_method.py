@@ -93,10 +93,11 @@ def one_factor_cfa_comparison(data: pd.DataFrame, measurement: dict[str, list[st
     The one-factor model is nested in the k-factor model (latent correlations fixed at 1), so
     Δχ² = χ²_one − χ²_k on Δdf = df_one − df_k is a likelihood-ratio test; a significantly worse
     one-factor fit argues against a single common-method factor.
+    Both models are fitted as ``model`` was (listwise, or FIML on the same rows).
     R: ``anova(cfa("M =~ PQ1 + ... + LY4", d), cfa(model, d))``.
     """
     items = [item for block in measurement.values() for item in block]
-    one = fit_cfa(data, {"METHOD": items})
+    one = fit_cfa(data, {"METHOD": items}, missing=model.missing)
     delta = float(one.fit.chisq - model.fit.chisq)
     delta_df = int(one.fit.df - model.fit.df)
     pvalue = float(stats.chi2.sf(delta, delta_df)) if delta_df > 0 else math.nan

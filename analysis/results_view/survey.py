@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from analysis.describe.descriptives import KURTOSIS_LIMIT, SKEW_LIMIT
 from analysis.describe.indicators import MEMBERSHIP_LOW_BELOW, NPS_WEAK_BELOW
-from analysis.results_view.reading import is_significant, mapping, number, records
+from analysis.results_view.reading import is_significant, mapping, number, records, text
 
 #: The rule of thumb of ten cases per observed variable for a covariance-structure model (Kline 2016, ch. 9;
 #: Nunnally 1978).
@@ -184,8 +184,9 @@ class ItemMissing:
 
 @dataclass(frozen=True)
 class Missing:
-    """Respondents with a missing answer, left out of the model-based steps (listwise); missing cells by kind
-    (``None`` in results written before the kinds were counted)."""
+    """Respondents with a missing answer, left out of the model-based steps (listwise) or kept in the CFA and
+    SEM (``method`` ``fiml``); missing cells by kind; missing-data patterns and the respondents FIML keeps
+    (each ``None`` in results written before it was counted)."""
 
     n_dropped_listwise: int
     pct_dropped_listwise: float | None
@@ -194,6 +195,14 @@ class Missing:
     n_skipped_by_design: int | None = None
     n_declared_missing: int | None = None
     items: tuple[ItemMissing, ...] = ()
+    n_patterns: int | None = None
+    n_fiml: int | None = None
+    method: str | None = None
+
+    @property
+    def fiml(self) -> bool:
+        """The CFA and SEM used full-information ML (every respondent with an answer)."""
+        return self.method == "fiml"
 
     @property
     def has_kinds_beyond_nonresponse(self) -> bool:
@@ -250,7 +259,8 @@ def read_sample(r: dict) -> Sample:
                   for k, v in mapping(m.get("items")).items() if isinstance(v, dict))
     missing = (Missing(m["n_dropped_listwise"], number(m.get("pct_dropped_listwise")), number(m.get("n_listwise")),
                        number(m.get("n_not_answered")), number(m.get("n_skipped_by_design")),
-                       number(m.get("n_declared_missing")), items)
+                       number(m.get("n_declared_missing")), items, number(m.get("n_patterns")),
+                       number(m.get("n_fiml")), text(m.get("method")))
                if number(m.get("n_dropped_listwise")) is not None else None)
     privacy = mapping(r.get("privacy"))
     dropped = tuple(PersonalColumn(c.get("header"), c.get("kind")) for c in records(privacy.get("dropped_personal_columns")))

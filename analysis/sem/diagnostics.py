@@ -11,9 +11,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from analysis.diagnostics import Diagnostic, warn
-from analysis.sem.estimation import ModelFit
+from analysis.sem.discrepancy import Derivatives
+from analysis.sem.estimation import ModelFit, with_intercepts
+from analysis.sem.fiml import FIMLDiscrepancy
 from analysis.sem.ml import MLDiscrepancy
-from analysis.sem.structure import ModelStructure
+from analysis.sem.specification import ModelSpec
+from analysis.sem.structure import GroupStructure, MeanStructure, ModelStructure, MultiGroupStructure
 
 LATENT_COR_LIMIT = 0.95
 ITEM_COR_LIMIT = 0.95
@@ -134,6 +137,22 @@ def score_tests(gradient: np.ndarray, information: np.ndarray, n_free: int, n: i
     return mi, epc, v
 
 
+def fiml_extended_derivatives(fit: ModelFit, extended: ModelSpec, values: np.ndarray) -> Derivatives:
+    """Gradient and unit expected information (``modindices(information = "expected")``, lavaan's default; for
+    ``missing = "ml"`` the patterns' expected information) of the FIML discrepancy of the ``extended`` model at
+    θ̂ and the candidates' ``values``, ordered as :func:`score_tests` wants them: the fitted parameters (with
+    the intercepts), then the candidates."""
+    structure = ModelStructure(extended)
+    n_extended, n_observed, q = extended.n_free, len(extended.observed), fit.structure.n_free
+    means = MeanStructure(structure, with_intercepts(extended))
+    discrepancy = FIMLDiscrepancy(MultiGroupStructure((GroupStructure(structure, means),), n_extended + n_observed),
+                                  fit.patterns, fit.h1.logl)
+    derivatives = discrepancy.derivatives(np.concatenate([fit.theta[:q], values, fit.theta[q:]]))
+    order = np.r_[np.arange(q), n_extended + np.arange(n_observed), np.arange(q, n_extended)]
+    return Derivatives(derivatives.gradient[order], derivatives.information[np.ix_(order, order)], None,
+                       derivatives.positive_definite)
+
+
 def modification_indices(fit: ModelFit, top: int | None = 10) -> list[ModificationIndex]:
     """Score-test modification indices of the fixed parameters, largest first (Sörbom 1989; candidates
     as :func:`candidate_parameters`).
@@ -147,13 +166,16 @@ def modification_indices(fit: ModelFit, top: int | None = 10) -> list[Modificati
     candidates = candidate_parameters(fit)
     if not candidates or fit.structure.n_free == 0:
         return []
-    extended = ModelStructure(fit.spec.with_free([c[:3] for c in candidates]))
-    n_free = fit.structure.n_free
-    theta = np.concatenate([fit.theta, [c[3] for c in candidates]])
-    derivatives = MLDiscrepancy.of_sample(extended, fit.sample_cov).derivatives(theta)
+    extended = fit.spec.with_free([c[:3] for c in candidates])
+    values = np.array([c[3] for c in candidates])
+    if fit.missing == "fiml":
+        derivatives = fiml_extended_derivatives(fit, extended, values)
+    else:
+        derivatives = MLDiscrepancy.of_sample(ModelStructure(extended), fit.sample_cov).derivatives(
+            np.concatenate([fit.theta, values]))
     if not derivatives.positive_definite or not np.all(np.isfinite(fit.vcov)):
         return []
-    mi, epc, v = score_tests(derivatives.gradient, derivatives.information, n_free, fit.n)
+    mi, epc, v = score_tests(derivatives.gradient, derivatives.information, fit.npar, fit.n)
     _, _, psi, th = fit.structure.matrices(fit.theta)
     v_ok = v >= np.finfo(float).eps ** (1 / 3)
     sd_lv = np.sqrt(np.diag(fit.structure.latent_cov(fit.theta)))

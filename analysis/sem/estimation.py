@@ -8,6 +8,10 @@ expected information (lavaan's default ``information = "expected"``). Standardiz
 defined parameters (``:=``) get delta-method SEs with a complex-step Jacobian, as
 ``lavaan::standardizedSolution()`` and ``parameterEstimates()``.
 Variances are never bounded: a negative estimate (Heywood case) is kept and reported.
+
+Full-information ML (:func:`estimate_fiml`, lavaan ``missing = "ml"``) uses every row with at least one
+observed item: a mean structure (intercepts free), the casewise likelihood of :mod:`~analysis.sem.fiml`,
+χ² against the EM-estimated unrestricted model and SEs from the observed information.
 """
 from __future__ import annotations
 
@@ -21,10 +25,14 @@ from scipy import stats
 from analysis.diagnostics import Diagnostic, warn
 from analysis.results import plain_fields
 from analysis.sem.discrepancy import Discrepancy
+from analysis.sem.fiml import FIMLDiscrepancy
 from analysis.sem.ml import MLDiscrepancy, logdet_sample
 from analysis.sem.optimizer import Optimum, minimize_discrepancy
-from analysis.sem.specification import ModelSpec
-from analysis.sem.structure import ModelStructure, row_values, standardized_values
+from analysis.sem.patterns import MissingPatterns, missing_patterns
+from analysis.sem.saturated import Moments, saturated_moments
+from analysis.sem.specification import ModelSpec, ParameterSpec
+from analysis.sem.structure import (GroupStructure, MeanStructure, ModelStructure, MultiGroupStructure, row_values,
+                                    standardized_values)
 from questionnaire.errors import input_error
 
 
@@ -102,11 +110,8 @@ def without_latent_covariances_unless_positive_definite(structure: ModelStructur
     return repaired
 
 
-def sample_moments(data: pd.DataFrame, observed: tuple[str, ...]) -> tuple[np.ndarray, int, int]:
-    """Sample covariance with divisor N of the complete cases (lavaan ``missing = "listwise"``).
-
-    Returns (S, N used, rows dropped for missing values).
-    """
+def item_matrix(data: pd.DataFrame, observed: tuple[str, ...]) -> np.ndarray:
+    """The model's indicator columns of ``data`` as floats (NaN where missing); bad input raises."""
     missing = [v for v in observed if v not in data.columns]
     if missing:
         raise input_error("data: the model's indicator is not a column", column=missing[0], value=missing[0],
@@ -117,7 +122,15 @@ def sample_moments(data: pd.DataFrame, observed: tuple[str, ...]) -> tuple[np.nd
             bad = x[col][pd.to_numeric(x[col], errors="coerce").isna() & x[col].notna()]
             raise input_error("data: non-numeric value", column=col, row=bad.index[0] if len(bad) else None,
                               value=bad.iloc[0] if len(bad) else str(x[col].dtype), allowed="numbers")
-    arr = x.to_numpy(dtype=float)
+    return x.to_numpy(dtype=float)
+
+
+def sample_moments(data: pd.DataFrame, observed: tuple[str, ...]) -> tuple[np.ndarray, int, int]:
+    """Sample covariance with divisor N of the complete cases (lavaan ``missing = "listwise"``).
+
+    Returns (S, N used, rows dropped for missing values).
+    """
+    arr = item_matrix(data, observed)
     keep = ~np.isnan(arr).any(axis=1)
     arr = arr[keep]
     if arr.shape[0] < 2:
@@ -169,6 +182,10 @@ class ModelFit:
     parameters: tuple[ParameterEstimate, ...]
     diagnostics: tuple[Diagnostic, ...]
     estimator: str = "ML"  # "MLR" / "MLM": robust SEs in vcov and parameters (analysis.sem.robust)
+    missing: str = "listwise"  # "fiml": the fields below are set, sample_cov is the EM estimate of H1
+    means: MeanStructure | None = field(default=None, repr=False)
+    h1: Moments | None = field(default=None, repr=False)
+    patterns: MissingPatterns | None = field(default=None, repr=False)
 
     @property
     def observed(self) -> tuple[str, ...]:
@@ -186,12 +203,19 @@ class ModelFit:
 
     @property
     def npar(self) -> int:
-        return self.structure.n_free
+        """q: the free parameters (with FIML also the p intercepts)."""
+        return len(self.theta)
+
+    @property
+    def implied_mean(self) -> np.ndarray | None:
+        """μ̂ (lavaan ``fitted(fit)$mean``) of a FIML fit, None without a mean structure."""
+        return None if self.means is None else self.means.mean_and_jacobian(self.theta, len(self.theta))[0]
 
     @property
     def df(self) -> int:
+        """p(p+1)/2 − q, and p(p+1)/2 + p − q with a mean structure."""
         p = self.structure.n_observed
-        return p * (p + 1) // 2 - self.structure.n_free
+        return p * (p + 1) // 2 + (p if self.means is not None else 0) - self.npar
 
     def latent_cov(self) -> pd.DataFrame:
         """Model-implied latent covariance VETA (lavaan ``lavInspect(fit, "cov.lv")``)."""
@@ -308,3 +332,80 @@ def expected_information_vcov(discrepancy: Discrepancy, theta: np.ndarray, n: in
     if eig[0] <= 1e-10 * max(eig[-1], 1e-300):
         return vcov, True
     return np.linalg.inv(derivatives.information) / n, False
+
+
+def with_intercepts(spec: ModelSpec) -> tuple[ParameterSpec, ...]:
+    """The ``~1`` rows lavaan adds for ``missing = "ml"``: a free intercept per indicator (numbered after the
+    covariance structure's parameters), a latent mean fixed at 0 per latent."""
+    rows = [ParameterSpec(v, "~1", "", spec.n_free + i + 1, math.nan, "", False) for i, v in enumerate(spec.observed)]
+    return tuple(rows + [ParameterSpec(v, "~1", "", 0, 0.0, "", False) for v in spec.latent])
+
+
+def intercept_table(means: MeanStructure, rows: tuple[ParameterSpec, ...], theta: np.ndarray, vcov: np.ndarray
+                    ) -> tuple[ParameterEstimate, ...]:
+    """est, se, z, p and std_all (intercept / sd of the item or latent) of the ``~1`` rows."""
+    structure = means.structure
+    nu, alpha = means.intercepts(theta)
+    sd_ov = np.sqrt(np.diag(structure.implied(theta)))
+    sd_lv = np.sqrt(np.diag(structure.latent_cov(theta)))
+    observed = {v: i for i, v in enumerate(structure.observed)}
+    latent = {v: i for i, v in enumerate(structure.latent)}
+    out = []
+    for par in rows:
+        est, sd = ((nu[observed[par.lhs]], sd_ov[observed[par.lhs]]) if par.lhs in observed
+                   else (alpha[latent[par.lhs]], sd_lv[latent[par.lhs]]))
+        se = math.sqrt(max(vcov[par.free - 1, par.free - 1], 0.0)) if par.free else 0.0
+        z = est / se if par.free and se > 0 else math.nan
+        out.append(ParameterEstimate(par.lhs, "~1", "", "", bool(par.free), float(est), se, float(z),
+                                     float(2.0 * stats.norm.sf(abs(z))), float(est / sd), math.nan))
+    return tuple(out)
+
+
+def observed_information_vcov(discrepancy: Discrepancy, theta: np.ndarray, n: int) -> tuple[np.ndarray, bool]:
+    """vcov(θ̂) = (N · H(θ̂)/2)⁻¹ with H the exact Hessian of F (lavaan ``information = "observed"``,
+    ``observed.information = "hessian"``, the default for ``missing = "ml"``); NaN as
+    :func:`expected_information_vcov`."""
+    n_free = len(theta)
+    vcov = np.full((n_free, n_free), np.nan)
+    derivatives = discrepancy.derivatives(theta, hessian=True)
+    if not derivatives.positive_definite:
+        return vcov, False
+    eig = np.linalg.eigvalsh(derivatives.hessian)
+    if eig[0] <= 1e-10 * max(eig[-1], 1e-300):
+        return vcov, True
+    return np.linalg.inv(derivatives.hessian / 2.0) / n, False
+
+
+def estimate_fiml(spec: ModelSpec, data: pd.DataFrame) -> ModelFit:
+    """Fit ``spec`` by full-information ML to every row with an observed indicator (R:
+    ``lavaan::sem(model, data, missing = "ml")``); the start is lavaan-like at the EM estimates of H1."""
+    patterns = missing_patterns(item_matrix(data, spec.observed))
+    if patterns.n < 2:
+        raise input_error("data: too few rows with an answer for the model", value=patterns.n,
+                          allowed="at least 2 (and many more than the number of items)")
+    structure = ModelStructure(spec)
+    mean_rows = with_intercepts(spec)
+    means = MeanStructure(structure, mean_rows)
+    n_free = spec.n_free + len(spec.observed)
+    h1 = saturated_moments(patterns)
+    diagnostics: list[Diagnostic] = []
+    if not h1.converged:
+        diagnostics.append(warn("em_not_converged", f"the EM estimate of the unrestricted model did not converge "
+                                                    f"in {h1.iterations} iterations; χ² and the fit indices are "
+                                                    "approximate"))
+    discrepancy = FIMLDiscrepancy(MultiGroupStructure((GroupStructure(structure, means),), n_free), patterns, h1.logl)
+    opt = minimize_discrepancy(discrepancy, np.concatenate([start_values(structure, h1.cov), h1.mean]))
+    if not opt.converged:
+        diagnostics.append(warn("not_converged", f"the FIML estimation did not converge after {opt.iterations} "
+                                                 "iterations; estimates, SEs and fit indices are not trustworthy"))
+    vcov, singular = observed_information_vcov(discrepancy, opt.theta, patterns.n)
+    if singular:
+        diagnostics.append(warn("information_singular",
+                                "the information matrix is singular: the model may not be identified; "
+                                "standard errors are not available"))
+    table = parameter_table(structure, opt.theta, vcov)
+    n_rows = len(spec.parameters)
+    parameters = table[:n_rows] + intercept_table(means, mean_rows, opt.theta, vcov) + table[n_rows:]
+    return ModelFit(spec, structure, patterns.n, h1.cov, opt.theta, vcov, opt.converged, opt.iterations,
+                    opt.fmin / 2.0, parameters, tuple(diagnostics), missing="fiml", means=means, h1=h1,
+                    patterns=patterns)

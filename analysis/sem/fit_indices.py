@@ -24,6 +24,8 @@ from scipy import optimize, stats
 from analysis.results import plain_fields
 from analysis.sem.estimation import ModelFit
 from analysis.sem.robust import RobustML, ScaledTest
+from analysis.sem.patterns import pairwise_moments, pattern_inverses
+from analysis.sem.saturated import independence_moments
 
 
 @dataclass(frozen=True)
@@ -228,6 +230,13 @@ def rmr(sample_cov: np.ndarray, implied: np.ndarray) -> float:
     return float(np.sqrt(np.mean(_lower(sample_cov - implied) ** 2)))
 
 
+def rmr_with_means(sample_cov: np.ndarray, sample_mean: np.ndarray, implied: np.ndarray, mean: np.ndarray) -> float:
+    """RMR with a mean structure: √ of the mean over the p(p+1)/2 residuals s_ij − σ̂_ij and the p residuals
+    x̄_i − μ̂_i, squared (lavaan ``rmr``)."""
+    residuals = np.concatenate([_lower(sample_cov - implied), sample_mean - mean])
+    return float(np.sqrt(np.mean(residuals ** 2)))
+
+
 def gfi(sample_cov: np.ndarray, implied: np.ndarray) -> float:
     """GFI = 1 − tr[(Σ̂⁻¹(S − Σ̂))²] / tr[(Σ̂⁻¹S)²] (Jöreskog & Sörbom; lavaan ``gfi`` for ML).
 
@@ -299,6 +308,8 @@ def fit_indices(fit: ModelFit, robust: RobustML | None = None) -> FitIndices:
 
     AIC = −2logL + 2q and BIC = −2logL + q·log N (lavaan); AMOS's AIC = χ² + 2q.
     """
+    if fit.missing == "fiml":
+        return fiml_fit_indices(fit)
     s, sigma, n, df, q = fit.sample_cov, fit.implied, fit.n, fit.df, fit.npar
     x2 = fit.chisq
     x2b, dfb = baseline_chisq(s, n)
@@ -318,6 +329,58 @@ def fit_indices(fit: ModelFit, robust: RobustML | None = None) -> FitIndices:
         aic_amos=x2 + 2 * q,
         robust=None if robust is None else robust_indices(robust.estimator, robust.test,
                                                           robust.baseline_test(x2b, dfb), n))
+
+
+def gfi_fiml(fit: ModelFit) -> float:
+    """GFI of a FIML fit as lavaan computes it for ``missing = "ml"``: 1 − eᵀWe / oᵀWo with o = (x̄, vech S) the
+    available-case moments (item means over the observed values; S the pairwise covariance × (N − 1)/N),
+    e = o − (μ̂, vech Σ̂), and W the expected information of the saturated model at (μ̂, Σ̂) summed over the
+    patterns, Σ_k (n_k/N)·diag(P_k, ½Dᵀ(P_k ⊗ P_k)D) (P_k = Σ̂_k⁻¹, 0 outside o_k); so
+    eᵀWe = Σ_k (n_k/N)[d_μᵀP_k d_μ + ½ tr(P_k E P_k E)] (lavaan ``lav_fit_gfi`` with ``lavTech(fit, "wls.v")``).
+    NaN when Σ̂ is not positive definite or two items were never answered together by two respondents."""
+    patterns = fit.patterns
+    mean, cov, _ = pairwise_moments(patterns)
+    cov = cov * (patterns.n - 1) / patterns.n
+    inverse, _, ok = pattern_inverses(patterns, fit.implied)
+    if not ok or not np.isfinite(cov).all():
+        return float("nan")
+    weights = patterns.counts / patterns.n
+
+    def weighted_norm(d: np.ndarray, e: np.ndarray) -> float:
+        pe = inverse @ e
+        return float(weights @ (np.einsum("i,kij,j->k", d, inverse, d) + 0.5 * np.einsum("kij,kji->k", pe, pe)))
+
+    return 1.0 - weighted_norm(mean - fit.implied_mean, cov - fit.implied) / weighted_norm(mean, cov)
+
+
+def fiml_fit_indices(fit: ModelFit) -> FitIndices:
+    """The fit table of a FIML fit as lavaan's ``fitMeasures()`` for ``missing = "ml"``.
+
+    χ² = 2(logL₁ − logL), χ²_b = 2(logL₁ − logL_b) with the EM unrestricted model (logL₁) and the
+    independence model with free means and variances (logL_b, :mod:`~analysis.sem.saturated`), df_b = p(p−1)/2;
+    CFI, TLI, NFI, RFI, IFI, PNFI, RMSEA (N = all rows used) from them as for complete data; SRMR and RMR
+    with the mean residuals, against the EM moments; AIC and BIC from logL with q counting the intercepts.
+    GFI as :func:`gfi_fiml`, AGFI and PGFI from it with nel = p(p+1)/2 + p.
+    """
+    s, mean, sigma, mu = fit.h1.cov, fit.h1.mean, fit.implied, fit.implied_mean
+    n, df, q, x2 = fit.n, fit.df, fit.npar, fit.chisq
+    x2b = 2.0 * (fit.h1.logl - independence_moments(fit.patterns).logl)
+    p = len(mean)
+    dfb = p * (p - 1) // 2
+    lo, hi = rmsea_ci(x2, df, n)
+    ll = fit.h1.logl - x2 / 2.0
+    nan = float("nan")
+    g, nel = gfi_fiml(fit), p * (p + 1) // 2 + p
+    return FitIndices(
+        npar=q, ntotal=n, chisq=x2, df=df, pvalue=chisq_pvalue(x2, df),
+        chisq_df=x2 / df if df > 0 else nan, baseline_chisq=x2b, baseline_df=dfb,
+        cfi=cfi(x2, df, x2b, dfb), tli=tli(x2, df, x2b, dfb), nfi=nfi(x2, df, x2b, dfb),
+        rfi=rfi(x2, df, x2b, dfb), ifi=ifi(x2, df, x2b, dfb), pnfi=pnfi(x2, df, x2b, dfb),
+        pgfi=pgfi(g, nel, df), rmsea=rmsea(x2, df, n), rmsea_ci_lower=lo, rmsea_ci_upper=hi,
+        pclose=pclose(x2, df, n), srmr=srmr_with_means(s, mean, sigma, mu), rmr=rmr_with_means(s, mean, sigma, mu),
+        gfi=g, agfi=agfi(g, nel, df), logl=ll, unrestricted_logl=fit.h1.logl, aic=-2 * ll + 2 * q,
+        bic=-2 * ll + q * math.log(n),
+        aic_amos=x2 + 2 * q)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 Every number equals lavaan 0.6 (``cfa()`` / ``sem()``, ML, expected information, complete cases;
 ``estimator = "MLR" | "MLM"`` adds robust SEs and the scaled and robust fit indices, see
-:mod:`~analysis.sem.robust`); the exported ``model`` (lavaan syntax) reproduces them in R:
+:mod:`~analysis.sem.robust`; ``missing = "fiml"`` is lavaan's ``missing = "ml"``, see :mod:`~analysis.sem.fiml`);
+the exported ``model`` (lavaan syntax) reproduces them in R:
 ``fit <- lavaan::sem(model, data = data); fitMeasures(fit); standardizedSolution(fit)``.
 """
 from __future__ import annotations
@@ -22,11 +23,12 @@ from analysis.sem.bootstrap import (BollenStine, BootstrapDraws, bias_corrected_
 from analysis.sem.diagnostics import ModificationIndex, fit_diagnostics, modification_indices
 from analysis.sem.effects import (Effect, EffectSize, chain_values, cohen_f2, effect_decomposition,
                                   mediation_type, r_squared, specific_indirect_effects, structural_paths)
-from analysis.sem.estimation import ModelFit, ParameterEstimate, estimate
+from analysis.sem.estimation import ModelFit, ParameterEstimate, estimate, estimate_fiml
 from analysis.sem.fit_indices import FitIndices, FitVerdict, fit_indices, fit_verdicts
 from analysis.sem.robust import ESTIMATORS, ROBUST_ESTIMATORS, robust_ml, with_robust_se
 from analysis.sem.specification import ModelSpec, measurement_syntax, specify_model
 from questionnaire.errors import input_error
+from questionnaire.instrument import MISSING_CHOICES
 
 ALPHA = 0.05
 
@@ -36,11 +38,20 @@ def fit_model(data: pd.DataFrame, syntax: str) -> ModelFit:
     return estimate(specify_model(syntax), data)
 
 
-def estimate_with(spec: ModelSpec, data: pd.DataFrame, estimator: str = "ML") -> tuple[ModelFit, FitIndices]:
+def estimate_with(spec: ModelSpec, data: pd.DataFrame, estimator: str = "ML", missing: str = "listwise"
+                  ) -> tuple[ModelFit, FitIndices]:
     """Fit ``spec`` by ML and, for MLR / MLM, put the robust SEs into the fit and the scaled and robust indices
-    into its fit table; R: ``lavaan::sem(model, data, estimator = estimator)``."""
+    into its fit table; R: ``lavaan::sem(model, data, estimator = estimator)``. ``missing="fiml"``: by
+    full-information ML over every row with an answer (R: ``missing = "ml"``; ML only)."""
     if estimator not in ESTIMATORS:
         raise input_error("estimator: unknown", value=estimator, allowed=", ".join(ESTIMATORS))
+    if missing not in MISSING_CHOICES:
+        raise input_error("missing: unknown", value=missing, allowed=", ".join(MISSING_CHOICES))
+    if missing == "fiml":
+        if estimator in ROBUST_ESTIMATORS:
+            raise input_error("estimator: not available with missing = fiml", value=estimator, allowed="ML")
+        fit = estimate_fiml(spec, data)
+        return fit, fit_indices(fit)
     fit = estimate(spec, data)
     if estimator not in ROBUST_ESTIMATORS:
         return fit, fit_indices(fit)
@@ -67,6 +78,7 @@ class CfaResult:
     converged: bool
     n: int
     estimator: str
+    missing: str
     model: str
     fit: FitIndices
     fit_verdicts: tuple[FitVerdict, ...]
@@ -90,16 +102,18 @@ def _model_form(result: CfaResult | SemResult) -> dict:
     return {**plain_fields(result, without=("diagnostics", "result")), "warnings": result.diagnostics}
 
 
-def fit_cfa(data: pd.DataFrame, measurement: dict[str, list[str]], estimator: str = "ML") -> CfaResult:
-    """CFA with marker-variable identification; R: ``lavaan::cfa("PQ =~ PQ1 + PQ2 + ...", data, estimator = …)``."""
+def fit_cfa(data: pd.DataFrame, measurement: dict[str, list[str]], estimator: str = "ML", missing: str = "listwise"
+            ) -> CfaResult:
+    """CFA with marker-variable identification; R: ``lavaan::cfa("PQ =~ PQ1 + PQ2 + ...", data, estimator = …)``
+    (``missing = "ml"`` for ``missing="fiml"``)."""
     spec = specify_model(measurement_syntax(measurement))
-    fit, indices = estimate_with(spec, data, estimator)
+    fit, indices = estimate_with(spec, data, estimator, missing)
     loadings = tuple(p for p in fit.parameters if p.op == "=~")
     std_loadings: dict[str, dict[str, float]] = {}
     for p in loadings:
         std_loadings.setdefault(p.lhs, {})[p.rhs] = p.std_all
     return CfaResult(
-        converged=fit.converged, n=fit.n, estimator=estimator, model=spec.to_lavaan(), fit=indices,
+        converged=fit.converged, n=fit.n, estimator=estimator, missing=missing, model=spec.to_lavaan(), fit=indices,
         fit_verdicts=tuple(fit_verdicts(indices, fit.converged)), loadings=loadings, item_r2=item_r2(fit),
         residual_variances=tuple(p for p in fit.parameters if p.op == "~~" and p.lhs == p.rhs
                                  and p.lhs in spec.observed),
@@ -166,6 +180,7 @@ class SemResult:
     converged: bool
     n: int
     estimator: str
+    missing: str
     model: str
     fit: FitIndices
     fit_verdicts: tuple[FitVerdict, ...]
@@ -289,8 +304,8 @@ def bootstrap_mediation_draws(fit: ModelFit, data: pd.DataFrame, chains: list[tu
 def fit_sem(data: pd.DataFrame, measurement: dict[str, list[str]], structural: str,
             hypotheses: dict[str, str] | None = None, bootstrap: int = 2000, seed: int = 1, workers: int = 1,
             progress: Callable[[int, int], None] | None = None, signs: dict | None = None,
-            level: float = 0.95, bca: bool = False, drop_inadmissible: bool = False, estimator: str = "ML"
-            ) -> SemResult:
+            level: float = 0.95, bca: bool = False, drop_inadmissible: bool = False, estimator: str = "ML",
+            missing: str = "listwise") -> SemResult:
     """Structural model with bootstrap mediation (``estimator`` ML, MLR or MLM: see :func:`estimate_with`).
 
     Paths: ML estimates with expected-information SEs and delta-method std_all SEs; a hypothesis
@@ -299,7 +314,10 @@ def fit_sem(data: pd.DataFrame, measurement: dict[str, list[str]], structural: s
     expected side. Indirect effects: every chain of paths, percentile and bias-corrected CIs from
     ``bootstrap`` resamples (BCa when ``bca``), mediation type per Zhao, Lynch & Chen (2010).
     Total effects (``effects``) get percentile and bias-corrected CIs from the same resamples.
-    ``bootstrap=0`` gives delta-method (Sobel / Wald) intervals instead. A robust estimator (MLR, MLM) with
+    ``bootstrap=0`` gives delta-method (Sobel / Wald) intervals instead. With ``missing="fiml"`` the
+    estimates are FIML's and the bootstrap stays listwise (a FIML refit per resample would cost minutes):
+    the resamples are drawn from the complete rows and refitted by ML, and a ``bootstrap_listwise`` warning
+    says so. A robust estimator (MLR, MLM) with
     ``bootstrap`` > 0 also gets the Bollen–Stine bootstrap p of the model χ² (``bootstrap`` resamples, same
     seed), the distribution-free test of exact fit AMOS users report beside the scaled χ².
     R: ``sem(model, data, se = "bootstrap", bootstrap = B)`` with ``ind := a*b`` defined,
@@ -312,27 +330,35 @@ def fit_sem(data: pd.DataFrame, measurement: dict[str, list[str]], structural: s
     chains = structural_paths(spec)
     hypothesis_map = match_hypotheses(spec, chains, hypotheses, signs)
 
-    fit, indices = estimate_with(spec, data, estimator)
+    fit, indices = estimate_with(spec, data, estimator, missing)
     diagnostics = fit_diagnostics(fit)
     paths = path_results(fit, hypothesis_map)
-    draws, boot_summary, bootstrap_diagnostics = bootstrap_mediation_draws(fit, data, chains, bootstrap, seed, workers,
-                                                                           progress, level, drop_inadmissible)
+    resampled = fit
+    if missing == "fiml" and bootstrap > 0 and chains:
+        resampled = estimate(spec, data)
+        diagnostics.append(warn("bootstrap_listwise", f"with FIML the bootstrap resamples the {resampled.n} respondents "
+                                                      "who answered every item and refits them by ML (listwise); the "
+                                                      "intervals of the indirect and total effects come from these "
+                                                      "resamples"))
+    draws, boot_summary, bootstrap_diagnostics = bootstrap_mediation_draws(resampled, data, chains, bootstrap, seed,
+                                                                           workers, progress, level, drop_inadmissible)
     diagnostics += bootstrap_diagnostics
-    indirect = _indirect_results(fit, data, chains, draws, level, bca, drop_inadmissible, hypothesis_map)
+    indirect = _indirect_results(fit, resampled, data, chains, draws, level, bca, drop_inadmissible, hypothesis_map)
     effects = (effect_decomposition(fit) if draws is None else
                effect_decomposition(fit, draws.usable(drop_inadmissible), level, draws.requested))
     exact_fit = (bollen_stine(fit, data, B=bootstrap, seed=seed, workers=workers, progress=progress)
                  if estimator in ROBUST_ESTIMATORS and bootstrap > 0 and fit.converged else None)
     return SemResult(
-        converged=fit.converged, n=fit.n, estimator=estimator,
-        model=reproducible_syntax(spec, chains, bootstrap, seed, estimator), fit=indices, fit_verdicts=tuple(fit_verdicts(indices, fit.converged)), paths=tuple(paths), r2=r_squared(fit),
+        converged=fit.converged, n=fit.n, estimator=estimator, missing=missing,
+        model=reproducible_syntax(spec, chains, bootstrap, seed, estimator, missing), fit=indices, fit_verdicts=tuple(fit_verdicts(indices, fit.converged)), paths=tuple(paths), r2=r_squared(fit),
         item_r2=item_r2(fit),
         f2=tuple(cohen_f2(fit)), effects=tuple(effects), indirect=tuple(indirect),
         bootstrap=boot_summary, parameters=fit.parameters, modification_indices=tuple(modification_indices(fit)),
         diagnostics=tuple(diagnostics), result=fit, bollen_stine=exact_fit)
 
 
-def reproducible_syntax(spec, chains: list[tuple[str, ...]], bootstrap: int, seed: int, estimator: str = "ML") -> str:
+def reproducible_syntax(spec, chains: list[tuple[str, ...]], bootstrap: int, seed: int, estimator: str = "ML",
+                        missing: str = "listwise") -> str:
     """The fitted model as lavaan syntax with every structural path labelled ``b_<to>_<from>`` and each
     specific indirect effect defined (``ind_<from>_<via>_<to> := …``), so that
     ``lavaan::sem(model, data, se = "bootstrap", bootstrap = B)`` reproduces paths, indirect effects and
@@ -340,14 +366,17 @@ def reproducible_syntax(spec, chains: list[tuple[str, ...]], bootstrap: int, see
     def label(lhs: str, rhs: str) -> str:
         return f"b_{lhs}_{rhs}"
 
-    call = "" if estimator == "ML" else f", estimator = \"{estimator}\""
+    call = ("" if estimator == "ML" else f", estimator = \"{estimator}\"") + (
+        ", missing = \"ml\"" if missing == "fiml" else "")
+    cases = "FIML, every row with an answer" if missing == "fiml" else "complete cases"
     if bootstrap > 0:
         lines = ["# lavaan model; R: model <- paste(readLines(\"model.lav\"), collapse = \"\\n\"); data <- read.csv(\"model_data.csv\")",
                  f"# fit <- lavaan::sem(model, data = data{call}, se = \"bootstrap\", bootstrap = {bootstrap})",
-                 f"# then parameterEstimates(fit, boot.ci.type = \"perc\") ({estimator}, complete cases; our seed was {seed})"]
+                 f"# then parameterEstimates(fit, boot.ci.type = \"perc\") ({estimator}, {cases}; our seed was {seed}"
+                 + ("; our resamples were of the complete rows, refitted by ML" if missing == "fiml" else "") + ")"]
     else:
         lines = ["# lavaan model; R: model <- paste(readLines(\"model.lav\"), collapse = \"\\n\"); data <- read.csv(\"model_data.csv\")",
-                 f"# fit <- lavaan::sem(model, data = data{call}) ({estimator}, complete cases)"]
+                 f"# fit <- lavaan::sem(model, data = data{call}) ({estimator}, {cases})"]
     body = spec.to_lavaan().splitlines()[1:]
     structural = {p.lhs: [q.rhs for q in spec.regressions() if q.lhs == p.lhs] for p in spec.regressions()}
     for line in body:
@@ -363,7 +392,7 @@ def reproducible_syntax(spec, chains: list[tuple[str, ...]], bootstrap: int, see
     return "\n".join(lines) + "\n"
 
 
-def _indirect_results(fit, data, chains, draws, level, bca, drop_inadmissible, hypotheses: HypothesisMap
+def _indirect_results(fit, resampled, data, chains, draws, level, bca, drop_inadmissible, hypotheses: HypothesisMap
                       ) -> list[IndirectResult]:
     estimates = specific_indirect_effects(fit)
     if not estimates:
@@ -373,7 +402,7 @@ def _indirect_results(fit, data, chains, draws, level, bca, drop_inadmissible, h
         values = np.array([chain_values(fit, t, chains) for t in usable]).reshape(len(usable), len(chains))
         accel = np.zeros(len(chains))
         if bca:
-            jack = jackknife_theta(fit, data)
+            jack = jackknife_theta(resampled, data)
             jack = jack[np.isfinite(jack).all(axis=1)]
             jvals = np.array([chain_values(fit, t, chains) for t in jack]).reshape(len(jack), len(chains))
             accel = np.array([jackknife_acceleration(jvals[:, c]) for c in range(len(chains))])

@@ -194,15 +194,16 @@ NORMALITY_ALPHA = 0.05
 class EstimatorChoice:
     """The estimator used and why: ``default`` (nothing asked: ML), ``requested`` (the user named it), or for
     ``auto`` ``normal`` (Mardia does not reject: ML), ``non_normal`` (Mardia's skewness or kurtosis test
-    p < .05: MLR) or ``normality_unknown`` (no Mardia test: MLR)."""
+    p < .05: MLR) or ``normality_unknown`` (no Mardia test: MLR); ``fiml``: ``auto`` with FIML takes ML (robust ML
+    is not implemented for incomplete data)."""
 
     estimator: str
     requested: str | None
     reason: str
 
 
-def choose_estimator(requested: str | None, mardia_p_skew: float | None, mardia_p_kurt: float | None
-                     ) -> EstimatorChoice:
+def choose_estimator(requested: str | None, mardia_p_skew: float | None, mardia_p_kurt: float | None,
+                     missing: str = "listwise") -> EstimatorChoice:
     """The estimator for the CFA and SEM. ``auto`` takes MLR when Mardia's multivariate skewness or kurtosis
     test rejects normality at .05 (or cannot be computed), else ML: MLR's Huber–White SEs and Yuan–Bentler
     χ² hold under non-normality and equal ML's when the data are normal (Yuan & Bentler 2000; for
@@ -211,8 +212,13 @@ def choose_estimator(requested: str | None, mardia_p_skew: float | None, mardia_
         return EstimatorChoice("ML", None, "default")
     if requested not in ESTIMATOR_CHOICES:
         raise input_error("estimator: unknown", value=requested, allowed=", ".join(ESTIMATOR_CHOICES))
+    if missing == "fiml" and requested in ROBUST_ESTIMATORS:
+        raise input_error("estimator: not available with --missing fiml", value=requested,
+                          allowed="ML or auto (FIML is full-information ML; robust ML with FIML is not implemented)")
     if requested != "auto":
         return EstimatorChoice(requested, requested, "requested")
+    if missing == "fiml":
+        return EstimatorChoice("ML", requested, "fiml")
     tests = [p for p in (mardia_p_skew, mardia_p_kurt) if p is not None and np.isfinite(p)]
     if not tests:
         return EstimatorChoice("MLR", requested, "normality_unknown")

@@ -90,6 +90,8 @@ DIAGNOSTIC_NAMES = {
     "invariance_group_left_out": ("样本量不足的群组未纳入多群组分析", "group too small for the multi-group analysis"),
     "multigroup_not_converged": ("多群组模型未收敛", "multi-group model did not converge"),
     "multigroup_information_singular": ("多群组模型信息矩阵奇异", "singular information matrix of a multi-group model"),
+    "bootstrap_listwise": ("FIML 下 Bootstrap 仍按列表删除", "bootstrap on complete respondents under FIML"),
+    "em_not_converged": ("饱和模型的 EM 估计未收敛", "EM estimate of the saturated model did not converge"),
 }
 
 

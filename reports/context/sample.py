@@ -43,8 +43,7 @@ class SampleSections(BuilderBase):
             s["exclusions"] += " " + say("speeder_not_applied")
         s["privacy"] = self.privacy_text()
         m = sample.missing
-        s["missing"] = (say("missing_listwise", dropped=ts.integer(m.n_dropped_listwise),
-                            share=ts.percent(m.pct_dropped_listwise), n=ts.integer(m.n_listwise)) if m else "")
+        s["missing"] = self.missing_text() if m else ""
         s["missing_table"] = bool(m and m.has_kinds_beyond_nonresponse)
         s["missing_kinds"] = self.missing_kinds() if s["missing_table"] else ""
         rows = []
@@ -59,6 +58,20 @@ class SampleSections(BuilderBase):
                        missing=None if rows else self.missing_reason("descriptives.profile"))
         s["open_answers"] = self.open_answers()
         self.v["sample"] = s
+
+    def missing_text(self) -> str:
+        """Who the models use: listwise (and, when answers are missing, the patterns and what FIML would keep),
+        or FIML for the CFA and SEM with the rest listwise."""
+        say, m = self.say, self.view.sample.missing
+        dropped, share = ts.integer(m.n_dropped_listwise), ts.percent(m.pct_dropped_listwise)
+        if m.fiml:
+            return say("missing_fiml", dropped=dropped, share=share, patterns=ts.integer(m.n_patterns),
+                       n_fiml=ts.integer(m.n_fiml), n_listwise=ts.integer(m.n_listwise))
+        text = say("missing_listwise", dropped=dropped, share=share, n=ts.integer(m.n_listwise))
+        if m.n_dropped_listwise and m.n_patterns is not None and m.n_fiml is not None:
+            text += say("missing_patterns", patterns=ts.integer(m.n_patterns), n_listwise=ts.integer(m.n_listwise),
+                              n_fiml=ts.integer(m.n_fiml))
+        return text
 
     def missing_kinds(self) -> str:
         """Missing answers by kind (not answered, skipped by design, declared missing): a sentence and a table

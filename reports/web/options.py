@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from questionnaire.instrument import ESTIMATOR_CHOICES
+from questionnaire.instrument import ESTIMATOR_CHOICES, MISSING_CHOICES
 from reports.cli import CORRELATION_METHODS, FORMATS, build_parser, fraction, group_size, report_formats, seconds, whole_number
 
 LANGUAGES = ("zh", "en")
@@ -14,7 +14,8 @@ def run_defaults() -> dict:
     args = build_parser().parse_args(["run"])
     return {"lang": args.lang, "formats": list(args.formats), "bootstrap": args.bootstrap, "bca": args.bca,
             "seed": args.seed, "min_duration": args.min_duration, "max_missing": args.max_missing,
-            "no_clean": args.no_clean, "baseline": None, "estimator": args.estimator, "groups": args.groups,
+            "no_clean": args.no_clean, "baseline": None, "estimator": args.estimator, "missing": args.missing,
+            "groups": args.groups,
             "correlation": args.correlation, "sqrt_ave": args.sqrt_ave, "min_group": args.min_group,
             "nonparametric": args.nonparametric}
 
@@ -61,7 +62,8 @@ def parse_run_options(form, baselines: dict[str, str], groupings: tuple[str, ...
                "min_duration": number("min_duration", seconds), "max_missing": number("max_missing", fraction),
                "no_clean": form.get("no_clean") == "on", "baseline_run": baseline,
                "baseline": baselines.get(baseline) if baseline else None,
-               "estimator": choice("estimator", ESTIMATOR_CHOICES), "groups": choice("groups", groupings),
+               "estimator": choice("estimator", ESTIMATOR_CHOICES),
+               "missing": choice("missing", MISSING_CHOICES), "groups": choice("groups", groupings),
                "correlation": choice("correlation", CORRELATION_METHODS), "sqrt_ave": form.get("sqrt_ave") == "on",
                "min_group": number("min_group", group_size), "nonparametric": form.get("nonparametric") == "on"}
     return request, errors

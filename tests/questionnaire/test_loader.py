@@ -184,12 +184,16 @@ def test_bad_missing_codes_name_their_place(tmp_path, bundled_doc, place, value,
         load_instrument(_write(tmp_path, doc))
 
 
-def test_study_estimator_is_read_and_checked(tmp_path, bundled_doc):
+@pytest.mark.parametrize("field, good, bad, message", [
+    ("estimator", "MLR", "WLSMV", r"estimator: must be one of ML, MLR, MLM, auto, got 'WLSMV'"),
+    ("missing", "fiml", "pairwise", r"missing: must be one of listwise, fiml, got 'pairwise'"),
+])
+def test_study_estimator_and_missing_are_read_and_checked(tmp_path, bundled_doc, field, good, bad, message):
     doc = copy.deepcopy(bundled_doc)
-    doc["estimator"] = "MLR"
-    assert load_instrument(_write(tmp_path, doc)).estimator == "MLR"
-    doc["estimator"] = "WLSMV"
-    with pytest.raises(InputError, match=r"estimator: must be one of ML, MLR, MLM, auto, got 'WLSMV'"):
+    doc[field] = good
+    assert getattr(load_instrument(_write(tmp_path, doc)), field) == good
+    doc[field] = bad
+    with pytest.raises(InputError, match=message):
         load_instrument(_write(tmp_path, doc))
 
 

@@ -13,6 +13,8 @@ from analysis.sem.models import estimate_with
 from analysis.sem.specification import specify_model
 from reports import typeset as ts
 from reports.context import OPEN_ANSWERS_SHOWN, build_context
+from reports.context.phrases import Phrases, bundled_environment
+from reports.context.sample import SampleSections
 from reports.document import Bullets, TableBlock
 from reports.render_docx import column_widths
 from reports.report import build_report_document, render_report
@@ -143,3 +145,21 @@ def test_a_robust_run_says_which_estimator_and_why_and_reports_robust_fit(instru
         assert phrase in text, phrase
     assert any("SMC" in b.table.header for b in doc.blocks if isinstance(b, TableBlock))
     assert re.search(r"\bnan\b|\{\{|\[\[", text) is None
+
+
+@pytest.mark.parametrize("lang, listwise, fiml", [
+    ("en", "The answers show {p} missing-data pattern(s): listwise deletion keeps the {l} respondents who answered "
+           "every item, full-information ML (FIML) would keep all {f} who answered any.",
+     "The CFA and the SEM use all {f} respondents by full-information ML (FIML)"),
+    ("zh", "作答共有{p}种缺失模式：按列表删除保留全部题项均作答的{l}名受访者，全信息最大似然法（FIML）则可保留至少作答一题的全部{f}名受访者。",
+     "验证性因子分析与结构方程模型采用全信息最大似然法（FIML），利用已作答的全部信息，样本量为{f}；"),
+])
+def test_the_missing_data_sentence_gives_the_patterns_and_what_listwise_and_fiml_keep(instrument, results, lang,
+                                                                                     listwise, fiml):
+    m = results["missing"]
+    assert m["method"] == "listwise" and m["n_dropped_listwise"] > 0
+    numbers = {"p": ts.integer(m["n_patterns"]), "l": ts.integer(m["n_listwise"]), "f": ts.integer(m["n_fiml"])}
+    phrases = Phrases(bundled_environment(lang))
+    assert listwise.format(**numbers) in SampleSections(results, instrument, lang, phrases).missing_text()
+    as_fiml = {**results, "missing": {**m, "method": "fiml"}}
+    assert fiml.format(**numbers) in SampleSections(as_fiml, instrument, lang, phrases).missing_text()

@@ -25,6 +25,16 @@ def test_missing_pattern_matches_r_on_bfi():
     assert report.min_pairwise_n == expected["min_pairwise_n"]
 
 
+def test_missing_data_patterns_and_what_fiml_keeps_match_lavaan_on_bfi():
+    """n_patterns and n_fiml as lavaan counts them for missing = "ml" (tests/fixtures/lavaan_fiml.json)."""
+    data = pd.read_csv(FIXTURES / "missing_bfi.csv")
+    for case in json.loads((FIXTURES / "lavaan_fiml.json").read_text(encoding="utf-8"))["cases"]:
+        report = summarise_missing(data[case["observed"]], method="fiml")
+        assert (report.n_patterns, report.n_fiml, report.n_listwise) == (case["n_patterns"], case["n"],
+                                                                         case["n_listwise"])
+        assert to_plain(report)["method"] == "fiml"
+
+
 def test_missing_pattern_small_table_and_to_dict():
     frame = pd.DataFrame({"a": [1, np.nan, 3, 4], "b": [1, 2, np.nan, np.nan], "c": [1, 2, 3, 4]})
     report = summarise_missing(frame)
@@ -37,6 +47,7 @@ def test_missing_pattern_small_table_and_to_dict():
                                       "n_skipped_by_design": 0, "n_declared_missing": 0}
     assert (document["n_not_answered"], document["n_skipped_by_design"], document["n_declared_missing"]) == (3, 0, 0)
     assert document["dropped_by_count"] == {"1": 3}
+    assert (document["n_patterns"], document["n_fiml"], document["method"]) == (3, 4, "listwise")
 
 
 def test_missing_pattern_of_an_empty_table():

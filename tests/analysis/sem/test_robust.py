@@ -18,7 +18,7 @@ from analysis.results import to_plain
 from analysis.sem.estimation import estimate
 from analysis.sem.fit_indices import fit_indices
 from analysis.sem.models import estimate_with, item_r2
-from analysis.sem.robust import ScaledTest, choose_estimator, robust_ml, with_robust_se
+from analysis.sem.robust import EstimatorChoice, ScaledTest, choose_estimator, robust_ml, with_robust_se
 from analysis.sem.specification import specify_model
 from questionnaire.errors import InputError
 
@@ -103,6 +103,13 @@ def test_choose_estimator_follows_mardia_only_for_auto(requested, p_skew, p_kurt
 def test_unknown_estimator_is_an_input_error():
     with pytest.raises(InputError, match=r"estimator: unknown.*WLS.*allowed: ML, MLR, MLM, auto"):
         choose_estimator("WLS", 0.5, 0.5)
+
+
+def test_with_fiml_auto_takes_ml_and_a_robust_estimator_is_refused():
+    assert choose_estimator("auto", 0.001, 0.001, "fiml") == EstimatorChoice("ML", "auto", "fiml")
+    assert choose_estimator(None, 0.001, 0.001, "fiml").estimator == "ML"
+    with pytest.raises(InputError, match="estimator: not available with --missing fiml"):
+        choose_estimator("MLR", 0.5, 0.5, "fiml")
     with pytest.raises(InputError, match=r"estimator: unknown.*auto.*allowed: ML, MLR, MLM"):
         estimate_with(specify_model(CASES["hs_mlr"]["model"]), pd.DataFrame(), "auto")
 
