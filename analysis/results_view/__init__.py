@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from analysis.results_view.classical import (Correlations, ItemAnalysis, Regression, read_correlations,
                                              read_item_analysis, read_regression)
+from analysis.results_view.diagnosis import Cases, Problems, read_cases, read_problems
 from analysis.results_view.differences import (GroupComparison, GroupDifferences, Moderation,
                                                read_group_differences, read_moderation)
 from analysis.results_view.fit import FitCheck, ModelFit
@@ -72,6 +73,8 @@ class ResultsView:
     regression: tuple[Regression, ...] | None = None
     moderation: tuple[Moderation, ...]  | None = None
     group_differences: GroupDifferences  | None = None
+    cases: Cases | None = None
+    problems: Problems | None = None
 
 
 def results_view(results: dict, constructs: tuple[str, ...]) -> ResultsView:
@@ -110,10 +113,12 @@ def results_view(results: dict, constructs: tuple[str, ...]) -> ResultsView:
         group_differences=read_group_differences(r["group_differences"],
                                                  mapping(mapping(r.get("meta")).get("options")))
         if isinstance(r.get("group_differences"), list) else None,
+        cases=read_cases(r["cases"]) if isinstance(r.get("cases"), dict) else None,
+        problems=read_problems(r["problems"]) if isinstance(r.get("problems"), dict) else None,
     )
 
 
-__all__ = ["INDICATORS", "Baseline", "Cfa", "CommonMethod", "ConstructReliability", "Correlations", "Descriptives",
+__all__ = ["INDICATORS", "Baseline", "Cases", "Cfa", "CommonMethod", "ConstructReliability", "Correlations", "Descriptives",
            "Efa", "EstimatorChoice", "Factorability", "FitCheck", "Flag", "GroupComparison", "GroupDifferences",
            "Indicators", "Invariance", "Ipma", "ItemAnalysis", "Meta", "ModelFit", "Moderation", "Normality",
-           "Regression", "ResultsView", "Sample", "Sem", "Validity", "WarningRecord", "results_view"]
+           "Problems", "Regression", "ResultsView", "Sample", "Sem", "Validity", "WarningRecord", "results_view"]
