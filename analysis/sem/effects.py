@@ -316,7 +316,7 @@ def mediation_type(indirect_significant: bool, direct_significant: bool | None, 
     return ("direct-only" if direct else "no-effect"), "none"
 
 
-__all__ = ["BORDERLINE_MARGIN", "Effect", "EffectSize", "F2_LARGE", "F2_MEDIUM", "F2_METHODS", "F2_SMALL", "IndirectEstimate",
-           "SIGNIFICANT_INDIRECT_TYPES", "borderline_interval", "chain_values", "cohen_f2", "effect_decomposition", "f2_size",
-           "latent_regression_r2", "mediation_type", "r_squared", "specific_indirect_effects", "structural_paths",
-           "total_effect_values"]
+__all__ = ["BORDERLINE_MARGIN", "Effect", "EffectSize", "F2_LARGE", "F2_MEDIUM", "F2_METHODS", "F2_SMALL",
+           "IndirectEstimate", "SIGNIFICANT_INDIRECT_TYPES", "borderline_interval", "chain_values", "cohen_f2",
+           "effect_decomposition", "f2_size", "latent_regression_r2", "mediation_type", "r_squared",
+           "specific_indirect_effects", "structural_paths", "total_effect_values"]

@@ -20,8 +20,9 @@ from analysis.results import plain_fields, to_plain
 from analysis.sem.bootstrap import (BollenStine, BootstrapDraws, bias_corrected_ci, bollen_stine, bootstrap_draws,
                                     jackknife_acceleration, jackknife_theta, percentile_ci)
 from analysis.sem.diagnostics import ModificationIndex, fit_diagnostics, modification_indices
-from analysis.sem.effects import (Effect, EffectSize, borderline_interval, chain_values, cohen_f2, effect_decomposition,
-                                  mediation_type, r_squared, specific_indirect_effects, structural_paths)
+from analysis.sem.effects import (Effect, EffectSize, borderline_interval, chain_values, cohen_f2,
+                                  effect_decomposition, mediation_type, r_squared, specific_indirect_effects,
+                                  structural_paths)
 from analysis.sem.estimation import ModelFit, ParameterEstimate, estimate
 from analysis.sem.fit_indices import FitIndices, FitVerdict, fit_indices, fit_verdicts
 from analysis.sem.robust import ESTIMATORS, ROBUST_ESTIMATORS, robust_ml, with_robust_se

@@ -101,8 +101,9 @@ class DiagnosisSections(BuilderBase):
         s = {"paths": "", "entries": [], "limits": "", "checks": say("problem_checks", checks=check_failures)
              if check_failures else ""}
         if diag is None:
-            s["intro"] = ts.not_computed(self.missing_reason("problems"), self.lang)
-            self.add_table("problems", t("problems_caption"), [], [], missing=self.missing_reason("problems"))
+            reason = say("problems_need_ipma") if self.view.ipma is None else self.missing_reason("problems")
+            s["intro"] = ts.not_computed(reason, self.lang)
+            self.add_table("problems", t("problems_caption"), [], [], missing=reason)
             self.v["problems"] = s
             return
         s["intro"] = say("problems_intro", drivers=[self.name(c) for c in diag.priority_drivers],
@@ -124,11 +125,11 @@ class DiagnosisSections(BuilderBase):
                                "evidence": say("problem_evidence", evidence=evidence),
                                "causes": say("problem_causes", causes=[self.cause_text(problem, causes[a])
                                                                        for a in ANGLES if a in causes])})
-            rows.append([text_cell(title), text_cell(say("names", names=[
-                self.item_name(e.item) if e.kind == "lowest_item" else say("evidence_kind", kind=e.kind,
-                                                                               question=self.question_name(e.question),
-                                                                               indicator=e.indicator)
-                for e in problem.evidence]))]
+            rows.append([text_cell(title), text_cell(say(
+                "evidence_cell", items=[e.item for e in problem.of_kind("lowest_item")],
+                questions=[self.question_name(e.question) for e in problem.of_kind("group_difference")],
+                indicators=[say.data("indicator_names")[e.indicator] for e in problem.of_kind("indicator")],
+                themes=[plain((e.label or {}).get(self.lang) or e.theme) for e in problem.of_kind("open_answer_theme")]))]
                         + [text_cell(verdicts[str(causes[a].shown) if a in causes else "None"]) for a in ANGLES])
         self.add_table("problems", t("problems_caption"),
                        [t("problem"), t("evidence"), *(t(f"angle_{a}") for a in ANGLES)], rows,
@@ -145,7 +146,12 @@ class DiagnosisSections(BuilderBase):
         s = {"notes": notes, "notes_intro": say("case_notes_intro") if notes else "",
              "notes_end": say("case_notes_end") if notes else "", "selection": "", "comparison": "", "profiles": []}
         if cases is None or not cases.cases:
-            reason = self.missing_reason("cases") if cases is None else say("no_cases", min_n=ts.integer(cases.min_n))
+            if cases is not None:
+                reason = say("no_cases", min_n=ts.integer(cases.min_n))
+            elif self.inst.question_by_role("platform") is None or self.outcome is None:
+                reason = say("cases_need_platform")
+            else:
+                reason = self.missing_reason("cases")
             s["selection"] = ts.not_computed(reason, self.lang)
             self.add_table("case_profiles", t("case_profiles_caption"), [], [], missing=reason)
             self.add_table("case_items", t("case_items_caption"), [], [], missing=reason)
@@ -179,7 +185,7 @@ class DiagnosisSections(BuilderBase):
         item_rows = []
         for c in cases.cases:
             item_rows.append([text_cell(label(c.code)),
-                              *(text_cell(self.contrast_text(x, item)) for x, item in
+                              *(text_cell(self.contrast_text(x, item, short=True)) for x, item in
                                 ((c.strongest_item, True), (c.weakest_item, True),
                                  (c.strongest_construct, False), (c.weakest_construct, False)))])
         self.add_table("case_items", t("case_items_caption"),
@@ -206,8 +212,10 @@ class DiagnosisSections(BuilderBase):
             p=ts.p_text(cases.difference_pvalue) if cases.difference_pvalue is not None else None)
         self.v["cases"] = s
 
-    def contrast_text(self, x, item: bool) -> str:
+    def contrast_text(self, x, item: bool, short: bool = False) -> str:
+        """``BI4“…”（4.06 / 3.76）``: an item (its id alone when ``short``) or a construct, case mean / sample mean."""
         if x is None:
             return ts.DASH
-        return self.say("contrast", name=self.item_name(x.id) if item else self.name(x.id), mean=ts.num(x.mean),
+        name = (x.id if short else self.item_name(x.id)) if item else self.name(x.id)
+        return self.say("contrast", name=name, mean=ts.num(x.mean),
                         sample_mean=ts.num(x.sample_mean))
