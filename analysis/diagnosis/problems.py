@@ -26,7 +26,7 @@ Causes, by angle:
   platforms is significant): customers meet better and worse alternatives; not shown when they do not (a
   problem common to the platforms); unknown without a platform question;
 * customer needs — shown when another background question's groups differ significantly on C (needs differ
-  between segments); not shown when none does. A cross-sectional survey shows differences between segments,
+  between segments); not shown when none does; unknown when no other background question was compared. A cross-sectional survey shows differences between segments,
   never change over time; the report says so.
 
 Structural paths that are not significant are read apart (``paths``): a direct path whose driver's effect on
@@ -106,7 +106,7 @@ class ThemeEvidence:
 class Cause:
     """One angle of a problem's causes: ``shown`` True / False by the data, None when the data cannot tell;
     ``basis`` names the reading (lowest_items, priority_drivers, members_differ, members_alike, platforms_differ,
-    platforms_alike, no_platform_question, segments_differ, segments_alike, not_measured) and
+    platforms_alike, no_platform_question, segments_differ, segments_alike, no_segments, not_measured) and
     ``questions`` the background questions it rests on."""
 
     angle: str
@@ -188,12 +188,16 @@ def _competition(platform_question: str | None, groups: Sequence[GroupEvidence],
     return Cause("competition", False, "platforms_alike", (platform_question,))
 
 
-def _needs(platform_question: str | None, groups: Sequence[GroupEvidence],
-           membership_question: str | None = None) -> Cause:
+def _needs(platform_question: str | None, groups: Sequence[GroupEvidence], membership_question: str | None,
+           comparisons: Sequence, construct: str) -> Cause:
     segments = tuple(dict.fromkeys(g.question for g in groups
                                    if g.question not in (platform_question, membership_question)))
-    return (Cause("customer_needs", True, "segments_differ", segments) if segments
-            else Cause("customer_needs", False, "segments_alike"))
+    if segments:
+        return Cause("customer_needs", True, "segments_differ", segments)
+    tested = [c for c in comparisons if c.construct == construct and c.pvalue is not None
+              and c.question not in (platform_question, membership_question)]
+    return (Cause("customer_needs", False, "segments_alike") if tested
+            else Cause("customer_needs", None, "no_segments"))
 
 
 def diagnose_problems(priorities: Sequence, measurement: Mapping[str, Sequence[str]],
@@ -223,7 +227,7 @@ def diagnose_problems(priorities: Sequence, measurement: Mapping[str, Sequence[s
         operations = Cause("operations", bool(low), "lowest_items" if low else "not_measured")
         problems.append(Problem("driver_performance", p.construct, int(p.priority), (*low, *groups, *theme),
                                 (operations, _competition(platform_question, groups),
-                                 _needs(platform_question, groups, membership_question))))
+                                 _needs(platform_question, groups, membership_question, comparisons, p.construct))))
     nps = indicators.get("nps")
     if outcome and nps is not None and math.isfinite(nps.overall.nps) and nps.overall.nps < NPS_WEAK_BELOW:
         low, groups, theme = evidence_of(outcome)
@@ -236,7 +240,7 @@ def diagnose_problems(priorities: Sequence, measurement: Mapping[str, Sequence[s
         problems.append(Problem("weak_advocacy", outcome, None, (*evidence, *low, *groups, *theme),
                                 (Cause("operations", bool(chosen), "priority_drivers" if chosen else "not_measured"),
                                  _competition(platform_question, groups, test_p),
-                                 _needs(platform_question, groups, membership_question))))
+                                 _needs(platform_question, groups, membership_question, comparisons, outcome))))
     share = indicators.get("paid_membership")
     if (outcome and share is not None and math.isfinite(share.overall.proportion)
             and share.overall.proportion < MEMBERSHIP_LOW_BELOW):

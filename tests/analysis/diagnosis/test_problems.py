@@ -46,8 +46,9 @@ def test_lowest_items_at_most_two_and_half_the_construct_ties_in_order():
 
 def test_causes_follow_the_groups_that_differ():
     comparisons = [_comparison("platform", "A", 0.01, [3.1, 3.6]), _comparison("age", "A", 0.03, [3.2, 3.5]),
-                   _comparison("gender", "A", 0.30, [3.3, 3.4]), _comparison("membership", "C", 0.001, [4.2, 3.8])]
-    a, c = _diagnose(comparisons).problems[:2]
+                   _comparison("gender", "A", 0.30, [3.3, 3.4]), _comparison("membership", "C", 0.001, [4.2, 3.8]),
+                   _comparison("gender", "C", 0.50, [4.0, 4.0])]
+    a, c, b = _diagnose(comparisons).problems[:3]
     causes = {x.angle: x for x in a.causes}
     assert (causes["operations"].shown, causes["operations"].basis) == (True, "lowest_items")
     assert (causes["competition"].shown, causes["competition"].basis) == (True, "platforms_differ")
@@ -56,6 +57,8 @@ def test_causes_follow_the_groups_that_differ():
     assert [(g.question, g.high_code, g.low_code) for g in groups] == [("platform", 2, 1), ("age", 2, 1)]
     causes = {x.angle: x for x in c.causes}   # the membership question is the programme, not a segment
     assert causes["competition"].basis == "platforms_alike" and causes["customer_needs"].shown is False
+    needs = next(x for x in b.causes if x.angle == "customer_needs")   # no background question compared on B
+    assert (needs.shown, needs.basis) == (None, "no_segments")
 
 
 def test_indicator_problems_and_membership_reach():
