@@ -87,7 +87,7 @@ class DiagnosisSections(BuilderBase):
         groups = problem.of_kind("group_difference")
         members = [g for g in groups if g.question in cause.questions]
         indicator = next((e.indicator for e in problem.of_kind("indicator")), None)
-        return self.say("cause", angle=cause.angle, basis=cause.basis, shown=cause.shown, construct=self.name(problem.construct),
+        return self.say("cause", angle=cause.angle, basis=cause.basis, construct=self.name(problem.construct),
                         items=lows, questions=[self.question_name(q) for q in cause.questions],
                         high=self.question_label(members[0].question, members[0].high_code) if members else "",
                         low=self.question_label(members[0].question, members[0].low_code) if members else "",
@@ -103,12 +103,8 @@ class DiagnosisSections(BuilderBase):
         if diag is None:
             reason = say("problems_need_ipma") if self.view.ipma is None else self.missing_reason("problems")
             s["intro"] = ts.not_computed(reason, self.lang)
-            self.add_table("problems", t("problems_caption"), [], [], missing=reason)
             self.v["problems"] = s
             return
-        s["intro"] = say("problems_intro", drivers=[self.name(c) for c in diag.priority_drivers],
-                         count=ts.integer(diag.priority_count), lowest=ts.integer(diag.lowest_items),
-                         themes=diag.open_answer_themes, ref=self.ref("problems"))
         if diag.paths:
             s["paths"] = say("path_readings", paths=[
                 {"driver": self.name(r.rhs), "outcome": self.name(r.lhs), "beta": ts.bounded(r.std_all),
@@ -131,9 +127,15 @@ class DiagnosisSections(BuilderBase):
                 indicators=[say.data("indicator_names")[e.indicator] for e in problem.of_kind("indicator")],
                 themes=[plain((e.label or {}).get(self.lang) or e.theme) for e in problem.of_kind("open_answer_theme")]))]
                         + [text_cell(verdicts[str(causes[a].shown) if a in causes else "None"]) for a in ANGLES])
-        self.add_table("problems", t("problems_caption"),
-                       [t("problem"), t("evidence"), *(t(f"angle_{a}") for a in ANGLES)], rows,
-                       notes=[say("problems_note")], missing=None if rows else say("no_problems"))
+        s["intro"] = say("problems_intro", drivers=[self.name(c) for c in diag.priority_drivers],
+                         count=ts.integer(diag.priority_count), lowest=ts.integer(diag.lowest_items),
+                         themes=diag.open_answer_themes, ref=self.ref("problems") if rows else None)
+        if rows:
+            self.add_table("problems", t("problems_caption"),
+                           [t("problem"), t("evidence"), *(t(f"angle_{a}") for a in ANGLES)], rows,
+                           notes=[say("problems_note")])
+        else:
+            s["intro"] += say("no_problems")
         s["limits"] = say("problems_limits", any_problem=bool(rows))
         self.v["problems"] = s
 
@@ -158,7 +160,10 @@ class DiagnosisSections(BuilderBase):
             self.v["cases"] = s
             return
         q = cases.question
-        label = lambda code: self.question_label(q, code)  # noqa: E731
+
+        def label(code) -> str:
+            return self.question_label(q, code)
+
         s["selection"] = say("case_selection", question=self.question_name(q), min_n=ts.integer(cases.min_n),
                              cases=[label(c.code) for c in cases.cases],
                              other=[label(x.code) for x in cases.left_out if x.reason == "other"],

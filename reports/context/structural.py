@@ -197,8 +197,7 @@ class StructuralSections(BuilderBase):
     def borderline_mediation(self) -> str:
         """The sentence on the indirect effects analysis found borderline (empty without any)."""
         effects = [{"chain": self.chain_name(i), "ci": ts.ci(i.ci_lower, i.ci_upper, 3, False),
-                    "ci_bc": ts.ci(i.ci_lower_bc, i.ci_upper_bc, 3, False), "significant": i.significant,
-                    "near_zero": "bound_near_zero" in i.borderline, "disagree": "intervals_disagree" in i.borderline}
+                    "ci_bc": ts.ci(i.ci_lower_bc, i.ci_upper_bc, 3, False), "near_zero": "bound_near_zero" in i.borderline, "disagree": "intervals_disagree" in i.borderline}
                    for i in self.view.sem.indirect if i.borderline]
         return self.say("mediation_borderline", effects=effects, margin=ts.bounded(BORDERLINE_MARGIN, 2)) if effects else ""
 

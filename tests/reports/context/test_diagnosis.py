@@ -134,3 +134,12 @@ def test_note_blocks_in_english():
     assert note_blocks("1. first\n2) second\n\nA paragraph\non two lines.\n\n   \n", "en") == [
         {"text": "", "bullets": ["first", "second"]}, {"text": "A paragraph on two lines.", "bullets": []}]
     assert note_blocks(None, "zh") == []
+
+
+@pytest.mark.parametrize("lang, none_found", [("zh", "未发现需要追溯的问题"), ("en", "no problem to trace")])
+def test_no_problem_found_is_said_without_a_table(demo, lang, none_found):
+    results, instrument = demo
+    quiet = {**results, "problems": {**results["problems"], "problems": [], "priority_drivers": [], "paths": []}}
+    ctx = build_context(quiet, instrument, lang)
+    assert none_found in ctx.values["problems"]["intro"] and "[[ref:" not in ctx.values["problems"]["intro"]
+    assert "problems" not in ctx.tables and ctx.values["problems"]["entries"] == []
