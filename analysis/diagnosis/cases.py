@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -120,7 +120,7 @@ def profile_platform_cases(question: str, platform: pd.Series, options: Sequence
               **{name: _finite(overall) for name, (overall, _) in indicators.items()}}
     profiles, left_out = [], []
     answers = pd.to_numeric(platform, errors="coerce")
-    for order, (code, is_other) in enumerate(options):
+    for code, is_other in options:
         chosen = (answers == float(code)).to_numpy()
         n = int(chosen.sum())
         if is_other or n < min_n:
@@ -130,21 +130,19 @@ def profile_platform_cases(question: str, platform: pd.Series, options: Sequence
         means = {c: float(scores.loc[chosen, c].mean()) for c in scores.columns}
         item_means = {i: float(items.loc[chosen, i].mean()) for i in driver_item_ids}
         values = {name: _finite(by_code.get(code)) for name, (_, by_code) in indicators.items()}
-        strong_item, weak_item = _extremes(item_means, sample_items, driver_item_ids)
-        strong_construct, weak_construct = _extremes(means, sample_constructs, drivers)
-        profiles.append((order, code, n, means, values, strong_item, weak_item, strong_construct, weak_construct))
+        profiles.append(PlatformCase(code, n, 0, means, values.get("nps"), values.get("repeat_purchase"),
+                                     values.get("paid_membership"), *_extremes(item_means, sample_items, driver_item_ids),
+                                     *_extremes(means, sample_constructs, drivers)))
 
-    def rank_key(p):
-        order, means, values = p[0], p[3], p[4]
-        ranked = _finite(means.get(ranked_by))
-        tie_breaks = [values.get(k) for k in ("nps", "repeat_purchase")]
-        return (-(round(ranked, MEAN_DECIMALS) if ranked is not None else -math.inf),
-                *(-(v if v is not None else -math.inf) for v in tie_breaks), order)
+    def rank_key(case: PlatformCase) -> tuple:
+        """Descending: the outcome mean at two decimals, NPS, repeat purchase; sorted() keeps the instrument's
+        order among cases still equal."""
+        outcome = _finite(case.construct_means.get(ranked_by))
+        return tuple(-(v if v is not None else -math.inf)
+                     for v in (round(outcome, MEAN_DECIMALS) if outcome is not None else None, case.nps,
+                               case.repeat_purchase))
 
-    ranked = sorted(profiles, key=rank_key)
-    cases = tuple(PlatformCase(code, n, k + 1, means, values.get("nps"), values.get("repeat_purchase"),
-                               values.get("paid_membership"), si, wi, sc, wc)
-                  for k, (_, code, n, means, values, si, wi, sc, wc) in enumerate(ranked))
+    cases = tuple(replace(case, rank=k + 1) for k, case in enumerate(sorted(profiles, key=rank_key)))
     two = len(cases) >= 2
     test, pvalue = difference
     pvalue = _finite(pvalue)
