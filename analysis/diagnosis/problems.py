@@ -181,6 +181,7 @@ def group_evidence(comparisons: Sequence, construct: str) -> tuple[GroupEvidence
 
 
 def _competition(platform_question: str | None, groups: Sequence[GroupEvidence], indicator_pvalue=None) -> Cause:
+    """Shown when the platforms differ significantly (on the construct, or in the indicator's χ²)."""
     if platform_question is None:
         return Cause("competition", None, "no_platform_question")
     if any(g.question == platform_question for g in groups) or _significant(indicator_pvalue):
@@ -190,6 +191,7 @@ def _competition(platform_question: str | None, groups: Sequence[GroupEvidence],
 
 def _needs(platform_question: str | None, groups: Sequence[GroupEvidence], membership_question: str | None,
            comparisons: Sequence, construct: str) -> Cause:
+    """Shown when another background question's groups differ on ``construct``; cannot tell when none was compared."""
     segments = tuple(dict.fromkeys(g.question for g in groups
                                    if g.question not in (platform_question, membership_question)))
     if segments:
