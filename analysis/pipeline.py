@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from analysis import ipma, sem
+from analysis import diagnosis, ipma, sem
 from analysis.classical import correlations, group_differences, item_analysis, moderation, regression
 from analysis.describe import descriptives, indicators, normality, open_answers
 from analysis.diagnostics import Diagnostic, warn
@@ -170,6 +170,9 @@ def _run_stages(instrument: Instrument, options: RunOptions, progress: Progress 
     with run.stage("group_differences"):
         _group_differences(run, scores, analysed)
     _planning(run, scores)
+    with run.stage("diagnosis"):
+        _platform_cases(run, scores, analysed)
+        _problems(run, scores, items)
     run.sections["meta"] = _meta(run, survey, cleaned, complete, data_path)
     run.sections["warnings"] = _unique(run.warnings)
     return StudyResults({"meta": run.sections.pop("meta"), **run.sections}, run.skipped, model_data)
@@ -473,6 +476,62 @@ def _group_differences(run: _Run, scores: pd.DataFrame, analysed: pd.DataFrame) 
             run.warnings.append(warn(f"group_{r.note}", f"{r.question} × {r.construct}: not tested, "
                                                         f"{r.note.replace('_', ' ')}"))
     run.sections["group_differences"] = results
+
+
+def _indicator_value(estimate) -> float:
+    """An NPS (points) or a share (proportion)."""
+    return estimate.nps if hasattr(estimate, "nps") else estimate.proportion
+
+
+def _drivers(instrument: Instrument) -> list[str]:
+    """The constructs of role ``driver``; without any, the exogenous constructs."""
+    return [c.id for c in instrument.constructs if c.role == "driver"] or instrument.exogenous
+
+
+def _platform_cases(run: _Run, scores: pd.DataFrame, analysed: pd.DataFrame) -> None:
+    """Chapter 3.11's cases: the main platforms with at least ``--min-group`` kept respondents."""
+    instrument = run.instrument
+    platform = instrument.question_by_role("platform")
+    ranked_by = instrument.outcome_construct
+    if platform is None or platform.id not in analysed or ranked_by is None:
+        run.skipped["cases"] = "the case analysis needs a platform question (role: platform) and an outcome construct"
+        return
+    indicators = {name: (_indicator_value(r.overall), {float(k): _indicator_value(e) for k, e in r.by_group.items()})
+                  for name, r in run.sections["indicators"].items()}
+    test = next((g for g in run.sections.get("group_differences", ())
+                 if g.question == platform.id and g.construct == ranked_by), None)
+    difference = (test.test, test.pvalue) if test is not None else (None, None)
+    measurement = instrument.measurement
+    run.sections["cases"] = diagnosis.profile_platform_cases(
+        platform.id, analysed[platform.id], [(o.code, o.other) for o in platform.options], scores,
+        analysed[instrument.item_ids].astype(float), {c: measurement[c] for c in _drivers(instrument)}, ranked_by,
+        indicators, run.options.min_group, difference)
+
+
+def _problems(run: _Run, scores: pd.DataFrame, items: pd.DataFrame) -> None:
+    """Chapter 3.10's problems, their evidence and causes (from the IPMA, the group differences, the indicators)."""
+    instrument = run.instrument
+    if "ipma" not in run.sections:
+        run.skipped["problems"] = "the problems are traced from the IPMA priorities, which were not computed"
+        return
+    platform = instrument.question_by_role("platform")
+    membership = instrument.question_by_role("membership")
+    fitted = run.sections["sem"]
+    run.sections["problems"] = diagnosis.diagnose_problems(
+        run.sections["ipma"], instrument.measurement, {i: float(items[i].mean()) for i in items.columns},
+        {c: float(scores[c].mean()) for c in scores.columns}, run.sections.get("group_differences", ()),
+        platform.id if platform else None, membership.id if membership else None, run.sections["indicators"],
+        instrument.outcome_construct, fitted.paths, fitted.indirect, _theme_evidence(run.sections.get("open_answers")))
+
+
+def _theme_evidence(coded: open_answers.OpenAnswerThemes | None) -> tuple[diagnosis.ThemeEvidence, ...]:
+    """The open-answer themes that voice wishes or complaints (praise is no evidence of a problem), counted
+    without the praising answers."""
+    if coded is None:
+        return ()
+    return tuple(diagnosis.ThemeEvidence(t.id, dict(t.label.by_lang), t.count - t.n_praise,
+                                         (t.count - t.n_praise) / coded.n_answers, t.constructs)
+                 for t in coded.themes if t.count > t.n_praise)
 
 
 def _meta(run: _Run, survey, cleaned, complete: pd.DataFrame, data_path: Path) -> dict:

@@ -161,6 +161,9 @@ def _add_report_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--thesis", type=Path, metavar="FILE",
                         help="YAML with a thesis: block (title, author, student_id, school, major, supervisor, "
                              "date) for the cover; fields left out print as placeholders")
+    parser.add_argument("--case-notes", type=Path, metavar="FILE",
+                        help="the author's own case material (Markdown or plain paragraphs), merged into 3.11 "
+                             "after the platform cases, clearly marked as the author's")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -70,7 +70,7 @@ def command_run(args: argparse.Namespace) -> int:
 
     instrument = _instrument(args.instrument)
     _print_instrument_warnings(instrument)
-    thesis = _thesis(args.thesis)
+    thesis = _thesis(args.thesis, args.case_notes)
     out = check_output_dir(args.out or DEFAULT_OUT)
     workers = usable_cores() if args.workers is None else max(1, args.workers)
     options = run_options(vars(args), data=args.data, sheet=args.sheet, workers=workers)
@@ -177,7 +177,7 @@ def command_report(args: argparse.Namespace) -> int:
     """Re-render the report (or one chapter) from a saved results.json, without refitting anything."""
     out = check_output_dir(args.out or Path(args.results).parent)
     written = render_into_folder(args.results, out, args.lang, args.formats, args.chapter, args.templates,
-                                 usable_cores(), _thesis(args.thesis))
+                                 usable_cores(), _thesis(args.thesis, args.case_notes))
     print(f"report written to {out}: {', '.join(written)}")
     return 0
 
@@ -238,11 +238,12 @@ def command_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _thesis(path: Path | None):
-    """The cover facts of ``--thesis FILE`` (read before any work, so a bad file fails fast)."""
-    from reports.thesis import read_thesis_info
+def _thesis(path: Path | None, case_notes: Path | None = None):
+    """The cover facts of ``--thesis FILE`` and the notes of ``--case-notes FILE`` (read before any work, so a bad
+    file fails fast)."""
+    from reports.thesis import read_thesis_info, with_case_notes
 
-    return read_thesis_info(path) if path else None
+    return with_case_notes(read_thesis_info(path) if path else None, case_notes)
 
 
 def _render(results: dict, instrument: Instrument, folder: Path, lang: str, formats, chapter=None,

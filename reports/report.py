@@ -99,7 +99,7 @@ def build_report_document(results: dict, instrument: Instrument, lang: str = "zh
     The zh thesis carries an English abstract too (``abstract_en``: the abstract of the en context).
     """
     env = template_environment(lang, templates_dir)
-    context = build_context(results, instrument, lang, env)
+    context = build_context(results, instrument, lang, env, thesis.case_notes if thesis else None)
     if lang == "zh" and chapter in (None, 0):
         context.values["abstract_en"] = build_context(results, instrument, "en",
                                                       template_environment("en", templates_dir)).values["abstract"]

@@ -13,6 +13,7 @@ ALLOWED = {
     "ingest": FOUNDATION, "describe": FOUNDATION, "sem": FOUNDATION, "ipma": FOUNDATION,
     "simulate": FOUNDATION, "psychometrics": FOUNDATION | {"sem"},
     "classical": FOUNDATION, "planning": FOUNDATION | {"describe", "ipma"},
+    "diagnosis": FOUNDATION | {"describe", "sem"},
 }
 TOP = {"pipeline", "results_view"}  # may import any part of analysis
 

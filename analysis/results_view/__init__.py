@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from analysis.results_view.classical import (Correlations, ItemAnalysis, Regression, read_correlations,
                                              read_item_analysis, read_regression)
+from analysis.results_view.diagnosis import Cases, Problems, read_cases, read_problems
 from analysis.results_view.differences import (GroupComparison, GroupDifferences, Moderation,
                                                read_group_differences, read_moderation)
 from analysis.results_view.fit import FitCheck, ModelFit
@@ -79,6 +80,8 @@ class ResultsView:
     action_plan: ActionPlan | None = None
     indicator_targets: IndicatorTargets | None = None
     loyalty_pattern: LoyaltyPattern | None = None
+    cases: Cases | None = None
+    problems: Problems | None = None
 
 
 def results_view(results: dict, constructs: tuple[str, ...]) -> ResultsView:
@@ -122,10 +125,13 @@ def results_view(results: dict, constructs: tuple[str, ...]) -> ResultsView:
         indicator_targets=read_indicator_targets(r["indicator_targets"])
         if isinstance(r.get("indicator_targets"), dict) else None,
         loyalty_pattern=read_loyalty_pattern(mapping(r.get("loyalty_pattern"))),
+        cases=read_cases(r["cases"]) if isinstance(r.get("cases"), dict) else None,
+        problems=read_problems(r["problems"]) if isinstance(r.get("problems"), dict) else None,
     )
 
 
-__all__ = ["INDICATORS", "ActionPlan", "Baseline", "Cfa", "CommonMethod", "ConstructReliability", "Correlations", "Descriptives",
-           "Efa", "EstimatorChoice", "Factorability", "FitCheck", "Flag", "GroupComparison", "GroupDifferences",
-           "IndicatorTargets", "Indicators", "Invariance", "Ipma", "ItemAnalysis", "LoyaltyPattern", "Meta", "ModelFit", "Moderation", "Normality", "OpenAnswers",
-           "Regression", "ResultsView", "Sample", "Sem", "Validity", "WarningRecord", "results_view"]
+__all__ = ["INDICATORS", "ActionPlan", "Baseline", "Cases", "Cfa", "CommonMethod", "ConstructReliability", "Correlations",
+           "Descriptives", "Efa", "EstimatorChoice", "Factorability", "FitCheck", "Flag", "GroupComparison",
+           "GroupDifferences", "IndicatorTargets", "Indicators", "Invariance", "Ipma", "ItemAnalysis", "LoyaltyPattern",
+           "Meta", "ModelFit", "Moderation", "Normality", "OpenAnswers", "Problems", "Regression", "ResultsView",
+           "Sample", "Sem", "Validity", "WarningRecord", "results_view"]

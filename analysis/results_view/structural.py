@@ -42,6 +42,9 @@ class IndirectEffect:
     hypothesis: str | None
     supported: bool | None
     mediation: str | None = None   # full, partial or none (analysis.sem.effects.mediation_type)
+    borderline: tuple[str, ...] = ()  # analysis.sem.effects.borderline_interval
+    ci_lower_bc: float | None = None
+    ci_upper_bc: float | None = None
 
     @property
     def chain(self) -> tuple[str | None, ...]:
@@ -123,7 +126,9 @@ def read_sem(d: dict) -> Sem:
                                     *(number(i.get(k)) for k in ("est", "std_all", "ci_lower", "ci_upper")),
                                     text(i.get("mediation_type")), text(i.get("hypothesis")),
                                     i.get("supported") if isinstance(i.get("supported"), bool) else None,
-                                    text(i.get("mediation")))
+                                    text(i.get("mediation")),
+                                    tuple(b for b in i.get("borderline") or () if isinstance(b, str)),
+                                    number(i.get("ci_lower_bc")), number(i.get("ci_upper_bc")))
                      for i in records(d.get("indirect")))
     f2 = tuple(EffectSize(e["lhs"], e["rhs"], number(e.get("f2"))) for e in records(d.get("f2"))
                if text(e.get("lhs")) and text(e.get("rhs")))

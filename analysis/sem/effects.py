@@ -8,6 +8,7 @@ latent covariance (lavaan ``std.all``).
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -282,6 +283,24 @@ def f2_size(f2: float) -> str:
     return "negligible"
 
 
+#: an indirect effect whose interval has a bound within this distance of zero is borderline
+BORDERLINE_MARGIN = 0.01
+
+
+def borderline_interval(ci_lower: float, ci_upper: float, ci_lower_bc: float, ci_upper_bc: float) -> tuple[str, ...]:
+    """Why the verdict on an indirect effect is borderline, if it is: ``bound_near_zero`` (a bound of the
+    percentile interval within :data:`BORDERLINE_MARGIN` of 0) and ``intervals_disagree`` (the percentile and
+    the bias-corrected interval disagree on whether 0 lies inside; NaN BC bounds: no comparison). A verdict that
+    a resample more or less could turn is worth saying so (Preacher & Hayes 2008 on interval choice)."""
+    reasons = []
+    if min(abs(ci_lower), abs(ci_upper)) < BORDERLINE_MARGIN:
+        reasons.append("bound_near_zero")
+    if math.isfinite(ci_lower_bc) and math.isfinite(ci_upper_bc):
+        if (ci_lower > 0 or ci_upper < 0) != (ci_lower_bc > 0 or ci_upper_bc < 0):
+            reasons.append("intervals_disagree")
+    return tuple(reasons)
+
+
 def mediation_type(indirect_significant: bool, direct_significant: bool | None, same_sign: bool) -> tuple[str, str]:
     """(Zhao, Lynch & Chen 2010 type, full/partial/none).
 
@@ -297,7 +316,7 @@ def mediation_type(indirect_significant: bool, direct_significant: bool | None, 
     return ("direct-only" if direct else "no-effect"), "none"
 
 
-__all__ = ["Effect", "EffectSize", "F2_LARGE", "F2_MEDIUM", "F2_METHODS", "F2_SMALL", "IndirectEstimate",
-           "SIGNIFICANT_INDIRECT_TYPES", "chain_values", "cohen_f2", "effect_decomposition", "f2_size",
-           "latent_regression_r2", "mediation_type", "r_squared", "specific_indirect_effects", "structural_paths",
-           "total_effect_values"]
+__all__ = ["BORDERLINE_MARGIN", "Effect", "EffectSize", "F2_LARGE", "F2_MEDIUM", "F2_METHODS", "F2_SMALL",
+           "IndirectEstimate", "SIGNIFICANT_INDIRECT_TYPES", "borderline_interval", "chain_values", "cohen_f2",
+           "effect_decomposition", "f2_size", "latent_regression_r2", "mediation_type", "r_squared",
+           "specific_indirect_effects", "structural_paths", "total_effect_values"]

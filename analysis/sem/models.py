@@ -21,8 +21,9 @@ from analysis.results import plain_fields, to_plain
 from analysis.sem.bootstrap import (BollenStine, BootstrapDraws, bias_corrected_ci, bollen_stine, bootstrap_draws,
                                     jackknife_acceleration, jackknife_theta, percentile_ci)
 from analysis.sem.diagnostics import ModificationIndex, fit_diagnostics, modification_indices
-from analysis.sem.effects import (Effect, EffectSize, chain_values, cohen_f2, effect_decomposition,
-                                  mediation_type, r_squared, specific_indirect_effects, structural_paths)
+from analysis.sem.effects import (Effect, EffectSize, borderline_interval, chain_values, cohen_f2,
+                                  effect_decomposition, mediation_type, r_squared, specific_indirect_effects,
+                                  structural_paths)
 from analysis.sem.estimation import ModelFit, ParameterEstimate, estimate, estimate_fiml
 from analysis.sem.fit_indices import FitIndices, FitVerdict, fit_indices, fit_verdicts
 from analysis.sem.robust import ESTIMATORS, ROBUST_ESTIMATORS, robust_ml, with_robust_se
@@ -166,6 +167,8 @@ class IndirectResult:
     mediation: str
     hypothesis: str | None
     supported: bool | None
+    #: why the verdict is borderline (:func:`analysis.sem.effects.borderline_interval`); empty: it is not
+    borderline: tuple[str, ...] = ()
 
     def plain_form(self) -> dict:
         """The fields, ``source`` and ``target`` named ``from`` and ``to``, the chain ``via`` as ``A -> B``."""
@@ -429,5 +432,6 @@ def _indirect_results(fit, resampled, data, chains, draws, level, bca, drop_inad
         if label is not None:
             supported = bool(lo > 0) if hypotheses.expected_sign[label] > 0 else bool(hi < 0)
         out.append(IndirectResult(ie.source, ie.via, ie.target, ie.est, ie.se, ie.std_all, lo, hi, lo_bc, hi_bc,
-                                  lo_bca, hi_bca, method, direct, dp, mtype, mediation, label, supported))
+                                  lo_bca, hi_bca, method, direct, dp, mtype, mediation, label, supported,
+                                  borderline_interval(lo, hi, lo_bc, hi_bc)))
     return out

@@ -10,8 +10,9 @@ One module per part of the report: ``base`` (view, phrases and registration), ``
 ``descriptives`` (3.2, 3.5), ``classical`` (item analysis 3.3, correlations 3.6, regression 3.7),
 ``psychometrics`` (3.4), ``structural`` (fit, SEM, mediation), ``invariance``
 (3.8.5, multi-group), ``differences``
-(moderation 3.8.4, group differences 3.9), ``open_answers`` (the open question's themes, 3.10), ``strategies`` (IPMA, problems, chapters 4–5),
-``evaluation`` (chapter 6), ``framing`` (abstract, chapters 1, 2, 7).
+(moderation 3.8.4, group differences 3.9), ``open_answers`` (the open question's themes, 3.10), ``strategies``
+(IPMA, chapters 4–5), ``diagnosis`` (problems 3.10, cases 3.11), ``evaluation`` (chapter 6), ``framing``
+(abstract, chapters 1, 2, 7).
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from questionnaire.instrument import Instrument
 from reports import typeset as ts
 from reports.context.classical import ClassicalSections
 from reports.context.descriptives import DescriptiveSections
+from reports.context.diagnosis import DiagnosisSections
 from reports.context.differences import DifferenceSections
 from reports.context.evaluation import EvaluationSections
 from reports.context.framing import FramingSections
@@ -52,10 +54,10 @@ class ReportContext:
 
 class _Builder(SampleSections, ClassicalSections, DescriptiveSections, PsychometricSections, StructuralSections,
                InvarianceSections, DifferenceSections,
-               StrategySections, EvaluationSections, FramingSections):
+               DiagnosisSections, StrategySections, EvaluationSections, FramingSections):
     """All sections, built in the order in which later ones read the findings of earlier ones."""
 
-    def build(self) -> ReportContext:
+    def build(self, case_notes: str | None = None) -> ReportContext:
         self.v["title"] = self.inst.title.get(self.lang)
         self.v["table"] = {}
         self.v["figure"] = {}
@@ -78,6 +80,7 @@ class _Builder(SampleSections, ClassicalSections, DescriptiveSections, Psychomet
         self.ipma()
         self.open_answer_themes()
         self.problems(reliability_failures + validity_failures + fit_failures)
+        self.cases(case_notes)
         sections = self.strategies(indicator_values)
         self.plan()
         self.indicator_system(indicator_values)
@@ -96,9 +99,10 @@ class _Builder(SampleSections, ClassicalSections, DescriptiveSections, Psychomet
 
 
 def build_context(results: dict, instrument: Instrument, lang: str = "zh",
-                  templates: jinja2.Environment | None = None) -> ReportContext:
+                  templates: jinja2.Environment | None = None, case_notes: str | None = None) -> ReportContext:
     """The report context for ``lang`` ('zh' or 'en') from a results dict and the instrument; its sentences come
-    from ``phrases.j2`` in ``templates`` (default: the bundled templates of ``lang``)."""
+    from ``phrases.j2`` in ``templates`` (default: the bundled templates of ``lang``); ``case_notes``: the
+    author's own case material (text of ``--case-notes``), merged into 3.11."""
     if lang not in ("zh", "en"):
         raise input_error("unknown report language", value=lang, allowed="zh, en")
-    return _Builder(results, instrument, lang, Phrases(templates or bundled_environment(lang))).build()
+    return _Builder(results, instrument, lang, Phrases(templates or bundled_environment(lang))).build(case_notes)

@@ -23,7 +23,6 @@ class DescriptiveSections(BuilderBase):
             reason = self.missing_reason("indicators")
             s["overall"] = ts.not_computed(reason, self.lang)
             s["by_platform"] = ""
-            s["cases"] = say("platform_cases", platforms=0, ref="")
             self.add_table("indicators", t("loyalty_indicators"), [], [], missing=reason)
             self.add_table("indicators_by_platform", t("loyalty_indicators_by_platform"),
                            [], [], missing=reason)
@@ -77,7 +76,6 @@ class DescriptiveSections(BuilderBase):
         if by_rows:
             by_rows.append(test_row)
         s["by_platform"] = say("indicators_by_platform", ref=self.ref("indicators_by_platform"), tests=tests) if by_rows else ""
-        s["cases"] = say("platform_cases", platforms=len(groups), ref=self.ref("indicators_by_platform") if by_rows else "")
         self.add_table("indicators_by_platform", t("loyalty_indicators_by_platform"),
                        [t("platform"), "n", "NPS", t("repeat_purchase"),
                         t("paid_membership")], by_rows,

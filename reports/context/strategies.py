@@ -1,6 +1,6 @@
-"""Chapters 3–5 from the model to action: the importance–performance map (IPMA) and its priorities, the problems
-the results expose, the four strategy areas ordered by priority and argued from each driver's weakest items and
-open-answer themes, and the phased implementation plan (``results.action_plan``).
+"""Chapters 4–5 from the model to action: the importance–performance map (IPMA) and its priorities, the four
+strategy areas ordered by priority and argued from each driver's weakest items and open-answer themes, and the
+phased implementation plan (``results.action_plan``).
 """
 from __future__ import annotations
 
@@ -54,31 +54,6 @@ class StrategySections(OpenAnswerSections):
         self.v["ipma"] = {"text": self.say("ipma", outcome=outcome, improve_first=ts.join(first, self.lang) if first else "",
                                            top=self.name(top.construct), top_quadrant=self.quadrant_name(top.quadrant),
                                            ref_map=self.ref("ipma_map"), ref_table=self.ref("ipma"))}
-
-    # ------------------------------------------------------------------ chapter 3: problems
-    def problems(self, check_failures: list[str]) -> None:
-        """The problems the results expose; ``check_failures``: the reliability, validity and fit checks missed."""
-        say, sem, ipma, indicators = self.say, self.view.sem, self.view.ipma, self.view.indicators
-        items = []
-        weak = [p for p in sem.paths if p.supported is False] if sem else []
-        if weak:
-            items.append(say("problem_weak_drivers", paths=[
-                {"driver": self.name(p.rhs), "outcome": self.name(p.lhs), "beta": ts.bounded(p.std_all),
-                 "p": ts.p_text(p.pvalue)} for p in weak]))
-        low = [p for p in ipma.priorities if p.low_performance] if ipma else []
-        if low:
-            items.append(say("problem_low_performance",
-                             low=[{"construct": self.name(p.construct), "performance": ts.num(p.performance, 1)} for p in low],
-                             improve_first=[self.name(p.construct) for p in low if p.improve_first]))
-        if indicators and indicators.weak_advocacy:
-            items.append(say("problem_weak_advocacy", nps=ts.num(indicators.overall("nps"), 1)))
-        if indicators and indicators.low_membership:
-            items.append(say("problem_low_membership", share=ts.share(indicators.overall("paid_membership"))))
-        if check_failures:
-            items.append(say("problem_checks", checks=check_failures))
-        if not items:
-            items.append(say("problem_none"))
-        self.v["problems"] = {"points": items, "intro": say("problems_intro")}
 
     # ------------------------------------------------------------------ chapter 4: strategies
     def item_text(self, item_id: str) -> str:

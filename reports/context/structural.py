@@ -4,7 +4,7 @@ paths and hypothesis verdicts, R² and f², and the bootstrap mediation tests.
 from __future__ import annotations
 
 from analysis.results_view import FitCheck, ModelFit
-from analysis.sem.effects import F2_LARGE, F2_MEDIUM, F2_SMALL
+from analysis.sem.effects import BORDERLINE_MARGIN, F2_LARGE, F2_MEDIUM, F2_SMALL
 from analysis.sem.fit_indices import FIT_THRESHOLDS, NOT_INTERPRETABLE, ROBUST_READING
 from reports import typeset as ts
 from reports.context.base import BuilderBase
@@ -189,9 +189,17 @@ class StructuralSections(BuilderBase):
             s["mediation"] = self.say("mediation", B=b_count, ref=self.ref("mediation"),
                                       significant=self.significant_mediation(),
                                       failed=ts.integer(failed) if failed is not None and failed > 0 else None)
+            s["mediation"] += self.borderline_mediation()
         else:
             s["mediation"] = ts.not_computed(self.missing_reason("sem.indirect"), self.lang)
         self.v["sem"] = s
+
+    def borderline_mediation(self) -> str:
+        """The sentence on the indirect effects analysis found borderline (empty without any)."""
+        effects = [{"chain": self.chain_name(i), "ci": ts.ci(i.ci_lower, i.ci_upper, 3, False),
+                    "ci_bc": ts.ci(i.ci_lower_bc, i.ci_upper_bc, 3, False), "near_zero": "bound_near_zero" in i.borderline, "disagree": "intervals_disagree" in i.borderline}
+                   for i in self.view.sem.indirect if i.borderline]
+        return self.say("mediation_borderline", effects=effects, margin=ts.bounded(BORDERLINE_MARGIN, 2)) if effects else ""
 
     def chain_name(self, effect) -> str:
         """``Product quality → Customer satisfaction → Customer loyalty``."""

@@ -19,7 +19,7 @@ from reports.bibliography import CITATION, bibliography
 from reports.document import Bullets, Heading, MainMatter, Paragraph, References, TableBlock
 from reports.render_docx import write_docx
 from reports.report import build_report_document
-from reports.thesis import FIELDS, ThesisInfo, cover_lines, read_thesis_info
+from reports.thesis import FIELDS, ThesisInfo, cover_lines, read_case_notes, read_thesis_info, with_case_notes
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # Latin words a Chinese thesis body may contain: abbreviations, symbols, method names and the authors it cites.
@@ -95,6 +95,25 @@ def test_the_cover_carries_the_thesis_title_and_placeholders_only_where_nothing_
     (tmp_path / "bad.yaml").write_text("thesis:\n  tutor: 李四\n", encoding="utf-8")
     with pytest.raises(InputError, match="bad.yaml: unknown thesis field 'tutor'; allowed: title, author"):
         read_thesis_info(tmp_path / "bad.yaml")
+
+
+def test_case_notes_from_the_thesis_file_or_the_option_which_wins(tmp_path):
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "a.md").write_text("\ufeff案例甲\n", encoding="utf-8")
+    (tmp_path / "b.md").write_text("案例乙\n", encoding="utf-8")
+    (tmp_path / "t.yaml").write_text("thesis:\n  author: 张三\n  case_notes: notes/a.md\n", encoding="utf-8")
+    info = read_thesis_info(tmp_path / "t.yaml")
+    assert info.case_notes == "案例甲\n" and info.author == "张三"
+    assert "case_notes" not in dict(cover_lines(info, {f: f for f in FIELDS}, {f: "" for f in FIELDS}))
+    assert with_case_notes(info, tmp_path / "b.md") == ThesisInfo(author="张三", case_notes="案例乙\n")
+    assert with_case_notes(None, None) is None
+    (tmp_path / "blank.md").write_text(" \n\n", encoding="utf-8")
+    assert read_case_notes(tmp_path / "blank.md") is None
+    with pytest.raises(InputError, match="missing.md: cannot read the case notes .FileNotFoundError.; allowed: a UTF-8"):
+        read_case_notes(tmp_path / "missing.md")
+    (tmp_path / "gbk.md").write_bytes("案例".encode("gb18030"))
+    with pytest.raises(InputError, match="gbk.md: cannot read the case notes .UnicodeDecodeError."):
+        read_case_notes(tmp_path / "gbk.md")
 
 
 def test_docx_front_matter_is_numbered_in_roman_and_the_body_from_1_with_header_and_page_field(zh_docx):

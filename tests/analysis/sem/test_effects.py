@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 
 from analysis.results import to_plain
-from analysis.sem.effects import (cohen_f2, effect_decomposition, mediation_type, r2_interpretable, r_squared,
-                                  specific_indirect_effects, structural_paths)
+from analysis.sem.effects import (borderline_interval, cohen_f2, effect_decomposition, mediation_type,
+                                  r2_interpretable, r_squared, specific_indirect_effects, structural_paths)
 from analysis.sem.models import fit_model, fit_sem
 from questionnaire.errors import InputError
 
@@ -143,3 +143,14 @@ def test_an_r2_outside_zero_to_one_is_not_interpretable():
     """Issue 13, bug 5: R² > 1 or < 0 comes from a negative disturbance variance."""
     assert r2_interpretable(0.0) and r2_interpretable(0.64) and r2_interpretable(1.0)
     assert not r2_interpretable(1.07) and not r2_interpretable(-0.02)
+
+
+@pytest.mark.parametrize("interval, bc, reasons", [
+    ((0.0009, 0.115), (0.004, 0.120), ("bound_near_zero",)),
+    ((-0.002, 0.108), (0.003, 0.114), ("bound_near_zero", "intervals_disagree")),
+    ((0.02, 0.13), (-0.001, 0.12), ("intervals_disagree",)),
+    ((-0.2, -0.05), (-0.21, -0.04), ()),
+    ((0.05, 0.2), (float("nan"), float("nan")), ()),          # no BC interval (Sobel): nothing to compare
+])
+def test_borderline_mediation_intervals(interval, bc, reasons):
+    assert borderline_interval(*interval, *bc) == reasons
