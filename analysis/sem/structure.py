@@ -71,11 +71,17 @@ class ModelStructure:
         entries = np.array(free, dtype=int).reshape(-1, 4)
         self.entry_matrix, self.entry_row, self.entry_col, self.entry_parameter = entries.T
         self.entries_of_matrix = [np.flatnonzero(self.entry_matrix == j) for j in range(4)]
+        self.cells_of_matrix = [(self.entry_row[e], self.entry_col[e], self.entry_parameter[e])
+                                for e in self.entries_of_matrix]
         n_entries = len(self.entry_parameter)
         self.entries_to_parameters = np.zeros((n_entries, self.n_free))
         self.entries_to_parameters[np.arange(n_entries), self.entry_parameter] = 1.0
         self.one_entry_per_parameter = n_entries == self.n_free and bool(
             np.all(self.entry_parameter == np.arange(self.n_free)))
+        #: the entry of each parameter when every parameter has exactly one entry (the entries are then θ
+        #: reordered by matrix), else None
+        self.entry_of_parameter = (np.argsort(self.entry_parameter) if n_entries == self.n_free and bool(
+            np.all(np.sort(self.entry_parameter) == np.arange(self.n_free))) else None)
         diagonal = self.entry_row == self.entry_col
         self.entry_weight = np.where(diagonal & np.isin(self.entry_matrix, SYMMETRIC), 0.5, 1.0)
         self.identity_observed, self.identity_latent = np.eye(self.n_observed), np.eye(self.n_latent)
@@ -83,14 +89,15 @@ class ModelStructure:
 
     def matrices(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Λ, B, Ψ, Θ at ``theta`` (q,) or stacked at ``theta`` (b, q); complex ``theta`` works too."""
-        lead = theta.shape[:-1]
-        out = [np.broadcast_to(t, lead + t.shape).astype(theta.dtype) for t in self.fixed_matrices]
-        for j in range(4):
-            entries = self.entries_of_matrix[j]
-            out[j][..., self.entry_row[entries], self.entry_col[entries]] = theta[..., self.entry_parameter[entries]]
+        if theta.ndim == 1:
+            out = [t.astype(theta.dtype) for t in self.fixed_matrices]
+        else:
+            out = [np.broadcast_to(t, theta.shape[:-1] + t.shape).astype(theta.dtype) for t in self.fixed_matrices]
+        for j, (rows, cols, parameters) in enumerate(self.cells_of_matrix):
+            values = theta[..., parameters]
+            out[j][..., rows, cols] = values
             if j in SYMMETRIC:
-                out[j][..., self.entry_col[entries], self.entry_row[entries]] = (
-                    theta[..., self.entry_parameter[entries]])
+                out[j][..., cols, rows] = values
         return out[0], out[1], out[2], out[3]
 
     def _inverse_i_minus_b(self, beta: np.ndarray) -> np.ndarray:
@@ -178,6 +185,11 @@ class ModelStructure:
         (chain rule through ``entries_to_parameters`` K: g K, Kᵀ I K, Kᵀ H K)."""
         if self.one_entry_per_parameter:
             return gradient, information, hessian
+        order = self.entry_of_parameter
+        if order is not None:  # K is a permutation: reorder instead of multiplying
+            cells = (Ellipsis, order[:, None], order[None, :])
+            return (gradient[..., order], None if information is None else information[cells],
+                    None if hessian is None else hessian[cells])
         k_map = self.entries_to_parameters
         k_map_t = k_map.T
         gradient = gradient @ k_map
