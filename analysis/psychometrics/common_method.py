@@ -103,7 +103,10 @@ def one_factor_cfa_comparison(data: pd.DataFrame, measurement: dict[str, list[st
     """
     items = [item for block in measurement.values() for item in block]
     one = fit_cfa(data, {"METHOD": items}, estimator=model.estimator)
-    test = chisq_difference(one.fit, model.fit)
+    robust = one.fit.robust is not None and model.fit.robust is not None
+    test = chisq_difference((one.fit.chisq, one.fit.df), (model.fit.chisq, model.fit.df),
+                            (one.fit.robust.chisq_scaling_factor, model.fit.robust.chisq_scaling_factor)
+                            if robust else None)
     diagnostics = list(one.diagnostics)
     if not one.converged:
         diagnostics.append(warn("one_factor_not_converged", "the one-factor CFA of Harman's test did not converge"))

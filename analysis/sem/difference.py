@@ -16,8 +16,6 @@ from dataclasses import dataclass
 
 from scipy import stats
 
-from analysis.sem.fit_indices import FitIndices
-
 PLAIN, SATORRA_BENTLER_2001 = "chisq", "satorra.bentler.2001"
 
 
@@ -32,17 +30,19 @@ class ChisqDifference:
     scaling_factor: float
 
 
-def chisq_difference(restricted: FitIndices, general: FitIndices) -> ChisqDifference:
-    """The difference test of ``restricted`` against the ``general`` model it is nested in: scaled when both
-    fits are robust (MLM / MLR), else plain; p is NaN when the df do not differ."""
-    delta_df = int(restricted.df - general.df)
-    delta, scaling, method = restricted.chisq - general.chisq, math.nan, PLAIN
-    if restricted.robust is not None and general.robust is not None:
+def chisq_difference(restricted: tuple[float, int], general: tuple[float, int],
+                     scaling_factors: tuple[float, float] | None = None) -> ChisqDifference:
+    """The difference test of the ``restricted`` model (ML χ², df) against the ``general`` model it is nested
+    in: scaled when ``scaling_factors`` (c_0, c_1) of a robust estimator are given, else plain; p is NaN when
+    the df do not differ."""
+    (chisq_0, df_0), (chisq_1, df_1) = restricted, general
+    delta_df = int(df_0 - df_1)
+    delta, scaling, method = chisq_0 - chisq_1, math.nan, PLAIN
+    if scaling_factors is not None:
         method = SATORRA_BENTLER_2001
-        c_0 = restricted.robust.chisq_scaling_factor if restricted.df > 0 else 1.0
-        c_1 = general.robust.chisq_scaling_factor if general.df > 0 else 1.0
+        c_0, c_1 = (c if df > 0 else 1.0 for c, df in zip(scaling_factors, (df_0, df_1)))
         if delta_df > 0:
-            scaling = (restricted.df * c_0 - general.df * c_1) / delta_df
+            scaling = (df_0 * c_0 - df_1 * c_1) / delta_df
             scaling = scaling if scaling >= 0 else math.nan
             delta = delta / scaling
     pvalue = float(stats.chi2.sf(delta, delta_df)) if delta_df > 0 else math.nan
