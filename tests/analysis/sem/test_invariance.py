@@ -12,9 +12,7 @@ import pytest
 
 from analysis.results import to_plain
 from analysis.sem.difference import SATORRA_BENTLER_2001
-from analysis.sem.invariance import assess_invariance, refit
-from analysis.sem.multigroup import group_moments, multigroup_scaled_test
-from analysis.sem.specification import measurement_syntax, specify_model
+from analysis.sem.invariance import assess_invariance
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
 ROOT = Path(__file__).parents[3]
@@ -118,9 +116,8 @@ def test_a_group_with_an_item_without_variance_is_left_out():
         result = assess_invariance(data, MEASUREMENT, None, data["school"], {g: g for g in REF["groups"]}, "school")
     assert [g.label for g in result.left_out] == ["Grant-White"] and result.steps == ()
 
-# MLR and MLM: the multi-group scaling factors and the Satorra–Bentler (2001) scaled Δχ² of each step and of each
-# structural path's equality against lavaan's lavTestLRT (tests/fixtures/invariance_scaled.R). χ² and scaling
-# factors 1e-6 relative; the scaled Δχ² of the steps 1e-5 relative (of a path, df 1: 1e-4), p 1e-4: lavaan's
+# MLR and MLM: the Satorra–Bentler (2001) scaled Δχ² of each step and of each structural path's equality against
+# lavaan's lavTestLRT (tests/fixtures/invariance_scaled.R). χ² 1e-6 relative; the scaled Δχ² of the steps 1e-5 relative (of a path, df 1: 1e-4), p 1e-4: lavaan's
 # scaling factors carry its optimizer's stopping error (~3e-7) and c_d = (r_0c_0 − r_1c_1)/(r_0 − r_1)
 # multiplies it by about r_0/(r_0 − r_1).
 SCALED = json.loads((FIXTURES / "invariance_scaled.json").read_text())
@@ -150,14 +147,3 @@ def test_scaled_steps_and_paths_match_lavtestlrt(hs, case):
         assert (path.lhs, path.rhs, path.delta_df) == (ref["lhs"], ref["rhs"], ref["delta_df"])
         assert path.delta_chisq == pytest.approx(ref["delta_chisq"], rel=1e-4)  # c_d: r_0 = 55 times the error
         assert path.delta_pvalue == pytest.approx(ref["delta_pvalue"], rel=1e-4)
-
-
-@pytest.mark.parametrize("estimator", ["MLR", "MLM"])
-def test_multigroup_scaling_factors_match_lavaan(hs, estimator):
-    spec = specify_model(measurement_syntax(MEASUREMENT))
-    moments = group_moments(hs, spec.observed, hs["school"], tuple(LABELS))
-    ref = next(c for c in SCALED["cases"] if c["estimator"] == estimator)
-    configural, metric = refit(spec, moments, ()), refit(spec, moments, ("loadings",))
-    for fit, step in zip((configural, metric), ref["steps"]):
-        assert multigroup_scaled_test(fit, estimator).scaling_factor == pytest.approx(
-            step["chisq.scaling.factor"], rel=1e-6)
