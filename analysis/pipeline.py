@@ -432,7 +432,7 @@ def _invariance(run: _Run, complete: pd.DataFrame, analysed: pd.DataFrame, measu
     labels = {o.code: o.label.get(lang) for o in question.options}
     structural = run.instrument.structural_syntax() if run.instrument.has_structural_model else None
     result = sem.assess_invariance(complete, measurement, structural, analysed.loc[complete.index, question.id],
-                                   labels, question.id)
+                                   labels, question.id, estimator=run.sections["estimator"].estimator)
     run.keep("invariance", result)
     if len(result.groups) < 2:
         run.skipped["invariance"] = (f"fewer than two groups of {question.id} have at least {result.min_group_n} "

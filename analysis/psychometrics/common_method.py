@@ -6,13 +6,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from analysis.diagnostics import Diagnostic, warn
 from analysis.numbers import numeric_items
 from analysis.psychometrics.efa import eigenvalues
 from analysis.psychometrics.factorability import correlation_matrix, usable_items
 from analysis.results import plain_fields
+from analysis.sem.difference import PLAIN, chisq_difference
 from analysis.sem.fit_indices import FitIndices
 from analysis.sem.models import CfaResult, fit_cfa
 
@@ -72,37 +72,45 @@ def harman_test(data: pd.DataFrame) -> HarmanTest:
 
 @dataclass(frozen=True)
 class OneFactorComparison:
-    """One-factor CFA (all items on one method factor) against the measurement model, by Δχ²."""
+    """One-factor CFA (all items on one method factor) against the measurement model, by Δχ² (the
+    Satorra–Bentler scaled difference when the CFA used MLR or MLM: ``delta_method``)."""
 
     one_factor_fit: FitIndices
     delta_chisq: float
     delta_df: int
     pvalue: float
     one_factor_worse: bool
+    delta_method: str = PLAIN
+    delta_scaling_factor: float = math.nan
     diagnostics: tuple[Diagnostic, ...] = ()
 
     def plain_form(self) -> dict:
-        """``results.json`` ``common_method_cfa``; diagnostics go to ``results.warnings``."""
-        return plain_fields(self, without=("diagnostics",))
+        """``results.json`` ``common_method_cfa``; diagnostics go to ``results.warnings``; ``delta_method`` and
+        ``delta_scaling_factor`` only for a scaled test (ML: the plain Δχ²)."""
+        scaled = () if self.delta_method != PLAIN else ("delta_method", "delta_scaling_factor")
+        return plain_fields(self, without=("diagnostics", *scaled))
 
 
 def one_factor_cfa_comparison(data: pd.DataFrame, measurement: dict[str, list[str]],
                               model: CfaResult) -> OneFactorComparison:
-    """Fit all items on one factor and test it against the measurement model (Podsakoff et al. 2003).
+    """Fit all items on one factor, with the estimator of ``model``, and test it against the measurement
+    model (Podsakoff et al. 2003).
 
     The one-factor model is nested in the k-factor model (latent correlations fixed at 1), so
-    Δχ² = χ²_one − χ²_k on Δdf = df_one − df_k is a likelihood-ratio test; a significantly worse
-    one-factor fit argues against a single common-method factor.
+    Δχ² = χ²_one − χ²_k on Δdf = df_one − df_k is a likelihood-ratio test, scaled (Satorra & Bentler 2001)
+    for MLR and MLM; a significantly worse one-factor fit argues against a single common-method factor.
     Both models are fitted as ``model`` was (listwise, or FIML on the same rows).
-    R: ``anova(cfa("M =~ PQ1 + ... + LY4", d), cfa(model, d))``.
+    R: ``lavTestLRT(cfa(model, d, estimator = …), cfa("M =~ PQ1 + ... + LY4", d, estimator = …))``.
     """
     items = [item for block in measurement.values() for item in block]
-    one = fit_cfa(data, {"METHOD": items}, missing=model.missing)
-    delta = float(one.fit.chisq - model.fit.chisq)
-    delta_df = int(one.fit.df - model.fit.df)
-    pvalue = float(stats.chi2.sf(delta, delta_df)) if delta_df > 0 else math.nan
+    one = fit_cfa(data, {"METHOD": items}, estimator=model.estimator, missing=model.missing)
+    robust = one.fit.robust is not None and model.fit.robust is not None
+    test = chisq_difference((one.fit.chisq, one.fit.df), (model.fit.chisq, model.fit.df),
+                            (one.fit.robust.chisq_scaling_factor, model.fit.robust.chisq_scaling_factor)
+                            if robust else None)
     diagnostics = list(one.diagnostics)
     if not one.converged:
         diagnostics.append(warn("one_factor_not_converged", "the one-factor CFA of Harman's test did not converge"))
-    return OneFactorComparison(one.fit, delta, delta_df, pvalue,
-                               bool(delta_df > 0 and pvalue < 0.05), tuple(diagnostics))
+    return OneFactorComparison(one.fit, test.delta_chisq, test.delta_df, test.pvalue,
+                               bool(test.delta_df > 0 and test.pvalue < 0.05), test.method, test.scaling_factor,
+                               tuple(diagnostics))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from analysis.results_view.reading import mapping, number, records, text
+from analysis.sem.difference import SATORRA_BENTLER_2001
 
 
 def _flag(x) -> bool | None:
@@ -70,6 +71,7 @@ class Invariance:
     partial: tuple[InvarianceStep, ...]
     paths: tuple[PathEquality, ...]
     paths_model: str | None
+    scaled_difference: bool  # the Δχ² tests are Satorra–Bentler scaled (MLR / MLM)
 
 
 def _step(d: dict) -> InvarianceStep:
@@ -93,4 +95,5 @@ def read_invariance(d: dict) -> Invariance:
                   for p in records(d.get("paths")))
     return Invariance(text(d.get("group")), _groups(d.get("groups")), _groups(d.get("left_out")),
                       number(mapping(d).get("min_group_n")), tuple(_step(s) for s in records(d.get("steps"))),
-                      tuple(_step(s) for s in records(d.get("partial"))), paths, text(d.get("paths_model")))
+                      tuple(_step(s) for s in records(d.get("partial"))), paths, text(d.get("paths_model")),
+                      mapping(d).get("delta_method") == SATORRA_BENTLER_2001)

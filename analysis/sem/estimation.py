@@ -147,17 +147,23 @@ def estimate_theta(structure: ModelStructure, sample_cov: np.ndarray, start: np.
 
 
 def defined_values(spec: ModelSpec, rows: np.ndarray) -> np.ndarray:
-    """Values of the ``:=`` parameters given the values of the table rows (estimates or std.all)."""
-    values = {p.label: rows[i] for i, p in enumerate(spec.parameters) if p.label}
+    """Values of the ``:=`` parameters given the values of the table rows (estimates or std.all; rows (n,) or
+    a stack (b, n))."""
+    values = {p.label: rows[..., i] for i, p in enumerate(spec.parameters) if p.label}
     out = []
     for d in spec.defined:
         values[d.name] = d.evaluate(values)
-        out.append(values[d.name])
-    return np.array(out, dtype=rows.dtype)
+        out.append(np.broadcast_to(values[d.name], rows.shape[:-1]))
+    return np.stack(out, axis=-1) if out else np.zeros(rows.shape[:-1] + (0,), dtype=rows.dtype)
 
 
-def complex_step_jacobian(func, theta: np.ndarray, h: float = 1e-30) -> np.ndarray:
-    """J = Im f(θ + ih·e_k) / h, exact to rounding for analytic f (Squire & Trapp 1998)."""
+def complex_step_jacobian(func, theta: np.ndarray, h: float = 1e-30, stacked: bool = False) -> np.ndarray:
+    """J = Im f(θ + ih·e_k) / h, exact to rounding for analytic f (Squire & Trapp 1998); ``stacked``: f takes
+    the q perturbed θ as one stack (q, q) and returns (q, outputs)."""
+    if stacked:
+        perturbed = np.tile(theta.astype(complex), (len(theta), 1))
+        perturbed[np.diag_indices(len(theta))] += 1j * h
+        return np.imag(func(perturbed)).T / h
     cols = []
     for k in range(len(theta)):
         tc = theta.astype(complex)
@@ -266,17 +272,18 @@ def parameter_table(structure: ModelStructure, theta: np.ndarray, vcov: np.ndarr
 
     def est_fn(t):
         rows = row_values(structure, t)
-        return np.concatenate([rows, defined_values(spec, rows)])
+        return np.concatenate([rows, defined_values(spec, rows)], axis=-1)
 
     def std_fn(t):
         rows = standardized_values(structure, t)
-        return np.concatenate([rows, defined_values(spec, rows)])
+        return np.concatenate([rows, defined_values(spec, rows)], axis=-1)
 
     est = est_fn(theta).real
     with np.errstate(invalid="ignore", divide="ignore"):
         std = std_fn(theta.astype(complex)).real
         std[~np.isfinite(std)] = np.nan
-        j_est, j_std = complex_step_jacobian(est_fn, theta), complex_step_jacobian(std_fn, theta)
+        j_est = complex_step_jacobian(est_fn, theta, stacked=True)
+        j_std = complex_step_jacobian(std_fn, theta, stacked=True)
         se = np.sqrt(np.clip(np.einsum("ij,jk,ik->i", j_est, vcov, j_est), 0, None))
         std_se = np.sqrt(np.clip(np.einsum("ij,jk,ik->i", j_std, vcov, j_std), 0, None))
         std_se[np.isnan(std)] = np.nan

@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import optimize, special, stats
 
 from analysis.results import plain_fields
 from analysis.sem.estimation import ModelFit
@@ -180,8 +180,8 @@ def rmsea_ci(chisq: float, df: float, n: int, level: float = 0.90, c_hat: float 
         return float("nan"), float("nan")
     upper_p, lower_p = 1 - (1 - level) / 2, (1 - level) / 2
 
-    def cdf(lam):
-        return stats.chi2.cdf(chisq, df) if lam <= 0 else stats.ncx2.cdf(chisq, df, lam)
+    def cdf(lam):  # scipy.stats' chi2.cdf and ncx2.cdf without their argument checks, called ~20 times
+        return special.chdtr(df, chisq) if lam <= 0 else special.chndtr(chisq, df, lam)
 
     def rmsea_at(p, upper_lambda):
         try:

@@ -2,7 +2,8 @@
 
 The sequence of ``semTools::measEq.syntax`` / lavaan ``group.equal``: configural (same pattern), metric
 (equal loadings), scalar (+ equal intercepts, latent means free in groups 2…G) and strict (+ equal
-residual variances), each compared with the step before by Δχ² (lavaan ``lavTestLRT``), ΔCFI and ΔRMSEA.
+residual variances), each compared with the step before by Δχ² (lavaan ``lavTestLRT``; with MLR or MLM the
+Satorra–Bentler 2001 scaled difference, :mod:`~analysis.sem.difference`), ΔCFI and ΔRMSEA.
 A step *holds* when CFI drops by at most .01 (Cheung & Rensvold 2002) and RMSEA rises by at most .015
 (Chen 2007); the configural model holds when its CFI and RMSEA are acceptable (≥ .90, ≤ .08, the fit
 table's cut-offs). When metric, scalar or strict fails, partial invariance frees, one at a time, the
@@ -26,14 +27,15 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from analysis.diagnostics import Diagnostic, warn
 from analysis.results import plain_fields
+from analysis.sem.difference import PLAIN, SATORRA_BENTLER_2001, chisq_difference
 from analysis.sem.multigroup import (EqualityScoreTest, GroupMoments, MultiGroupFit, equality_class,
                                      equality_score_tests, fit_multigroup, group_model, group_moments,
-                                     multigroup_fit_indices, start_from_fit)
+                                     multigroup_fit_indices, multigroup_scaled_test, start_from_fit)
 from analysis.sem.models import ALPHA
+from analysis.sem.robust import ROBUST_ESTIMATORS
 from analysis.sem.specification import ModelSpec, measurement_syntax, specify_model
 
 STEPS = (("configural", ()), ("metric", ("loadings",)), ("scalar", ("loadings", "intercepts")),
@@ -128,10 +130,13 @@ class InvarianceResult:
     paths: tuple[PathEquality, ...]
     paths_model: str
     diagnostics: tuple[Diagnostic, ...]
+    delta_method: str = PLAIN  # the Δχ² of the steps and paths: plain, or Satorra–Bentler scaled (MLR / MLM)
 
     def plain_form(self) -> dict:
-        """The fields, ``diagnostics`` as ``warnings`` (as the other model sections)."""
-        return {**plain_fields(self, without=("diagnostics",)), "warnings": self.diagnostics}
+        """The fields, ``diagnostics`` as ``warnings`` (as the other model sections); ``delta_method`` only
+        for the scaled test (ML: the plain Δχ²)."""
+        scaled = () if self.delta_method != PLAIN else ("delta_method",)
+        return {**plain_fields(self, without=("diagnostics", *scaled)), "warnings": self.diagnostics}
 
 
 def step_holds(fit, before) -> bool:
@@ -150,25 +155,33 @@ def refit(spec: ModelSpec, moments: tuple[GroupMoments, ...], equal: tuple[str, 
     return fit_multigroup(model, moments, None if near is None else start_from_fit(model, near), estimates)
 
 
+def difference(restricted: MultiGroupFit, general: MultiGroupFit, estimator: str):
+    """The Δχ² test of ``restricted`` against ``general``: Satorra–Bentler scaled for MLR / MLM, else plain."""
+    scaling = None
+    if estimator in ROBUST_ESTIMATORS:
+        scaling = tuple(multigroup_scaled_test(f, estimator).scaling_factor for f in (restricted, general))
+    return chisq_difference((restricted.chisq, restricted.df), (general.chisq, general.df), scaling)
+
+
 def compare_step(model: str, fit: MultiGroupFit, before: MultiGroupFit | None,
-                 freed: tuple[FreedConstraint, ...] = ()) -> InvarianceStep:
-    """The fit of ``fit`` and its Δχ², ΔCFI, ΔRMSEA against ``before`` (NaN for the configural model)."""
+                 freed: tuple[FreedConstraint, ...] = (), estimator: str = "ML") -> InvarianceStep:
+    """The fit of ``fit`` and its Δχ² (scaled for MLR / MLM), ΔCFI, ΔRMSEA against ``before`` (NaN for the
+    configural model)."""
     now = multigroup_fit_indices(fit)
     old = multigroup_fit_indices(before) if before is not None else None
     if old is None:
         delta = (math.nan, 0, math.nan, math.nan, math.nan)
     else:
-        d_chisq, d_df = now.chisq - old.chisq, now.df - old.df
-        delta = (d_chisq, d_df, float(stats.chi2.sf(d_chisq, d_df)) if d_df > 0 else math.nan,
-                 now.cfi - old.cfi, now.rmsea - old.rmsea)
+        test = difference(fit, before, estimator)
+        delta = (test.delta_chisq, test.delta_df, test.pvalue, now.cfi - old.cfi, now.rmsea - old.rmsea)
     return InvarianceStep(model, now.chisq, now.df, now.pvalue, now.cfi, now.tli, now.rmsea, now.srmr, *delta,
                           holds=fit.converged and step_holds(now, old), converged=fit.converged,
                           freed=freed)
 
 
 def partial_invariance(spec: ModelSpec, moments: tuple[GroupMoments, ...], model: str, equal: tuple[str, ...],
-                       freed: tuple[FreedConstraint, ...], base: MultiGroupFit, failed: MultiGroupFit
-                       ) -> tuple[list[InvarianceStep], tuple[FreedConstraint, ...], MultiGroupFit | None,
+                       freed: tuple[FreedConstraint, ...], base: MultiGroupFit, failed: MultiGroupFit,
+                       estimator: str = "ML") -> tuple[list[InvarianceStep], tuple[FreedConstraint, ...], MultiGroupFit | None,
                                   list[Diagnostic]]:
     """Free the step's constraints one at a time, largest score test first, until the step holds against
     ``base`` or half of the step's constrained rows are free (``freed``: what earlier steps released).
@@ -184,7 +197,7 @@ def partial_invariance(spec: ModelSpec, moments: tuple[GroupMoments, ...], model
         freed = (*freed, FreedConstraint(top.lhs, top.op, top.rhs, top.chisq, top.pvalue))
         fit = refit(spec, moments, equal, released_rows(freed), near=fit)
         diagnostics.extend(fit.diagnostics)
-        step = compare_step(model, fit, base, freed)
+        step = compare_step(model, fit, base, freed, estimator)
         out.append(step)
         if step.holds:
             return out, freed, fit, diagnostics
@@ -198,7 +211,7 @@ def released_rows(freed: tuple[FreedConstraint, ...]) -> frozenset:
     return frozenset((f.lhs, f.op, f.rhs) for f in freed)
 
 
-def invariance_sequence(spec: ModelSpec, moments: tuple[GroupMoments, ...]
+def invariance_sequence(spec: ModelSpec, moments: tuple[GroupMoments, ...], estimator: str = "ML"
                         ) -> tuple[list[InvarianceStep], list[InvarianceStep], str, frozenset, list[Diagnostic]]:
     """The four steps; partial invariance where a step fails (each later step keeps the rows released
     before it; the search stops at a step that no partial model rescues); the metric level reached
@@ -208,19 +221,20 @@ def invariance_sequence(spec: ModelSpec, moments: tuple[GroupMoments, ...]
         fits[name] = refit(spec, moments, equal, near=list(fits.values())[-1] if fits else None)
     steps, partial, diagnostics = [], [], []
     for (name, _), before in zip(STEPS, (None, *STEPS)):
-        steps.append(compare_step(name, fits[name], fits[before[0]] if before else None))
+        steps.append(compare_step(name, fits[name], fits[before[0]] if before else None, estimator=estimator))
         diagnostics.extend(fits[name].diagnostics)
     accepted, freed, metric_level = fits["configural"], (), "metric"
     for name, equal in STEPS[1:]:
         fit = fits[name] if not freed else refit(spec, moments, equal, released_rows(freed), near=fits[name])
-        step = compare_step(name, fit, accepted, freed)
+        step = compare_step(name, fit, accepted, freed, estimator)
         if freed:  # the step with the constraints released before it: a partial model too
             partial.append(step)
             diagnostics.extend(fit.diagnostics)
         if step.holds:
             accepted = fit
             continue
-        tried, freed, rescued, warnings = partial_invariance(spec, moments, name, equal, freed, accepted, fit)
+        tried, freed, rescued, warnings = partial_invariance(spec, moments, name, equal, freed, accepted, fit,
+                                                             estimator)
         partial.extend(tried)
         diagnostics.extend(warnings)
         if name == "metric":
@@ -232,29 +246,29 @@ def invariance_sequence(spec: ModelSpec, moments: tuple[GroupMoments, ...]
     return steps, partial, metric_level, metric_released, diagnostics
 
 
-def path_equality(spec: ModelSpec, moments: tuple[GroupMoments, ...], released: frozenset
+def path_equality(spec: ModelSpec, moments: tuple[GroupMoments, ...], released: frozenset, estimator: str = "ML"
                   ) -> tuple[tuple[PathEquality, ...], list[Diagnostic]]:
-    """Each structural path per group on the (partial) metric model, and Δχ² of holding it equal; the
-    warnings of the fits."""
+    """Each structural path per group on the (partial) metric model, and Δχ² (scaled for MLR / MLM) of
+    holding it equal; the warnings of the fits."""
     base = refit(spec, moments, ("loadings",), released)
     out, diagnostics = [], list(base.diagnostics)
     for par in spec.regressions():
         key = (par.lhs, "~", par.rhs)
         equal = refit(spec, moments, ("loadings",), released, frozenset({key}), near=base, estimates=False)
         diagnostics.extend(equal.diagnostics)
-        d_chisq, d_df = equal.chisq - base.chisq, len(moments) - 1
-        p = float(stats.chi2.sf(d_chisq, d_df))
+        test = difference(equal, base, estimator)
         per_group = tuple(GroupPath(m.label, e.est, e.se, e.pvalue, e.std_all)
                           for m in moments for e in [base.estimate(par.lhs, "~", par.rhs, m.label)])
-        out.append(PathEquality(par.lhs, par.rhs, per_group, d_chisq, d_df, p, p < ALPHA))
+        out.append(PathEquality(par.lhs, par.rhs, per_group, test.delta_chisq, test.delta_df, test.pvalue,
+                                test.pvalue < ALPHA))
     return tuple(out), diagnostics
 
 
 def assess_invariance(data: pd.DataFrame, measurement: dict[str, list[str]], structural: str | None,
-                      group: pd.Series, labels: dict, question: str) -> InvarianceResult:
+                      group: pd.Series, labels: dict, question: str, estimator: str = "ML") -> InvarianceResult:
     """Measurement invariance of ``measurement`` across the groups of ``group`` (answer codes aligned with the
     rows of ``data``; ``labels`` code → label, in report order) and, with a ``structural`` part, the paths per
-    group. Groups with fewer than ``min_group_n`` complete respondents, or whose item covariance matrix is
+    group (``estimator`` MLR / MLM: the Δχ² tests scaled). Groups with fewer than ``min_group_n`` complete respondents, or whose item covariance matrix is
     singular (an item without variance in that group), are left out with a warning; with fewer than two
     groups left the result has no steps."""
     spec = specify_model(measurement_syntax(measurement))
@@ -280,10 +294,11 @@ def assess_invariance(data: pd.DataFrame, measurement: dict[str, list[str]], str
     moments = tuple(m for m in moments if m.label not in singular)
     if len(kept) < 2:
         return InvarianceResult(question, kept, left, minimum, (), (), (), "", tuple(diagnostics))
-    steps, partial, metric_level, released, fit_warnings = invariance_sequence(spec, moments)
+    steps, partial, metric_level, released, fit_warnings = invariance_sequence(spec, moments, estimator)
     paths, path_warnings = (), []
     if structural:
         paths, path_warnings = path_equality(specify_model(measurement_syntax(measurement) + "\n" + structural),
-                                             moments, released)
+                                             moments, released, estimator)
     return InvarianceResult(question, kept, left, minimum, tuple(steps), tuple(partial), paths,
-                            metric_level if paths else "", (*diagnostics, *fit_warnings, *path_warnings))
+                            metric_level if paths else "", (*diagnostics, *fit_warnings, *path_warnings),
+                            SATORRA_BENTLER_2001 if estimator in ROBUST_ESTIMATORS else PLAIN)

@@ -25,6 +25,7 @@ from analysis.sem.estimation import expected_information_vcov, sample_moments, s
 from analysis.sem.fit_indices import baseline_chisq, cfi, chisq_pvalue, rmsea, srmr_with_means, tli
 from analysis.sem.ml import MultiGroupMLDiscrepancy
 from analysis.sem.optimizer import minimize_discrepancy
+from analysis.sem.robust import SCALED_TEST, ScaledTest, casewise_scores, positive_definite, saturated_trace
 from analysis.sem.specification import ModelSpec, ParameterSpec
 from analysis.sem.structure import (GroupStructure, MeanStructure, ModelStructure, MultiGroupStructure,
                                     standardized_values)
@@ -34,12 +35,14 @@ Row = tuple[str, str, str]
 
 @dataclass(frozen=True)
 class GroupMoments:
-    """One group's complete cases: label, N_g, S_g (divisor N_g) and x̄_g."""
+    """One group's complete cases: label, N_g, S_g (divisor N_g), x̄_g and the cases (N_g, p) themselves
+    (robust ML needs them)."""
 
     label: str
     n: int
     sample_cov: np.ndarray = field(repr=False)
     sample_mean: np.ndarray = field(repr=False)
+    cases: np.ndarray | None = field(default=None, repr=False)
 
 
 def group_moments(data: pd.DataFrame, observed: tuple[str, ...], group: pd.Series,
@@ -51,7 +54,7 @@ def group_moments(data: pd.DataFrame, observed: tuple[str, ...], group: pd.Serie
         rows = data.loc[(group == label).to_numpy()]
         cov, n, _ = sample_moments(rows, observed)
         complete = rows.loc[:, list(observed)].astype(float).dropna()
-        out.append(GroupMoments(label, n, cov, complete.to_numpy().mean(axis=0)))
+        out.append(GroupMoments(label, n, cov, complete.to_numpy().mean(axis=0), complete.to_numpy()))
     return tuple(out)
 
 
@@ -346,3 +349,47 @@ def multigroup_fit_indices(fit: MultiGroupFit) -> MultiGroupFitIndices:
         cfi=cfi(x2, df, x2b, dfb), tli=tli(x2, df, x2b, dfb), rmsea=math.sqrt(groups) * rmsea(x2, df, n),
         srmr=float(weights @ np.array(srmr_groups)))
 
+
+def multigroup_scaled_test(fit: MultiGroupFit, estimator: str) -> ScaledTest:
+    """The scaled test of a multi-group fit with a mean structure (lavaan ``group = ...`` with ``estimator =
+    "MLM" | "MLR"``), for the scaled Δχ² of nested multi-group models; NaN trace where a Σ̂_g or S_g is not
+    positive definite or the information singular.
+
+    Per group g (P_g = Σ̂_g⁻¹, J_g = ∂μ_g/∂θ) the casewise score adds the mean part J_gᵀP_g z_i to the
+    covariance part of :func:`~analysis.sem.robust.casewise_scores`; B = (1/N) Σ_i s_i s_iᵀ over all cases,
+    A and H the unit information of F = Σ_g (N_g/N) F_g. MLM: z_i = x_i − x̄_g and the covariance part
+    centred (−uᵀP S_g P v for −uᵀP v: Γ_g is the sample third- and fourth-moment matrix),
+    tr(UΓ) = Σ_g [tr(P_g S_g) + tr(W_gΓ_g)] − tr(A⁻¹B), A the expected information. MLR: z_i = x_i − μ̂_g
+    (first-order information at the estimate), tr(UΓ) = Σ_g [p + tr(W(S_g)Γ_g)] − tr(H⁻¹B), H the observed
+    information (lavaan ``yuan.bentler.mplus``; the mean part of the saturated model gives p). With one
+    group this is :func:`~analysis.sem.robust.robust_ml`'s trace.
+    """
+    structure = fit.model.structure()
+    discrepancy = group_discrepancy(structure, fit.moments)
+    _, information, hessian, ok = discrepancy.derivatives(fit.theta, hessian=estimator == "MLR")
+    bread = information if estimator == "MLM" else 0.5 * hessian
+    n, q = fit.n, structure.n_free
+    if not (ok and all(positive_definite(m.sample_cov) for m in fit.moments) and positive_definite(bread)):
+        return ScaledTest(SCALED_TEST[estimator], fit.chisq, fit.df, float("nan"))
+    meat_sum, saturated = np.zeros((q, q)), 0.0
+    for group, moments in zip(structure.groups, fit.moments):
+        covariance = group.covariance.covariance_derivatives(fit.theta)
+        mu, jacobian = group.means.mean_and_jacobian(fit.theta, q)
+        p_inv = np.linalg.inv(covariance.sigma)
+        centred = moments.cases - moments.sample_mean
+        k = group.covariance.n_free
+        if estimator == "MLM":
+            z = centred
+            up, vp = covariance.u @ p_inv, covariance.v @ p_inv
+            cov_scores = (z @ up.T) * (z @ vp.T) - np.einsum("ej,jk,ek->e", up, moments.sample_cov, vp)[None, :]
+            saturated += (float(np.trace(p_inv @ moments.sample_cov))
+                          + saturated_trace(p_inv, centred, moments.sample_cov))
+        else:
+            z = moments.cases - mu
+            cov_scores = casewise_scores(covariance.u, covariance.v, covariance.sigma, z)
+            saturated += len(mu) + saturated_trace(np.linalg.inv(moments.sample_cov), centred, moments.sample_cov)
+        scores = z @ p_inv @ jacobian
+        scores[:, :k] += cov_scores @ group.covariance.entries_to_parameters
+        meat_sum += scores.T @ scores
+    trace = saturated - float(np.trace(np.linalg.solve(bread, meat_sum / n)))
+    return ScaledTest(SCALED_TEST[estimator], fit.chisq, fit.df, trace)

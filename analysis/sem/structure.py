@@ -70,12 +70,20 @@ class ModelStructure:
         free.sort(key=lambda f: f[0])
         entries = np.array(free, dtype=int).reshape(-1, 4)
         self.entry_matrix, self.entry_row, self.entry_col, self.entry_parameter = entries.T
+        #: matrix, row and column of every table row as arrays
+        self.row_arrays = tuple(np.array(self.row_positions, dtype=int).reshape(-1, 3).T)
         self.entries_of_matrix = [np.flatnonzero(self.entry_matrix == j) for j in range(4)]
+        self.cells_of_matrix = [(self.entry_row[e], self.entry_col[e], self.entry_parameter[e])
+                                for e in self.entries_of_matrix]
         n_entries = len(self.entry_parameter)
         self.entries_to_parameters = np.zeros((n_entries, self.n_free))
         self.entries_to_parameters[np.arange(n_entries), self.entry_parameter] = 1.0
         self.one_entry_per_parameter = n_entries == self.n_free and bool(
             np.all(self.entry_parameter == np.arange(self.n_free)))
+        #: the entry of each parameter when every parameter has exactly one entry (the entries are then θ
+        #: reordered by matrix), else None
+        self.entry_of_parameter = (np.argsort(self.entry_parameter) if n_entries == self.n_free and bool(
+            np.all(np.sort(self.entry_parameter) == np.arange(self.n_free))) else None)
         diagonal = self.entry_row == self.entry_col
         self.entry_weight = np.where(diagonal & np.isin(self.entry_matrix, SYMMETRIC), 0.5, 1.0)
         self.identity_observed, self.identity_latent = np.eye(self.n_observed), np.eye(self.n_latent)
@@ -83,14 +91,17 @@ class ModelStructure:
 
     def matrices(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Λ, B, Ψ, Θ at ``theta`` (q,) or stacked at ``theta`` (b, q); complex ``theta`` works too."""
-        lead = theta.shape[:-1]
-        out = [np.broadcast_to(t, lead + t.shape).astype(theta.dtype) for t in self.fixed_matrices]
-        for j in range(4):
-            entries = self.entries_of_matrix[j]
-            out[j][..., self.entry_row[entries], self.entry_col[entries]] = theta[..., self.entry_parameter[entries]]
+        if theta.ndim == 1:
+            out = [t.astype(theta.dtype) for t in self.fixed_matrices]
+        else:
+            out = [np.empty(theta.shape[:-1] + t.shape, dtype=theta.dtype) for t in self.fixed_matrices]
+            for o, t in zip(out, self.fixed_matrices):
+                o[...] = t
+        for j, (rows, cols, parameters) in enumerate(self.cells_of_matrix):
+            values = theta[..., parameters]
+            out[j][..., rows, cols] = values
             if j in SYMMETRIC:
-                out[j][..., self.entry_col[entries], self.entry_row[entries]] = (
-                    theta[..., self.entry_parameter[entries]])
+                out[j][..., cols, rows] = values
         return out[0], out[1], out[2], out[3]
 
     def _inverse_i_minus_b(self, beta: np.ndarray) -> np.ndarray:
@@ -178,6 +189,11 @@ class ModelStructure:
         (chain rule through ``entries_to_parameters`` K: g K, Kᵀ I K, Kᵀ H K)."""
         if self.one_entry_per_parameter:
             return gradient, information, hessian
+        order = self.entry_of_parameter
+        if order is not None:  # K is a permutation: reorder instead of multiplying
+            cells = (Ellipsis, order[:, None], order[None, :])
+            return (gradient[..., order], None if information is None else information[cells],
+                    None if hessian is None else hessian[cells])
         k_map = self.entries_to_parameters
         k_map_t = k_map.T
         gradient = gradient @ k_map
@@ -207,32 +223,40 @@ def block_index(rows: np.ndarray, cols: np.ndarray) -> tuple:
 
 
 def row_values(structure: ModelStructure, theta: np.ndarray) -> np.ndarray:
-    """Estimate of every parameter-table row (free rows from θ, fixed rows their value)."""
+    """Estimate of every parameter-table row (free rows from θ, fixed rows their value); θ (q,) or a stack."""
     mats = structure.matrices(theta)
-    return np.array([mats[m][r, c] for m, r, c in structure.row_positions])
+    kind, r, c = structure.row_arrays
+    out = np.empty(theta.shape[:-1] + (len(kind),), dtype=theta.dtype)
+    for j in range(4):
+        rows = kind == j
+        out[..., rows] = mats[j][..., r[rows], c[rows]]
+    return out
 
 
 def standardized_values(structure: ModelStructure, theta: np.ndarray) -> np.ndarray:
-    """std.all of every parameter-table row (lavaan ``standardizedSolution(type = "std.all")``).
+    """std.all of every parameter-table row (lavaan ``standardizedSolution(type = "std.all")``); θ (q,) or a
+    stack.
 
     =~ : λ·sd(η)/sd(y) with sd from VETA and diag Σ;  ~ : b·sd(x)/sd(y);  variances: v / total
     variance; covariances: correlations of the (residual) terms, lavaan's ``cov.std = TRUE``.
     """
     lam, beta, psi, th = structure.matrices(theta)
     a = np.linalg.inv(structure.identity_latent - beta) if structure.has_beta else structure.identity_latent
-    veta = a @ psi @ a.T
-    sigma = lam @ veta @ lam.T + th
-    sd_lv, sd_ov = np.sqrt(np.diag(veta)), np.sqrt(np.diag(sigma))
-    out = np.empty(len(structure.row_positions), dtype=theta.dtype)
-    for i, (mat, r, c) in enumerate(structure.row_positions):
-        if mat == LAMBDA:
-            out[i] = lam[r, c] * sd_lv[c] / sd_ov[r]
-        elif mat == BETA:
-            out[i] = beta[r, c] * sd_lv[c] / sd_lv[r]
-        elif mat == PSI:
-            out[i] = psi[r, c] / (veta[r, r] if r == c else np.sqrt(psi[r, r] * psi[c, c]))
-        else:
-            out[i] = th[r, c] / (sigma[r, r] if r == c else np.sqrt(th[r, r] * th[c, c]))
+    veta = a @ psi @ transpose(a)
+    sigma = lam @ veta @ transpose(lam) + th
+    sd_lv = np.sqrt(np.diagonal(veta, axis1=-2, axis2=-1))
+    sd_ov = np.sqrt(np.diagonal(sigma, axis1=-2, axis2=-1))
+    kind, r, c = structure.row_arrays
+    out = np.empty(theta.shape[:-1] + (len(kind),), dtype=theta.dtype)
+    for j, (values, total, sd_row, sd_col) in enumerate(((lam, None, sd_ov, sd_lv), (beta, None, sd_lv, sd_lv),
+                                                         (psi, veta, None, None), (th, sigma, None, None))):
+        rows = kind == j
+        rr, cc = r[rows], c[rows]
+        if total is None:
+            out[..., rows] = values[..., rr, cc] * sd_col[..., cc] / sd_row[..., rr]
+        else:  # a variance over its total variance, a covariance over √ of the two variances
+            out[..., rows] = values[..., rr, cc] / np.where(rr == cc, total[..., rr, rr],
+                                                           np.sqrt(values[..., rr, rr] * values[..., cc, cc]))
     return out
 
 

@@ -54,7 +54,7 @@ class InvarianceSections(BuilderBase):
                         t("verdict")], rows,
                        notes=[say("invariance_note", d_cfi=ts.bounded(DELTA_CFI_LIMIT, 2),
                                   d_rmsea=ts.bounded(DELTA_RMSEA_LIMIT, 3), cfi=ts.bounded(CONFIGURAL_CFI, 2),
-                                  rmsea=ts.bounded(CONFIGURAL_RMSEA, 2))],
+                                  rmsea=ts.bounded(CONFIGURAL_RMSEA, 2), scaled=inv.scaled_difference)],
                        missing=None if rows else say("invariance_too_few_groups", minimum=ts.integer(inv.min_group_n)))
         s["steps"] = say("invariance_steps", ref=self.ref("invariance"),
                          steps=[(self.model_name(x.model), x.holds, ts.bounded(x.delta_cfi),

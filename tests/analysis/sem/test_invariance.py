@@ -10,6 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from analysis.results import to_plain
+from analysis.sem.difference import SATORRA_BENTLER_2001
 from analysis.sem.invariance import assess_invariance
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
@@ -110,3 +112,35 @@ def test_a_group_with_an_item_without_variance_is_left_out():
     with pytest.warns(UserWarning, match="singular"):
         result = assess_invariance(data, MEASUREMENT, None, data["school"], {g: g for g in REF["groups"]}, "school")
     assert [g.label for g in result.left_out] == ["Grant-White"] and result.steps == ()
+
+# MLR and MLM: the Satorra–Bentler (2001) scaled Δχ² of each step and of each structural path's equality against
+# lavaan's lavTestLRT (tests/fixtures/invariance_scaled.R). χ² 1e-6 relative; the scaled Δχ² of the steps 1e-5 relative (of a path, df 1: 1e-4), p 1e-4: lavaan's
+# scaling factors carry its optimizer's stopping error (~3e-7) and c_d = (r_0c_0 − r_1c_1)/(r_0 − r_1)
+# multiplies it by about r_0/(r_0 − r_1).
+SCALED = json.loads((FIXTURES / "invariance_scaled.json").read_text())
+LABELS = {"Pasteur": "Pasteur", "Grant-White": "Grant-White"}
+
+
+@pytest.fixture(scope="module")
+def hs():
+    return pd.read_csv(FIXTURES / "invariance_hs.csv")
+
+
+@pytest.mark.parametrize("case", SCALED["cases"], ids=lambda c: c["estimator"])
+def test_scaled_steps_and_paths_match_lavtestlrt(hs, case):
+    result = assess_invariance(hs, MEASUREMENT, "speed ~ visual + textual", hs["school"], LABELS, "school",
+                               estimator=case["estimator"])
+    assert result.delta_method == SATORRA_BENTLER_2001 == to_plain(result)["delta_method"]
+    for step, ref in zip(result.steps, case["steps"]):
+        assert (step.model, step.df) == (ref["model"], ref["df"])
+        assert step.chisq == pytest.approx(ref["chisq"], rel=1e-6)
+        if step.model == "configural":
+            continue
+        assert ref["delta_method"] == SATORRA_BENTLER_2001 and step.delta_df == ref["delta_df"]
+        assert step.delta_chisq == pytest.approx(ref["delta_chisq"], rel=1e-5), step.model
+        assert step.delta_pvalue == pytest.approx(ref["delta_pvalue"], rel=1e-4), step.model  # p ≈ 3e-7: its log moves
+    assert result.paths_model == "metric"
+    for path, ref in zip(result.paths, case["paths"]):
+        assert (path.lhs, path.rhs, path.delta_df) == (ref["lhs"], ref["rhs"], ref["delta_df"])
+        assert path.delta_chisq == pytest.approx(ref["delta_chisq"], rel=1e-4)  # c_d: r_0 = 55 times the error
+        assert path.delta_pvalue == pytest.approx(ref["delta_pvalue"], rel=1e-4)

@@ -10,7 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.sem.multigroup import group_model, group_moments, fit_multigroup, multigroup_fit_indices
+from analysis.sem.multigroup import (group_model, group_moments, fit_multigroup, multigroup_fit_indices,
+                                     multigroup_scaled_test)
 from analysis.sem.specification import specify_model
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
@@ -57,3 +58,15 @@ def test_partial_invariance_frees_one_intercept_in_every_group(moments):
 def test_structural_paths_per_group_match_lavaan(moments):
     fit = fit_multigroup(group_model(specify_model(CFA + "\nspeed ~ visual + textual"), 2, ("loadings",)), moments)
     assert_matches(fit, REF["sem_metric"])
+
+
+@pytest.mark.parametrize("estimator", ["MLR", "MLM"])
+def test_scaling_factors_of_the_four_steps_match_lavaan(moments, estimator):
+    """chisq.scaling.factor of MLR (yuan.bentler.mplus) and MLM (satorra.bentler) multi-group fits with a mean
+    structure (tests/fixtures/invariance_scaled.R), 1e-6 relative."""
+    ref = next(c for c in json.loads((FIXTURES / "invariance_scaled.json").read_text())["cases"]
+               if c["estimator"] == estimator)
+    for step in ref["steps"]:
+        fit = fit_multigroup(group_model(specify_model(CFA), len(moments), STEPS[step["model"]]), moments)
+        assert multigroup_scaled_test(fit, estimator).scaling_factor == pytest.approx(
+            step["chisq.scaling.factor"], rel=1e-6), step["model"]

@@ -49,3 +49,15 @@ def test_the_section_words_the_verdicts_of_analysis(instrument, results_builder,
         ["differs", "equal"] if lang == "en" else ["存在差异", "无差异"])
     assert paths.rows[0][4].text == ".243*"
 
+
+
+@pytest.mark.parametrize("lang, plain, scaled", [("en", "(Δχ² test).", "Satorra–Bentler scaled difference"),
+                                                 ("zh", "（Δχ² 检验）。", "Satorra–Bentler 校正的 Δχ² 差异检验")])
+def test_the_note_names_the_scaled_difference_test_when_analysis_used_it(instrument, results_builder, lang, plain,
+                                                                          scaled):
+    def note(invariance):
+        context = build_context({**results_builder(instrument), "invariance": invariance}, instrument, lang)
+        return " ".join(context.tables["invariance"].notes)
+
+    assert plain in note(INVARIANCE) and scaled not in note(INVARIANCE)
+    assert scaled in note({**INVARIANCE, "delta_method": "satorra.bentler.2001"})
