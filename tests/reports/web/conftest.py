@@ -82,7 +82,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
-    """`loyalty serve` in a thread (uvicorn, two worker processes): its base URL and data folder."""
+    """`loyalty serve` in a thread (uvicorn, two worker processes): its ``url``, ``data_dir`` and job ``pool``."""
     data_dir = tmp_path_factory.mktemp("serve")
     port = _free_port()
     app = create_app(ServeSettings(data_dir=data_dir, workers=2))
@@ -92,12 +92,12 @@ def live_server(tmp_path_factory):
     thread.start()
     while not server.started:
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", data_dir
+    yield SimpleNamespace(url=f"http://127.0.0.1:{port}", data_dir=data_dir, pool=app.state.web.pool)
     server.should_exit = True
     thread.join(10)
 
 
 @pytest.fixture
 def live_client(live_server):
-    with httpx.Client(base_url=live_server[0], timeout=30) as http:
+    with httpx.Client(base_url=live_server.url, timeout=30) as http:
         yield http
