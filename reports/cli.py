@@ -50,6 +50,8 @@ whole_number = _number(int, "a whole number", 0)
 seconds = _number(float, "a number of seconds", 0, unit=" seconds")
 fraction = _number(float, "a number", 0, 1)
 group_size = _number(int, "a whole number", 2)
+port_number = _number(int, "a port number", 0, 65535)
+worker_count = _number(int, "a whole number", 1)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -141,11 +143,12 @@ def build_parser() -> argparse.ArgumentParser:
                                             "under --data-dir. A host other than 127.0.0.1 requires a token.")
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to listen on (default 127.0.0.1: this computer only)")
-    serve.add_argument("--port", type=whole_number, default=8765, help="port (default 8765)")
+    serve.add_argument("--port", type=port_number, default=8765,
+                       help="port (default 8765; 0: any free port, printed at start)")
     serve.add_argument("--data-dir", type=Path, default=Path("loyalty-runs"), metavar="DIR",
                        help="folder of the uploaded files and the runs (default: ./loyalty-runs)")
     serve.add_argument("--token", help="access token (default: none on 127.0.0.1, generated for any other host)")
-    serve.add_argument("--workers", type=whole_number, default=2, metavar="N",
+    serve.add_argument("--workers", type=worker_count, default=2, metavar="N",
                        help="runs computed at the same time, each in its own process (default 2)")
     serve.add_argument("--no-browser", action="store_true", help="do not open the browser")
     return parser
