@@ -13,6 +13,7 @@ from questionnaire.instrument import ESTIMATOR_CHOICES
 
 FORMATS = ("docx", "html", "md", "xlsx")
 CORRELATION_METHODS = ("pearson", "spearman")
+LEVENE_CENTERS = ("mean", "median")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -95,6 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="group differences and categorical moderators leave out groups under N respondents (default 10)")
     run.add_argument("--nonparametric", action="store_true",
                      help="group differences by Mann–Whitney U / Kruskal–Wallis instead of t / ANOVA")
+    run.add_argument("--levene-center", choices=LEVENE_CENTERS, default="mean",
+                     help="Levene's test of the group differences centred on the group means (default, as SPSS) "
+                          "or medians (Brown–Forsythe); it chooses Student's or Welch's t / ANOVA")
     run.add_argument("--baseline", type=Path, metavar="RESULTS_JSON",
                      help="results.json of a previous wave, for the before/after comparison")
     _add_report_options(run)

@@ -76,7 +76,7 @@ def command_run(args: argparse.Namespace) -> int:
 
 #: the options of `loyalty run` that go into RunOptions as they are (also the web app's form fields)
 RUN_OPTION_NAMES = ("bootstrap", "bca", "seed", "min_duration", "max_missing", "no_clean", "estimator", "groups",
-                    "correlation", "sqrt_ave", "nonparametric")
+                    "correlation", "sqrt_ave", "nonparametric", "levene_center")
 
 
 def run_options(values, **fixed):

@@ -248,3 +248,15 @@ def test_serve_on_a_taken_port_is_one_line_and_exit_2(tmp_path, capsys):
     error = capsys.readouterr().err
     assert error == (f"loyalty: error: --host 127.0.0.1 --port {port}: cannot listen there "
                      f"({os.strerror(errno.EADDRINUSE)}); choose another --port\n")
+
+
+def test_run_options_maps_every_option_of_loyalty_run():
+    from reports.commands import run_options
+
+    args = build_parser().parse_args(["run", "--levene-center", "median", "--nonparametric", "--min-group", "5"])
+    options = run_options(vars(args))
+    assert (options.levene_center, options.nonparametric, options.min_group) == ("median", True, 5)
+    assert run_options(vars(build_parser().parse_args(["run"]))).levene_center == "mean"
+    with pytest.raises(SystemExit) as exit_info:
+        main(["run", "--levene-center", "mode"])
+    assert exit_info.value.code == 2

@@ -15,6 +15,7 @@ import httpx
 import openpyxl
 import pytest
 
+from analysis.classical.group_differences import levene_test
 from analysis.simulate import simulate_study
 from questionnaire.loader import load_instrument
 from reports.web.jobs import JobPool, execute_task
@@ -30,9 +31,14 @@ def cronbach_alpha(items) -> float:
     return k / (k - 1) * (1 - items.var().sum() / items.sum(axis=1).var())
 
 
+def levene_center_of(k: int) -> str:
+    return ("mean", "median")[k % 2]
+
+
 def one_user(url: str, k: int, web) -> dict:
     """User ``k`` in a browser of their own (own owner cookie): uploads a survey of their own (its size and seed
-    differ per user) with the two-construct instrument and starts it (bootstrap 0, tables only, no exclusions)."""
+    differ per user) with the two-construct instrument and starts it (bootstrap 0, tables only, no exclusions,
+    Levene's test centred on the mean or the median by turns)."""
     responses = simulate_study(load_instrument(TINY), n=120 + 10 * k, seed=11 + k, contaminate=False).responses
     buffer = io.StringIO()
     responses.to_csv(buffer, index=False)
@@ -41,7 +47,8 @@ def one_user(url: str, k: int, web) -> dict:
     location = web.upload(client, (f"wave{k}.csv", data), ("tiny_study.yaml", TINY.read_bytes())).headers["location"]
     csrf = web.csrf_of(client.get(location).text)
     response = client.post(f"{location}/start", data={"csrf": csrf, "format": "xlsx", "bootstrap": "0",
-                                                     "no_clean": "on", "lang": "en"})
+                                                     "no_clean": "on", "lang": "en",
+                                                     "levene_center": levene_center_of(k)})
     assert response.status_code == 303, response.text
     return {"client": client, "location": location, "data": data, "responses": responses}
 
@@ -69,9 +76,14 @@ def test_ten_users_at_once_each_get_their_own_correct_results(ten_users):
         assert results["meta"]["data_sha256"] == hashlib.sha256(run["data"]).hexdigest()
         assert results["meta"]["data_file"] == results["input"]["file"] == f"wave{k}.csv"
         assert results["meta"]["instrument_id"] == "tiny-study"
-        for construct in ("SA", "LO"):
-            items = run["responses"][[f"{construct}{i}" for i in (1, 2, 3)]]
+        responses = run["responses"]
+        for construct, comparison in zip(("SA", "LO"), results["group_differences"]):
+            items = responses[[f"{construct}{i}" for i in (1, 2, 3)]]
             assert results["reliability"][construct]["alpha"] == pytest.approx(cronbach_alpha(items), abs=1e-12)
+            groups = [items.mean(axis=1)[responses["tier"] == code].to_numpy() for code in (1, 2)]
+            levene = levene_test(groups, levene_center_of(k))
+            assert comparison["construct"] == construct and comparison["levene"]["center"] == levene.center
+            assert comparison["levene"]["statistic"] == pytest.approx(levene.statistic, abs=1e-12)
         page = client.get(location).text
         assert "tables.xlsx" in page and f"wave{k}.csv" in page
 
