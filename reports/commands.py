@@ -226,7 +226,11 @@ def command_serve(args: argparse.Namespace) -> int:
         threading.Timer(1.0, webbrowser.open, (url,)).start()
     app = create_app(settings)
     app.state.web.pool.warm()
-    uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[listening])
+    try:
+        uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[listening])
+    except KeyboardInterrupt:  # Ctrl-C, the way to stop it: uvicorn has shut down, then passes the signal on
+        pass
+    print("loyalty serve: stopped", flush=True)
     return 0
 
 

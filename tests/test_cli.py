@@ -231,6 +231,14 @@ def test_serve_asks_a_token_off_this_computer_and_prints_the_address(monkeypatch
     assert started["address"][0] == "127.0.0.1" and started["app"].state.web.settings.token is None
     assert main(["serve", "--port", "0", "--token", "mine", "--data-dir", str(tmp_path), "--no-browser"]) == 0
     assert "/?token=mine" in capsys.readouterr().out
+
+    def interrupted(server, sockets):  # Ctrl-C: uvicorn shuts down, then raises the signal again
+        sockets[0].close()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(uvicorn.Server, "run", interrupted)
+    assert main(["serve", "--port", "0", "--data-dir", str(tmp_path), "--no-browser"]) == 0
+    assert capsys.readouterr().out.endswith("Ctrl-C stops)\nloyalty serve: stopped\n")
     for wrong in (["--port", "http"], ["--port", "65536"], ["--workers", "0"]):
         with pytest.raises(SystemExit) as exit_info:
             main(["serve", *wrong])
