@@ -54,6 +54,8 @@ class RunOptions:
     sqrt_ave: bool = False
     min_group: int = group_differences.MIN_GROUP
     nonparametric: bool = False
+    #: what Levene's test of the group differences is centred on: 'mean' (SPSS) or 'median' (Brown–Forsythe)
+    levene_center: str = "mean"
     #: the file name results.json records for ``data`` (default: its own name; the web app stores an upload
     #: under a name of its own and records the name it was uploaded with)
     data_name: str | None = None
@@ -470,7 +472,7 @@ def _group_differences(run: _Run, scores: pd.DataFrame, analysed: pd.DataFrame) 
         run.skipped["group_differences"] = "the instrument has no single-choice background question"
         return
     results = group_differences.group_differences(scores, analysed, questions, run.options.min_group,
-                                                  run.options.nonparametric)
+                                                  run.options.nonparametric, run.options.levene_center)
     for r in results:
         if r.note:
             run.warnings.append(warn(f"group_{r.note}", f"{r.question} × {r.construct}: not tested, "

@@ -3,7 +3,8 @@ correct, separate results while the bounded worker pool computes at most ``--wor
 
 A live server (uvicorn, as `loyalty serve` starts it) in this process; one thread per user driving it over
 HTTP with its own cookies. Checks per run: ``meta.n_raw``, ``meta.data_sha256`` and ``meta.data_file`` are those
-of the user's own upload, and no user can open another user's run.
+of the user's own upload, and no user can open another user's run. The demo-size load figure; the test suite
+checks the same at a small size (tests/reports/web/test_jobs.py).
 
     python benchmarks/web_concurrency.py [--users 10] [--workers 2] [--bootstrap 20] [--format xlsx]
 """

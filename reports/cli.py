@@ -13,6 +13,7 @@ from questionnaire.instrument import ESTIMATOR_CHOICES, MISSING_CHOICES
 
 FORMATS = ("docx", "html", "md", "xlsx")
 CORRELATION_METHODS = ("pearson", "spearman")
+LEVENE_CENTERS = ("mean", "median")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -50,6 +51,8 @@ whole_number = _number(int, "a whole number", 0)
 seconds = _number(float, "a number of seconds", 0, unit=" seconds")
 fraction = _number(float, "a number", 0, 1)
 group_size = _number(int, "a whole number", 2)
+port_number = _number(int, "a port number", 0, 65535)
+worker_count = _number(int, "a whole number", 1)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -96,6 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="group differences and categorical moderators leave out groups under N respondents (default 10)")
     run.add_argument("--nonparametric", action="store_true",
                      help="group differences by Mann–Whitney U / Kruskal–Wallis instead of t / ANOVA")
+    run.add_argument("--levene-center", choices=LEVENE_CENTERS, default="mean",
+                     help="Levene's test of the group differences centred on the group means (default, as SPSS) "
+                          "or medians (Brown–Forsythe); it chooses Student's or Welch's t / ANOVA")
     run.add_argument("--baseline", type=Path, metavar="RESULTS_JSON",
                      help="results.json of a previous wave, for the before/after comparison")
     _add_report_options(run)
@@ -144,11 +150,12 @@ def build_parser() -> argparse.ArgumentParser:
                                             "under --data-dir. A host other than 127.0.0.1 requires a token.")
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to listen on (default 127.0.0.1: this computer only)")
-    serve.add_argument("--port", type=whole_number, default=8765, help="port (default 8765)")
+    serve.add_argument("--port", type=port_number, default=8765,
+                       help="port (default 8765; 0: any free port, printed at start)")
     serve.add_argument("--data-dir", type=Path, default=Path("loyalty-runs"), metavar="DIR",
                        help="folder of the uploaded files and the runs (default: ./loyalty-runs)")
     serve.add_argument("--token", help="access token (default: none on 127.0.0.1, generated for any other host)")
-    serve.add_argument("--workers", type=whole_number, default=2, metavar="N",
+    serve.add_argument("--workers", type=worker_count, default=2, metavar="N",
                        help="runs computed at the same time, each in its own process (default 2)")
     serve.add_argument("--no-browser", action="store_true", help="do not open the browser")
     return parser

@@ -83,7 +83,7 @@ def command_run(args: argparse.Namespace) -> int:
 
 #: the options of `loyalty run` that go into RunOptions as they are (also the web app's form fields)
 RUN_OPTION_NAMES = ("bootstrap", "bca", "seed", "min_duration", "max_missing", "no_clean", "estimator", "missing",
-                    "groups", "correlation", "sqrt_ave", "nonparametric")
+                    "groups", "correlation", "sqrt_ave", "nonparametric", "levene_center")
 
 
 def run_options(values, **fixed):
@@ -226,16 +226,35 @@ def command_serve(args: argparse.Namespace) -> int:
 
     token = args.token or (None if args.host in LOCAL_HOSTS else secrets.token_urlsafe(16))
     data_dir = check_output_dir(args.data_dir)
-    settings = ServeSettings(data_dir=data_dir, token=token, workers=max(1, args.workers))
+    settings = ServeSettings(data_dir=data_dir, token=token, workers=args.workers)
+    listening = _listening_socket(args.host, args.port)
     shown_host = f"[{args.host}]" if ":" in args.host else args.host
-    url = f"http://{shown_host}:{args.port}/" + (f"?token={token}" if token else "")
+    url = f"http://{shown_host}:{listening.getsockname()[1]}/" + (f"?token={token}" if token else "")
     print(f"loyalty serve: open {url}  (runs stored in {data_dir}; Ctrl-C stops)", flush=True)
     if not args.no_browser:
         threading.Timer(1.0, webbrowser.open, (url,)).start()
     app = create_app(settings)
     app.state.web.pool.warm()
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    try:
+        uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[listening])
+    except KeyboardInterrupt:  # Ctrl-C, the way to stop it: uvicorn has shut down, then passes the signal on
+        pass
+    print("loyalty serve: stopped", flush=True)
     return 0
+
+
+def _listening_socket(host: str, port: int):
+    """A socket listening on ``host:port`` (port 0: any free one), or :class:`InputError` saying why not
+    (the port is taken, the address is not this computer's), before anything starts."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        return socket.create_server((host, port), family=family)
+    except OSError as err:
+        reason = os.strerror(err.errno) if err.errno else str(err)
+        raise InputError(f"--host {host} --port {port}: cannot listen there ({reason}); "
+                         f"choose another --port") from None
 
 
 def _thesis(path: Path | None, case_notes: Path | None = None):

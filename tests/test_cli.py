@@ -217,17 +217,57 @@ def test_serve_asks_a_token_off_this_computer_and_prints_the_address(monkeypatch
 
     started = {}
     monkeypatch.setattr(JobPool, "warm", lambda pool: None)  # no worker processes for this test
-    monkeypatch.setattr(uvicorn, "run", lambda app, host, port, log_level: started.update(app=app, host=host))
-    assert main(["serve", "--host", "0.0.0.0", "--port", "9000", "--data-dir", str(tmp_path), "--no-browser"]) == 0
-    token = re.search(r"http://0\.0\.0\.0:9000/\?token=(\S+)", capsys.readouterr().out).group(1)
-    assert started["host"] == "0.0.0.0" and started["app"].state.web.settings.token == token
-    assert main(["serve", "--data-dir", str(tmp_path), "--no-browser"]) == 0
-    assert "open http://127.0.0.1:8765/  (runs stored in" in capsys.readouterr().out
-    assert started["app"].state.web.settings.token is None
-    assert main(["serve", "--token", "mine", "--data-dir", str(tmp_path), "--no-browser"]) == 0
+
+    def run(server, sockets):
+        started.update(app=server.config.app, address=sockets[0].getsockname())
+        sockets[0].close()
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
+    assert main(["serve", "--host", "0.0.0.0", "--port", "0", "--data-dir", str(tmp_path), "--no-browser"]) == 0
+    port = started["address"][1]
+    token = re.search(rf"http://0\.0\.0\.0:{port}/\?token=(\S+)", capsys.readouterr().out).group(1)
+    assert started["address"][0] == "0.0.0.0" and started["app"].state.web.settings.token == token
+    assert main(["serve", "--port", "0", "--data-dir", str(tmp_path), "--no-browser"]) == 0
+    assert f"open http://127.0.0.1:{started['address'][1]}/  (runs stored in" in capsys.readouterr().out
+    assert started["address"][0] == "127.0.0.1" and started["app"].state.web.settings.token is None
+    assert main(["serve", "--port", "0", "--token", "mine", "--data-dir", str(tmp_path), "--no-browser"]) == 0
     assert "/?token=mine" in capsys.readouterr().out
+
+    def interrupted(server, sockets):  # Ctrl-C: uvicorn shuts down, then raises the signal again
+        sockets[0].close()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(uvicorn.Server, "run", interrupted)
+    assert main(["serve", "--port", "0", "--data-dir", str(tmp_path), "--no-browser"]) == 0
+    assert capsys.readouterr().out.endswith("Ctrl-C stops)\nloyalty serve: stopped\n")
+    for wrong in (["--port", "http"], ["--port", "65536"], ["--workers", "0"]):
+        with pytest.raises(SystemExit) as exit_info:
+            main(["serve", *wrong])
+        assert exit_info.value.code == 2
+
+
+def test_serve_on_a_taken_port_is_one_line_and_exit_2(tmp_path, capsys):
+    import errno
+    import os
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        assert main(["serve", "--port", str(port), "--data-dir", str(tmp_path), "--no-browser"]) == 2
+    error = capsys.readouterr().err
+    assert error == (f"loyalty: error: --host 127.0.0.1 --port {port}: cannot listen there "
+                     f"({os.strerror(errno.EADDRINUSE)}); choose another --port\n")
+
+
+def test_run_options_maps_every_option_of_loyalty_run():
+    from reports.commands import run_options
+
+    args = build_parser().parse_args(["run", "--levene-center", "median", "--nonparametric", "--min-group", "5"])
+    options = run_options(vars(args))
+    assert (options.levene_center, options.nonparametric, options.min_group) == ("median", True, 5)
+    assert run_options(vars(build_parser().parse_args(["run"]))).levene_center == "mean"
     with pytest.raises(SystemExit) as exit_info:
-        main(["serve", "--port", "http"])
+        main(["run", "--levene-center", "mode"])
     assert exit_info.value.code == 2
 
 

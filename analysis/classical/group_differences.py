@@ -1,6 +1,7 @@
 """Group differences (差异分析): a construct score compared across the answers to a single-choice question.
 
-Two groups: Levene's test, Student's t or Welch's t (the one to read chosen by Levene's p), Cohen's d.
+Two groups: Levene's test (mean-centred as SPSS, or median-centred as Brown–Forsythe on request), Student's t or
+Welch's t (the one to read chosen by Levene's p), Cohen's d.
 Three or more: one-way ANOVA or Welch's ANOVA (chosen likewise), η², post-hoc LSD and Tukey HSD (equal
 variances) or Games–Howell (unequal). Mann–Whitney U / Kruskal–Wallis replace them on request. Groups
 smaller than ``min_group`` are left out of the test and named; a comparison that cannot be made (fewer than
@@ -249,11 +250,13 @@ def _summary(code, label: str, x: np.ndarray) -> GroupSummary:
 
 
 def compare_groups(scores: pd.Series, answers: pd.Series, options: Sequence[tuple[object, str]], question: str,
-                   construct: str, min_group: int = MIN_GROUP, nonparametric: bool = False) -> GroupDifference:
+                   construct: str, min_group: int = MIN_GROUP, nonparametric: bool = False,
+                   levene_center: str = "mean") -> GroupDifference:
     """The construct ``scores`` compared across the ``answers`` (codes of ``options``, in their order).
 
     Respondents without a score or an answer are left out; an option nobody chose is not a group; a group
-    with fewer than ``min_group`` respondents (at least 2) is listed in ``excluded_groups``.
+    with fewer than ``min_group`` respondents (at least 2) is listed in ``excluded_groups``. Levene's test is
+    centred on ``levene_center`` ('mean' or 'median', :func:`levene_test`).
     """
     y = pd.to_numeric(scores, errors="coerce").to_numpy(dtype=float)
     g = pd.to_numeric(answers, errors="coerce").to_numpy(dtype=float)
@@ -279,7 +282,7 @@ def compare_groups(scores: pd.Series, answers: pd.Series, options: Sequence[tupl
     codes = [p[0] for p in kept]
     if anova_sums_of_squares(samples)[1] == 0:
         return record(note=NOTE_NO_VARIANCE)
-    levene = levene_test(samples)
+    levene = levene_test(samples, levene_center)
     equal_var = not levene.pvalue < LEVENE_ALPHA
     if len(kept) == 2:
         if nonparametric:
@@ -305,8 +308,9 @@ def compare_groups(scores: pd.Series, answers: pd.Series, options: Sequence[tupl
 
 
 def group_differences(scores: pd.DataFrame, answers: pd.DataFrame, questions: Sequence[tuple[str, Sequence]],
-                      min_group: int = MIN_GROUP, nonparametric: bool = False) -> list[GroupDifference]:
+                      min_group: int = MIN_GROUP, nonparametric: bool = False,
+                      levene_center: str = "mean") -> list[GroupDifference]:
     """Every question (id, options as (code, label)) × every construct score column of ``scores``."""
     return [compare_groups(scores[construct], answers[question], options, question, construct,
-                           min_group=min_group, nonparametric=nonparametric)
+                           min_group=min_group, nonparametric=nonparametric, levene_center=levene_center)
             for question, options in questions for construct in scores.columns]

@@ -53,6 +53,7 @@ class GroupComparison:
     effect_name: str | None
     effect_value: float | None
     levene_pvalue: float | None
+    levene_center: str | None
     groups: tuple[Group, ...]
     posthoc: tuple[Pair, ...]
     excluded: tuple[Group, ...]
@@ -97,6 +98,7 @@ def read_group_differences(entries: list[dict], options: dict) -> GroupDifferenc
             text(e.get("question")), text(e.get("construct")), text(e.get("test")),
             *(number(e.get(k)) for k in ("statistic", "df1", "df2", "pvalue")),
             text(effect.get("name")), number(effect.get("value")), number(levene.get("pvalue")),
+            text(levene.get("center")),
             tuple(_group(g) for g in records(e.get("groups"))),
             tuple(Pair(p.get("a"), p.get("b"), *(number(p.get(k)) for k in ("diff", "se", "pvalue")),
                        text(p.get("method"))) for p in records(e.get("posthoc"))),

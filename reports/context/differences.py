@@ -140,7 +140,7 @@ class DifferenceSections(BuilderBase):
                       text_cell(ts.p_value(c.pvalue))]
             rows.append(cells)
         excluded = {(g.code, g.n) for c in found for g in c.excluded}
-        notes = [say("differences_note")]
+        notes = [say("differences_note", median=any(c.levene_center == "median" for c in found))]
         if excluded:
             notes.append(say("excluded_groups", groups=[(self.question_label(question, code), ts.integer(n))
                                                         for code, n in sorted(excluded, key=str)],

@@ -26,7 +26,8 @@ PRELOAD = ["reports.web.jobs", "reports.commands", "analysis.pipeline", "reports
 
 
 def now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    """UTC time to the millisecond: when tasks were submitted, started and finished (how many ran at once)."""
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
 
 
 class JobPool:

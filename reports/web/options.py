@@ -4,7 +4,8 @@ from __future__ import annotations
 import argparse
 
 from questionnaire.instrument import ESTIMATOR_CHOICES, MISSING_CHOICES
-from reports.cli import CORRELATION_METHODS, FORMATS, build_parser, fraction, group_size, report_formats, seconds, whole_number
+from reports.cli import (CORRELATION_METHODS, FORMATS, LEVENE_CENTERS, build_parser, fraction, group_size,
+                         report_formats, seconds, whole_number)
 
 LANGUAGES = ("zh", "en")
 
@@ -17,7 +18,7 @@ def run_defaults() -> dict:
             "no_clean": args.no_clean, "baseline": None, "estimator": args.estimator, "missing": args.missing,
             "groups": args.groups,
             "correlation": args.correlation, "sqrt_ave": args.sqrt_ave, "min_group": args.min_group,
-            "nonparametric": args.nonparametric}
+            "nonparametric": args.nonparametric, "levene_center": args.levene_center}
 
 
 def parse_run_options(form, baselines: dict[str, str], groupings: tuple[str, ...] = ()) -> tuple[dict, dict[str, str]]:
@@ -65,5 +66,6 @@ def parse_run_options(form, baselines: dict[str, str], groupings: tuple[str, ...
                "estimator": choice("estimator", ESTIMATOR_CHOICES),
                "missing": choice("missing", MISSING_CHOICES), "groups": choice("groups", groupings),
                "correlation": choice("correlation", CORRELATION_METHODS), "sqrt_ave": form.get("sqrt_ave") == "on",
-               "min_group": number("min_group", group_size), "nonparametric": form.get("nonparametric") == "on"}
+               "min_group": number("min_group", group_size), "nonparametric": form.get("nonparametric") == "on",
+               "levene_center": choice("levene_center", LEVENE_CENTERS)}
     return request, errors

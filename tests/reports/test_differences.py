@@ -161,3 +161,17 @@ def test_nonparametric_tests_are_named(demo, instrument):
     text = next(q["text"] for q in sections.values["differences"]["questions"]
                 if q["table"] == "[[table:differences_education]]")
     assert "不同学历的顾客在品牌形象上存在显著差异（H(3) = 9.87, p = .020）；" in text
+
+
+def test_the_table_note_names_the_centre_of_levenes_test(demo, instrument):
+    """`--levene-center median`: the note under each group-differences table says Brown–Forsythe."""
+    def notes(results, lang):
+        return build_context(results, instrument, lang).tables["differences_education"].notes[0]
+
+    assert "均值中心化" in notes(demo, "zh") and "(mean-centred)" in notes(demo, "en")
+    median = copy.deepcopy(demo)
+    for r in median["group_differences"]:
+        if r["levene"]:
+            r["levene"]["center"] = "median"
+    assert "中位数中心化，即 Brown–Forsythe 检验" in notes(median, "zh")
+    assert "(median-centred, Brown–Forsythe)" in notes(median, "en")

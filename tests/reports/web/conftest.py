@@ -74,30 +74,26 @@ def wait_for(client, run_url: str, task: str = "run", timeout: float = 120) -> d
     raise AssertionError(f"{run_url} {task} did not end within {timeout} s")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
-    """`loyalty serve` in a thread (uvicorn, two worker processes): its base URL and data folder."""
+    """`loyalty serve` in a thread (uvicorn on a socket it is handed, two worker processes, as `loyalty serve`
+    starts it): its ``url``, ``data_dir`` and job ``pool``."""
     data_dir = tmp_path_factory.mktemp("serve")
-    port = _free_port()
+    listening = socket.create_server(("127.0.0.1", 0))
+    port = listening.getsockname()[1]
     app = create_app(ServeSettings(data_dir=data_dir, workers=2))
-    app.state.web.pool.warm()  # as `loyalty serve` does
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
+    app.state.web.pool.warm()
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listening]}, daemon=True)
     thread.start()
     while not server.started:
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", data_dir
+    yield SimpleNamespace(url=f"http://127.0.0.1:{port}", data_dir=data_dir, pool=app.state.web.pool)
     server.should_exit = True
     thread.join(10)
 
 
 @pytest.fixture
 def live_client(live_server):
-    with httpx.Client(base_url=live_server[0], timeout=30) as http:
+    with httpx.Client(base_url=live_server.url, timeout=30) as http:
         yield http

@@ -31,7 +31,7 @@ def test_the_demo_study_in_a_browser(live_server, results, web, tmp_path):
     with playwright.sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=str(CHROMIUM))
         page = browser.new_page(viewport={"width": 1200, "height": 900}, accept_downloads=True)
-        page.goto(f"{live_server[0]}/language/en?next=/")
+        page.goto(f"{live_server.url}/language/en?next=/")
         page.screenshot(path=shots / "1-start.png")
 
         page.set_input_files("#data", str(web.demo_csv))

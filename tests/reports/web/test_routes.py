@@ -77,6 +77,7 @@ def test_upload_of_the_demo_shows_the_validation_of_loyalty_validate(client, dem
             "personal-data columns dropped: 0; optional columns not found, not analysed: none)") in page
     assert 'id="options-form"' in page and 'value="2000"' in page
     assert '<option value="platform" >' in page and '<option value="MLR" >' in page   # --groups, --estimator
+    assert '<option value="median" >' in page and '<option value="mean" selected>' in page   # --levene-center
     assert client.get(f"{demo_upload}/status.json").json() == {}
     assert demo_upload.rsplit("/", 1)[1] in client.get("/").text  # listed among the earlier runs
 
@@ -153,12 +154,14 @@ def test_options_are_checked_with_the_command_line_messages(client, demo_upload,
     csrf = web.csrf_of(client.get(demo_upload).text)
     response = client.post(f"{demo_upload}/start", data={
         "csrf": csrf, "lang": "xx", "bootstrap": "-1", "seed": "one", "max_missing": "2", "min_duration": "fast",
-        "baseline": "0123456789abcdef", "estimator": "WLS", "groups": "nps", "min_group": "1"})
+        "baseline": "0123456789abcdef", "estimator": "WLS", "groups": "nps", "min_group": "1",
+        "levene_center": "mode"})
     assert response.status_code == 400
     for message in ("&#39;-1&#39; must be 0 or more", "&#39;one&#39; is not a whole number",
                     "invalid choice: &#39;WLS&#39;", "invalid choice: &#39;nps&#39;", "&#39;1&#39; must be 2 or more",
                     "&#39;2&#39; must be between 0 and 1", "&#39;fast&#39; is not a number of seconds",
-                    "unknown format", "invalid choice: &#39;xx&#39;", "unknown earlier run"):
+                    "unknown format", "invalid choice: &#39;xx&#39;", "unknown earlier run",
+                    "invalid choice: &#39;mode&#39;"):
         assert message in response.text, message
     assert 'value="-1"' in response.text  # the form keeps what was typed
 
