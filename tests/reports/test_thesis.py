@@ -28,10 +28,11 @@ ALLOWED_LATIN = {"CFA", "SEM", "EFA", "AVE", "CR", "KMO", "NPS", "HTMT", "CFI", 
                  "Cronbach's", "McDonald's", "Harman", "Mardia", "Bartlett", "Heywood", "Fornell–Larcker", "Wilson",
                  "Feldt", "Welch", "VIP", "PLUS", "df", "p", "M", "n", "t", "z", "d", "R", "f", "F", "H", "a", "b",
                  "c", "d", "e", "B", "D-W", "VIF", "HSD", "LSD", "Tukey", "Games–Howell", "Levene", "Student",
-                 "Pearson", "Spearman", "Mann–Whitney", "Kruskal–Wallis", "U", "Johnson–Neyman", "PROCESS", "SMC"}
+                 "Pearson", "Spearman", "Mann–Whitney", "Kruskal–Wallis", "U", "Johnson–Neyman", "PROCESS", "SMC", "FIML"}
 TEMPLATES = Path(__file__).parents[2] / "reports" / "templates"
-# works cited only by sections the default demo run does not write (multi-group analysis: --groups)
-CONDITIONAL_ONLY = {"cheung2002", "chen2007"}
+# works cited only by sections the default demo run does not write (multi-group analysis: --groups; the scaled
+# difference test: --estimator MLR or MLM)
+CONDITIONAL_ONLY = {"cheung2002", "chen2007", "satorra2001"}
 
 
 @pytest.fixture(scope="module")

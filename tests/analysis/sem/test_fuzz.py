@@ -25,7 +25,6 @@ from analysis.sem.fit_indices import NOT_INTERPRETABLE
 from analysis.sem.models import fit_cfa, fit_sem
 from reports.context.base import DIAGNOSTIC_NAMES
 
-pytestmark = pytest.mark.usefixtures("one_blas_thread")
 
 BATCH = 50
 BATCHES = 10  # 500 models in the suite
