@@ -83,6 +83,7 @@ class _Builder(SampleSections, ClassicalSections, DescriptiveSections, Psychomet
         self.cases(case_notes)
         sections = self.strategies(indicator_values)
         self.plan()
+        self.resources()
         self.indicator_system(indicator_values)
         self.limitations()
         self.model_figures()

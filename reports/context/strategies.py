@@ -145,6 +145,34 @@ class StrategySections(OpenAnswerSections):
                                       long=self.phase_name("long")) if rows else
                           ts.not_computed(reason, self.lang)}
 
+    def resources(self) -> None:
+        """Chapter 5.2 from the plan: the roles that own its tasks and the KPIs they answer for (people), what the
+        next measurement needs (technology), and the budget in the order of the phases (funds)."""
+        say, plan, targets = self.say, self.view.action_plan, self.view.indicator_targets
+        if not plan or not plan.drivers:
+            self.v["resources"] = {"general": True}
+            return
+        owners = say.data("plan_owners")
+        roles: dict[str, list] = {}
+        for d in plan.drivers:
+            roles.setdefault(owners.get(d.construct, owners["default"]), []).append(d)
+        people = [{"role": role, "drivers": [self.name(d.construct) for d in ds],
+                   "kpis": [kpi_text(self, k.indicator, k.construct) for d in ds for k in d.kpis],
+                   "short": any(d.phase == "short" for d in ds)} for role, ds in roles.items()]
+        by_phase = {phase: [self.name(d.construct) for d in plan.drivers if d.phase == phase]
+                    for phase in ("short", "medium", "long")}
+        self.v["resources"] = {
+            "general": False,
+            "people": say("resources_people", roles=people, ref=self.ref("plan"),
+                          ref_targets=self.ref("indicator_targets"), short=self.phase_name("short")),
+            "technology": say("resources_technology", months=targets.next_measurement_months if targets else None,
+                              ref_system=self.ref("indicator_system"),
+                              themes=bool(self.view.open_answers and self.view.open_answers.themes)),
+            "funds": say("resources_funds", phases=[{"phase": self.phase_name(ph), "drivers": names, "kind": ph}
+                                                    for ph, names in by_phase.items() if names],
+                         ref_targets=self.ref("indicator_targets")),
+        }
+
     def phase_name(self, phase: str) -> str:
         months = self.view.action_plan.phase_months.get(phase, (None, None)) if self.view.action_plan else (None, None)
         return self.say("phase_name", phase=phase, start=months[0], end=months[1])

@@ -52,7 +52,10 @@ def test_a_second_wave_gets_the_before_after_tables(instrument, two_waves, lang)
     assert rates.rows[0][1].value == base["rates"][0]["before"] and rates.rows[0][6].text == ts.p_value(base["rates"][0]["pvalue"])
     doc = build_report_document(two_waves, instrument, lang, chapter=6)
     labels = [b.label for b in doc.tables()]
-    assert labels == (["表6-1", "表6-2", "表6-3"] if lang == "zh" else ["Table 6-1", "Table 6-2", "Table 6-3"])
+    # the indicator system, the two before/after tables, then the targets of the next wave (cited by chapter 5)
+    assert labels == (["表6-1", "表6-2", "表6-3", "表6-4"] if lang == "zh" else
+                      ["Table 6-1", "Table 6-2", "Table 6-3", "Table 6-4"])
+    assert doc.tables()[-1].table.caption == ctx.tables["indicator_targets"].caption
     text = _texts(doc)
     assert ts.ci(base["nps"]["ci_lower"], base["nps"]["ci_upper"], 1, False) in text
 

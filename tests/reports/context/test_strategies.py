@@ -95,3 +95,32 @@ def test_the_loyalty_pattern_is_discussed_with_dick_and_basu(demo, contexts):
     assert "[[citet:dick1994]]" in text and ts.num(pattern["nps"], 1) in text
     assert ("虚假忠诚" in text) == (pattern["pattern"] == "spurious_loyalty")
     assert ("惯性" in text) == (pattern["pattern"] == "spurious_loyalty")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_resources_follow_the_plan(demo, contexts, lang):
+    """5.2 names each driver under its owner's role with the KPI targets of the plan, and funds the drivers in the
+    order of their phases (the long term only maintained)."""
+    results, instrument, report = demo
+    resources = contexts[lang].values["resources"]
+    assert resources["general"] is False
+    targets = {(t["indicator"], t["construct"]): t for t in results["indicator_targets"]["targets"]}
+    drivers = results["action_plan"]["drivers"]
+    for driver in drivers:
+        name = instrument.construct(driver["construct"]).name.get(lang)
+        assert name in resources["people"] and name in resources["funds"]
+        for kpi in driver["kpis"]:
+            t = targets[(kpi["indicator"], kpi["construct"])]
+            assert f"{_shown(t['kind'], t['current'])} → {_shown(t['kind'], t['target'])}" in resources["people"]
+    first = {"short": 0, "medium": 1, "long": 2}
+    order = sorted(drivers, key=lambda d: first[d["phase"]])
+    positions = [resources["funds"].index(instrument.construct(d["construct"]).name.get(lang)) for d in order]
+    assert positions == sorted(positions)
+    if lang == "zh":
+        assert resources["funds"].split("[[")[0] in report and "培养和引进营销" not in report
+
+
+def test_resources_without_a_plan_fall_back_to_the_general_measures(demo):
+    results, instrument, _ = demo
+    without = {k: v for k, v in results.items() if k != "action_plan"}
+    assert build_context(without, instrument, "zh").values["resources"] == {"general": True}
