@@ -322,6 +322,8 @@ def _classical(run: _Run, complete: pd.DataFrame, analysed: pd.DataFrame, scores
 
 
 def _structural(run: _Run, complete: pd.DataFrame, scores: pd.DataFrame, measurement: dict[str, list[str]]) -> None:
+    """SEM of the structural model's constructs (a moderator construct stays out) with bootstrap mediation, and
+    the IPMA of the drivers."""
     instrument = run.instrument
     options = run.options
     hypotheses = {h.label: str(h) for h in instrument.hypotheses}
@@ -331,7 +333,8 @@ def _structural(run: _Run, complete: pd.DataFrame, scores: pd.DataFrame, measure
         if run.progress:
             run.progress("bootstrap", done, total)
 
-    fitted = sem.fit_sem(complete, measurement, instrument.structural_syntax(), hypotheses,
+    in_model = {c: measurement[c] for c in instrument.structural_constructs}
+    fitted = sem.fit_sem(complete, in_model, instrument.structural_syntax(), hypotheses,
                          bootstrap=options.bootstrap, seed=options.seed, workers=options.workers,
                          progress=report, signs=signs, bca=options.bca,
                          estimator=run.sections["estimator"].estimator)
