@@ -115,13 +115,14 @@ def test_column_widths_follow_the_text_and_fill_the_line():
 
 @pytest.fixture(scope="module")
 def robust_results(results):
-    """The demo results as an ``--estimator auto`` run writes them: MLR chosen for non-normal data, the robust
+    """The demo results as an ``--estimator auto`` run on non-normal data writes them: MLR chosen, the robust
     fit of the demo SEM (tests/fixtures/demo_items.csv) in ``cfa`` and ``sem``, a Bollen–Stine p."""
     fixtures = Path(__file__).parents[1] / "fixtures"
     spec = specify_model((fixtures / "demo_model.lav").read_text())
     _, indices = estimate_with(spec, pd.read_csv(fixtures / "demo_items.csv"), "MLR")
     robust = copy.deepcopy(results)
     robust["estimator"] = {"estimator": "MLR", "requested": "auto", "reason": "non_normal"}
+    robust["normality"].update(p_skew=1e-9, p_kurt=1e-4)   # the non-normality that chose MLR
     for model in ("cfa", "sem"):
         robust[model].update(estimator="MLR", fit=to_plain(indices), fit_verdicts=to_plain(fit_verdicts(indices, True)))
     robust["sem"]["bollen_stine"] = {"B": 200, "succeeded": 200, "failed": 0, "chisq": 350.6, "pvalue": 0.02, "seed": 1}
