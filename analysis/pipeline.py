@@ -352,7 +352,8 @@ def _classical(run: _Run, complete: pd.DataFrame, analysed: pd.DataFrame, scores
 
 def _structural(run: _Run, model_data: pd.DataFrame, scores: pd.DataFrame, measurement: dict[str, list[str]],
                 missing_method: str) -> None:
-    """The SEM of ``model_data`` (the complete respondents, or every kept one with FIML), then IPMA."""
+    """SEM of the structural model's constructs (a moderator construct stays out) on ``model_data`` (the complete
+    respondents, or every kept one with FIML) with bootstrap mediation, and the IPMA of the drivers."""
     instrument = run.instrument
     options = run.options
     hypotheses = {h.label: str(h) for h in instrument.hypotheses}
@@ -362,7 +363,8 @@ def _structural(run: _Run, model_data: pd.DataFrame, scores: pd.DataFrame, measu
         if run.progress:
             run.progress("bootstrap", done, total)
 
-    fitted = sem.fit_sem(model_data, measurement, instrument.structural_syntax(), hypotheses,
+    in_model = {c: measurement[c] for c in instrument.structural_constructs}
+    fitted = sem.fit_sem(model_data, in_model, instrument.structural_syntax(), hypotheses,
                          bootstrap=options.bootstrap, seed=options.seed, workers=options.workers,
                          progress=report, signs=signs, bca=options.bca,
                          estimator=run.sections["estimator"].estimator, missing=missing_method)

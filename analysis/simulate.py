@@ -2,9 +2,14 @@
 
 Population model (all latent variables standardized, variance 1):
 
-* exogenous constructs ξ ~ N(0, Φ), Φ from ``exogenous_cor``;
-* each endogenous construct η = Σ b·(its predictors) + ζ, in the order of the structural model, with
-  Var(ζ) = 1 − b′Σ_pred b so that Var(η) = 1 — the ``paths`` are therefore the true standardized paths;
+* exogenous constructs ξ ~ N(0, Φ), Φ from ``exogenous_cor`` (a construct no path predicts, such as a
+  moderator outside the instrument's structural model, is one of them);
+* each endogenous construct η = Σ b·(its predictors) + Σ g·(x·m − σ_xm) + ζ, in causal order, with the
+  ``paths`` b (the instrument's structural model, plus any path the population adds, e.g. a moderator's main
+  effect) and the ``interactions`` g (x × m → η, x and m normal); the product term has mean 0, variance
+  σ_xx σ_mm + σ_xm² and no covariance with any construct (third moments of the normal are 0), so
+  Var(ζ) = 1 − b′Σ_pred b − Σ g²(1 + σ_xm²) gives Var(η) = 1: the ``paths`` are the true standardized paths
+  and the construct correlations are those of the linear model;
 * item answer x* = λ·(construct) + Σ λ_c·(other construct c) + e, with e ~ N(0, 1 − Var(systematic part))
   so that Var(x*) = 1, cut into scale codes at the construct's ``thresholds`` (k − 1 cut points for k
   points); reverse-worded items are written as min + max − code. The ``cross_loadings`` are small
@@ -42,6 +47,7 @@ DEFAULT_POPULATION = {
         "EX1": 0.76, "EX2": 0.72, "EX3": 0.74, "EX4": 0.60,
         "CS1": 0.85, "CS2": 0.82, "CS3": 0.78,
         "LY1": 0.82, "LY2": 0.80, "LY3": 0.76, "LY4": 0.68,
+        "SW1": 0.82, "SW2": 0.80, "SW3": 0.72,
     },
     "cross_loadings": {"PQ4": {"PR": 0.18}, "SQ3": {"EX": 0.22}, "BI3": {"EX": 0.15}, "LY4": {"PR": 0.25},
                        "CS3": {"EX": 0.15}},
@@ -50,11 +56,16 @@ DEFAULT_POPULATION = {
         "SQ": {"PR": 0.30, "BI": 0.40, "EX": 0.45},
         "PR": {"BI": 0.30, "EX": 0.30},
         "BI": {"EX": 0.35},
+        "SW": {"PQ": 0.20, "SQ": 0.20, "PR": 0.20, "BI": 0.20, "EX": 0.20},
     },
     "paths": {
         "CS": {"PQ": 0.28, "SQ": 0.22, "PR": 0.15, "BI": 0.10, "EX": 0.20},
-        "LY": {"PQ": 0.06, "SQ": 0.10, "PR": 0.00, "BI": 0.22, "EX": 0.05, "CS": 0.42},
+        "LY": {"PQ": 0.06, "SQ": 0.10, "PR": 0.00, "BI": 0.22, "EX": 0.05, "CS": 0.42, "SW": 0.20},
     },
+    # switching cost weakens the satisfaction → loyalty link (Jones, Mothersbaugh & Beatty 2000): at +1 SD of SW
+    # the latent slope of CS is .42 − .15 = .27, at −1 SD .57; SW stays out of the SEM, so the LY paths there
+    # absorb its share through the drivers it correlates with (.01–.02 each)
+    "interactions": [{"x": "CS", "m": "SW", "y": "LY", "b": -0.15}],
     # cut points on the latent answer; lower cut points = more agreement (higher performance)
     "thresholds": {
         "PQ": [-2.0, -1.2, -0.3, 0.9],
@@ -64,6 +75,7 @@ DEFAULT_POPULATION = {
         "EX": [-2.2, -1.4, -0.5, 0.7],
         "CS": [-2.0, -1.1, -0.2, 1.0],
         "LY": [-1.8, -0.9, 0.1, 1.2],
+        "SW": [-1.4, -0.4, 0.5, 1.5],
     },
     "demographics": {
         "gender": [0.45, 0.55],
@@ -109,7 +121,7 @@ def default_population(instrument: Instrument) -> dict:
         thresholds = {c.id: population["thresholds"][c.id] if len(population["thresholds"][c.id]) == len(c.scale.points) - 1
                       else _even_thresholds(len(c.scale.points)) for c in instrument.constructs}
         return {**population, "thresholds": thresholds}
-    exogenous = instrument.exogenous
+    exogenous = _independent(instrument, {})
     return {
         "loadings": {item: 0.75 for item in instrument.item_ids},
         "exogenous_cor": {a: {b: 0.30 for b in exogenous[i + 1:]} for i, a in enumerate(exogenous)},
@@ -125,27 +137,64 @@ def _even_thresholds(points: int) -> list[float]:
     return [float(x) for x in stats.norm.ppf(np.linspace(0, 1, points + 1)[1:-1]) - 0.4]
 
 
+def _predictors(instrument: Instrument, population: dict) -> dict[str, list[str]]:
+    """Endogenous construct → its predictors: the instrument's structural model plus the population's own
+    ``paths`` and ``interactions`` between the instrument's constructs."""
+    ids = {c.id for c in instrument.constructs}
+    out = {r.lhs: list(r.rhs) for r in instrument.structural}
+    extra = [(y, x) for y, weights in population.get("paths", {}).items() for x in weights]
+    extra += [(t["y"], v) for t in population.get("interactions", ()) for v in (t["x"], t["m"])]
+    for y, x in extra:
+        if y in ids and x in ids and x not in out.setdefault(y, []):
+            out[y].append(x)
+    return out
+
+
+def _independent(instrument: Instrument, population: dict) -> list[str]:
+    """Constructs no population equation predicts, in instrument order (Φ is their correlation matrix)."""
+    predicted = _predictors(instrument, population)
+    return [c.id for c in instrument.constructs if c.id not in predicted]
+
+
+def _interactions(instrument: Instrument, population: dict) -> list[dict]:
+    """The population's ``interactions`` {x, m, y, b} whose three constructs the instrument has."""
+    ids = {c.id for c in instrument.constructs}
+    return [t for t in population.get("interactions", ()) if {t["x"], t["m"], t["y"]} <= ids]
+
+
 def _path_matrix(instrument: Instrument, population: dict) -> np.ndarray:
     """B with B[i, j] = true standardized path from construct j to construct i."""
     ids = [c.id for c in instrument.constructs]
     index = {c: i for i, c in enumerate(ids)}
     beta = np.zeros((len(ids), len(ids)))
-    for regression in instrument.structural:
-        weights = population["paths"].get(regression.lhs, {})
-        for x in regression.rhs:
-            beta[index[regression.lhs], index[x]] = weights.get(x, 0.0)
+    for y, predictors in _predictors(instrument, population).items():
+        weights = population["paths"].get(y, {})
+        for x in predictors:
+            beta[index[y], index[x]] = weights.get(x, 0.0)
     return beta
+
+
+def _interaction_variance(interactions: list[dict], y: str, sigma: np.ndarray, index: dict) -> float:
+    """Σ g²(σ_xx σ_mm + σ_xm²): the variance of the interaction terms into ``y``."""
+    return sum(t["b"] ** 2 * (sigma[index[t["x"]], index[t["x"]]] * sigma[index[t["m"]], index[t["m"]]]
+                              + sigma[index[t["x"]], index[t["m"]]] ** 2) for t in interactions if t["y"] == y)
 
 
 def latent_covariance(instrument: Instrument, population: dict) -> pd.DataFrame:
     """Model-implied correlation matrix of all constructs: Σ = (I − B)⁻¹ Ψ (I − B)⁻ᵀ, every variance 1.
 
     Ψ holds Φ for the exogenous constructs and, for each endogenous one (in causal order),
-    ψ = 1 − b′Σ_pred b, the variance its predictors leave unexplained.
+    ψ = 1 − b′Σ_pred b, the variance its predictors leave unexplained (interaction terms included: they are
+    uncorrelated with every construct).
     """
+    return _covariances(instrument, population)[0]
+
+
+def _covariances(instrument: Instrument, population: dict) -> tuple[pd.DataFrame, np.ndarray]:
+    """Σ and the covariance matrix of the normal disturbances (Ψ less the interaction variances)."""
     ids = [c.id for c in instrument.constructs]
     index = {c: i for i, c in enumerate(ids)}
-    exogenous = [index[c] for c in instrument.exogenous]
+    exogenous = [index[c] for c in _independent(instrument, population)]
     psi = np.zeros((len(ids), len(ids)))
     psi[np.ix_(exogenous, exogenous)] = np.eye(len(exogenous))
     for a, row in population["exogenous_cor"].items():
@@ -155,19 +204,23 @@ def latent_covariance(instrument: Instrument, population: dict) -> pd.DataFrame:
         raise InputError("population model: exogenous_cor is not a positive-definite correlation matrix")
     beta = _path_matrix(instrument, population)
     inverse = np.linalg.inv(np.eye(len(ids)) - beta)
-    for construct in _causal_order(instrument):
+    interactions = _interactions(instrument, population)
+    normal = psi.copy()
+    for construct in _causal_order(instrument, population):
         j = index[construct]
         sigma = inverse @ psi @ inverse.T
-        explained = float(beta[j] @ sigma @ beta[j])
+        products = _interaction_variance(interactions, construct, sigma, index)
+        explained = float(beta[j] @ sigma @ beta[j]) + products
         if explained >= 1:
             raise InputError(f"population model: paths into {construct} explain {explained:.2f} ≥ 1 of its variance")
-        psi[j, j] = 1 - explained
-    return pd.DataFrame(inverse @ psi @ inverse.T, index=ids, columns=ids)
+        psi[j, j] = 1 - explained + products
+        normal[j, j] = 1 - explained
+    return pd.DataFrame(inverse @ psi @ inverse.T, index=ids, columns=ids), normal
 
 
-def _causal_order(instrument: Instrument) -> list[str]:
+def _causal_order(instrument: Instrument, population: dict) -> list[str]:
     """Endogenous constructs ordered so that every predictor comes before what it predicts."""
-    pending = {r.lhs: set(r.rhs) for r in instrument.structural}
+    pending = {y: set(xs) for y, xs in _predictors(instrument, population).items()}
     order: list[str] = []
     while pending:
         ready = sorted(c for c, preds in pending.items() if not preds & set(pending))
@@ -183,7 +236,8 @@ def true_effects(instrument: Instrument, population: dict) -> dict:
     index = {c: i for i, c in enumerate(ids)}
     beta = _path_matrix(instrument, population)
     total = np.linalg.inv(np.eye(len(ids)) - beta) - np.eye(len(ids))
-    direct = {f"{x} -> {r.lhs}": float(beta[index[r.lhs], index[x]]) for r in instrument.structural for x in r.rhs}
+    direct = {f"{x} -> {y}": float(beta[index[y], index[x]]) for y, xs in _predictors(instrument, population).items()
+              for x in xs}
     totals = {f"{x} -> {y}": float(total[index[y], index[x]]) for x in ids for y in ids
               if abs(total[index[y], index[x]]) > 0}
     indirect = {f"{x} -> {m} -> {y}": float(beta[index[m], index[x]] * beta[index[y], index[m]])
@@ -229,9 +283,17 @@ def simulate_study(instrument: Instrument, n: int = 500, seed: int = DEMO_SEED, 
 
 
 def _draw_latent(instrument: Instrument, population: dict, n: int, rng: np.random.Generator) -> pd.DataFrame:
-    sigma = latent_covariance(instrument, population)
-    draws = rng.multivariate_normal(np.zeros(len(sigma)), sigma.to_numpy(), size=n, method="cholesky")
-    return pd.DataFrame(draws, columns=sigma.columns)
+    """ξ and ζ drawn jointly normal, then each endogenous η = B η + Σ g·(x·m − σ_xm) + ζ in causal order."""
+    sigma, normal = _covariances(instrument, population)
+    latent = pd.DataFrame(rng.multivariate_normal(np.zeros(len(sigma)), normal, size=n, method="cholesky"),
+                          columns=sigma.columns)
+    weights = pd.DataFrame(_path_matrix(instrument, population), index=sigma.index, columns=sigma.columns)
+    for construct in _causal_order(instrument, population):
+        latent[construct] += latent.to_numpy() @ weights.loc[construct].to_numpy()
+        for t in _interactions(instrument, population):
+            if t["y"] == construct:
+                latent[construct] += t["b"] * (latent[t["x"]] * latent[t["m"]] - sigma.loc[t["x"], t["m"]])
+    return latent
 
 
 def _add_item(frame, construct, item, population, latent, sigma, rng) -> None:

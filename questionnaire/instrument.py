@@ -13,7 +13,7 @@ QUESTION_TYPES = ("single", "multiple", "numeric", "nps", "text")
 #: question types a regression can take as a control: a single choice (dummy-coded) or a number
 CONTROL_TYPES = ("single", "numeric", "nps")
 QUESTION_ROLES = ("platform", "orders", "membership", "nps")
-CONSTRUCT_ROLES = ("driver", "mediator", "outcome")
+CONSTRUCT_ROLES = ("driver", "mediator", "outcome", "moderator")
 #: the estimators a study may ask for (``estimator:``, ``--estimator``); ``auto``: ML unless Mardia's test rejects
 #: normality (then MLR), decided in analysis.sem.robust
 ESTIMATOR_CHOICES = ("ML", "MLR", "MLM", "auto")
@@ -280,9 +280,18 @@ class Instrument:
 
     @property
     def exogenous(self) -> list[str]:
-        """Constructs that no structural equation predicts: the drivers."""
+        """Constructs of the SEM that no structural equation predicts: the drivers (every construct in a
+        measurement study)."""
+        if not self.structural:
+            return [c.id for c in self.constructs]
         endogenous = {r.lhs for r in self.structural}
-        return [c.id for c in self.constructs if c.id not in endogenous]
+        return [c for c in self.structural_constructs if c not in endogenous]
+
+    @property
+    def structural_constructs(self) -> list[str]:
+        """Constructs of the SEM, in instrument order: all but those of role ``moderator`` (such as switching
+        cost), which are measured — CFA, reliability, validity, correlations, moderation — but not modelled."""
+        return [c.id for c in self.constructs if c.role != "moderator"]
 
     @property
     def outcome_construct(self) -> str | None:

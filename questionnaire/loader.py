@@ -204,7 +204,7 @@ class _Reader:
         checks = self.attention_checks(scale, {i.id for c in constructs for i in c.items})
         questions = self.questions()
         construct_ids = [c.id for c in constructs]
-        structural = self.structural(construct_ids)
+        structural = self.structural(construct_ids, {c.id for c in constructs if c.role == "moderator"})
         hypotheses = self.hypotheses(construct_ids, structural)
         outcome = doc.get("outcome")
         if outcome is not None and outcome not in construct_ids:
@@ -496,7 +496,8 @@ class _Reader:
             entries.append((f"{where}.{key}", {**entry, "code": code} if flagged else {"code": code, "label": entry}))
         return entries
 
-    def structural(self, construct_ids: list[str]) -> list[Regression]:
+    def structural(self, construct_ids: list[str], moderators: set[str]) -> list[Regression]:
+        """``structural``: recursive regressions between constructs; a construct of role moderator stays out."""
         raw = self.doc.get("structural")
         if raw is None:
             return []
@@ -517,6 +518,9 @@ class _Reader:
             for term in [lhs, *terms]:
                 if term not in construct_ids:
                     self.problems.add(place, f"term {term!r} names no construct; constructs: {', '.join(construct_ids)}")
+                elif term in moderators:
+                    self.problems.add(place, f"term {term!r} is a construct of role moderator, which stays out of the "
+                                             "structural model; declare it under moderation")
             if lhs in terms:
                 self.problems.add(place, f"{lhs!r} cannot predict itself")
             regressions.append(Regression(lhs, tuple(terms)))

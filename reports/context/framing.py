@@ -159,7 +159,13 @@ class FramingSections(BuilderBase):
         drivers = [{"name": self.name(c), "definition": self.inst.construct(c).definition.get(self.lang)
                     if self.inst.construct(c).definition else ts.DASH, "source": self.scale_source(self.inst.construct(c), "")}
                    for c in self.drivers]
-        self.v["theory"] = {"drivers": drivers,
+        moderators = [self.say("theory_moderator", moderator=self.name(m.m), x=self.name(m.x), y=self.name(m.y),
+                               definition=self.inst.construct(m.m).definition.get(self.lang)
+                               if self.inst.construct(m.m).definition else "",
+                               source=self.scale_source(self.inst.construct(m.m), ""),
+                               in_model=m.m in self.inst.structural_constructs)
+                      for m in self.inst.moderation if m.m in self.constructs]
+        self.v["theory"] = {"drivers": drivers, "moderators": moderators,
                             "model": self.say("theory_model", ref_model=self.ref("research_model"),
                                               ref_hypotheses=self.ref("hypotheses"), ref_constructs=self.ref("constructs")),
                             "structural": self.inst.structural_syntax()}

@@ -4,6 +4,9 @@ References (R scripts beside them, run on tests/fixtures/demo_items.csv — the 
 derived from the simulator's truth, not from our cleaning code):
   psych_demo.json   psych_bfi.R demo_items.csv demo_mapping.json psych_demo.json
   lavaan_demo.json  lavaan_sem.R --data demo_items.csv --model demo_model.lav --bootstrap 2000 --seed 1
+                    (the SEM: the seven constructs of the structural model)
+  lavaan_demo_cfa.json  lavaan_sem.R --data demo_items.csv --model demo_cfa.lav --fn cfa
+                    (the CFA: all eight constructs, the switching-cost moderator included)
   demo_htmt.json    demo_htmt.R
 Tolerances follow the measured agreement (largest difference in brackets):
   psych / semTools statistics 1e-12 absolute [5.7e-14: Bartlett's χ²; others ≤ 1.1e-14];
@@ -55,6 +58,11 @@ def lavaan_ref():
     return json.loads((FIX / "lavaan_demo.json").read_text())
 
 
+@pytest.fixture(scope="module")
+def lavaan_cfa_ref():
+    return json.loads((FIX / "lavaan_demo_cfa.json").read_text())
+
+
 def test_pipeline_analyses_exactly_the_reference_rows(results):
     reference = pd.read_csv(FIX / "demo_items.csv")
     truth = yaml.safe_load((demo_data_path().parent / "truth.yaml").read_text(encoding="utf-8"))
@@ -101,23 +109,24 @@ def test_efa_equals_psych_principal_varimax(results, psych_ref):
         assert min(gaps) < PSYCH_TOL
 
 
-def test_fit_table_equals_lavaan(results, lavaan_ref):
-    for section in ("cfa", "sem"):  # the structural part is saturated: both fit like the CFA
+def test_fit_table_equals_lavaan(results, lavaan_ref, lavaan_cfa_ref):
+    for section, reference in (("cfa", lavaan_cfa_ref), ("sem", lavaan_ref)):
         fit = results[section]["fit"]
         for ours, theirs in FIT_KEYS.items():
-            expected = lavaan_ref["fit"][theirs]
+            expected = reference["fit"][theirs]
             tolerance = FIT_REL_TOL if ours in RELATIVE else FIT_TOL
             assert fit[ours] == pytest.approx(expected, **tolerance), (section, ours)
 
 
-def test_loadings_correlations_and_validity_equal_lavaan(results, lavaan_ref):
-    std = {(row["lhs"], row["rhs"]): row["est.std"] for row in lavaan_ref["std"] if row["op"] == "=~"}
+def test_loadings_correlations_and_validity_equal_lavaan(results, lavaan_cfa_ref):
+    std = {(row["lhs"], row["rhs"]): row["est.std"] for row in lavaan_cfa_ref["std"] if row["op"] == "=~"}
+    assert len(results["cfa"]["loadings"]) == len(std)
     for row in results["cfa"]["loadings"]:
         assert row["std_all"] == pytest.approx(std[(row["lhs"], row["rhs"])], abs=LAVAAN_TOL)
-    for a, row in lavaan_ref["cor_lv"].items():
+    for a, row in lavaan_cfa_ref["cor_lv"].items():
         for b, value in row.items():
             assert results["validity"]["latent_cor"][a][b] == pytest.approx(value, abs=LAVAAN_TOL)
-    for construct in lavaan_ref["cor_lv"]:
+    for construct in lavaan_cfa_ref["cor_lv"]:
         loadings = np.array([v for (lhs, _), v in std.items() if lhs == construct])
         cr = loadings.sum() ** 2 / (loadings.sum() ** 2 + (1 - loadings ** 2).sum())
         assert results["validity"]["cr"][construct] == pytest.approx(cr, abs=LAVAAN_TOL)

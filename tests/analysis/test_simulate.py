@@ -4,7 +4,9 @@ from __future__ import annotations
 from importlib import resources
 
 import numpy as np
+import pandas as pd
 import pytest
+import statsmodels.api as sm
 import yaml
 
 from analysis.simulate import DEFAULT_POPULATION, DEMO_SEED, latent_covariance, simulate_study, true_effects
@@ -98,3 +100,17 @@ def test_a_construct_on_its_own_scale_is_simulated_on_it(tmp_path):
     straight = [r for r, kind in planted.items() if kind == "straight_liner"]
     rows = study.responses.set_index("resp_id").loc[straight, instrument.item_ids]
     assert (rows.nunique(axis=1) == 1).all() and rows.max().max() <= 5
+
+
+def test_switching_cost_moderates_satisfaction_to_loyalty(instrument):
+    """SW: exogenous in the population (correlated with the drivers), a main effect on LY and an interaction
+    CS × SW that the scores' moderation regression finds; Var(LY) stays 1 with the product term."""
+    sigma = latent_covariance(instrument, DEFAULT_POPULATION)
+    assert np.allclose(np.diag(sigma), 1.0)
+    assert sigma.loc["SW", "PQ"] == DEFAULT_POPULATION["exogenous_cor"]["SW"]["PQ"]
+    assert true_effects(instrument, DEFAULT_POPULATION)["direct"]["SW -> LY"] == 0.20
+    answers = simulate_study(instrument, n=3000, seed=4, contaminate=False).responses
+    scores = pd.DataFrame({c: answers[items].astype(float).mean(axis=1) for c, items in instrument.measurement.items()})
+    x, m = scores["CS"] - scores["CS"].mean(), scores["SW"] - scores["SW"].mean()
+    fit = sm.OLS(scores["LY"], sm.add_constant(pd.DataFrame({"x": x, "m": m, "xm": x * m}))).fit()
+    assert fit.params["m"] > 0 and fit.params["xm"] < 0 and fit.pvalues["xm"] < 1e-4

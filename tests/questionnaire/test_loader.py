@@ -25,7 +25,11 @@ def _write(tmp_path, doc) -> str:
 
 def test_bundled_instrument_matches_the_study_design():
     instrument = load_instrument(bundled_instrument_path())
-    assert [c.id for c in instrument.constructs] == ["PQ", "SQ", "PR", "BI", "EX", "CS", "LY"]
+    assert [c.id for c in instrument.constructs] == ["PQ", "SQ", "PR", "BI", "EX", "CS", "LY", "SW"]
+    # the switching-cost moderator is measured but not part of the structural model, so not a driver
+    assert instrument.construct("SW").role == "moderator"
+    assert instrument.structural_constructs == ["PQ", "SQ", "PR", "BI", "EX", "CS", "LY"]
+    assert instrument.exogenous == ["PQ", "SQ", "PR", "BI", "EX"]
     assert all(3 <= len(c.items) <= 5 for c in instrument.constructs)
     assert all(c.source for c in instrument.constructs)
     assert sum(item.reverse for item in instrument.items) >= 2
@@ -130,7 +134,8 @@ def test_measurement_only_instrument_is_valid(tmp_path, bundled_doc):
         doc.pop(key)
     instrument = load_instrument(_write(tmp_path, doc))
     assert not instrument.has_structural_model
-    assert len(instrument.measurement) == 7
+    assert len(instrument.measurement) == len(doc["constructs"])
+    assert instrument.exogenous == [c["id"] for c in doc["constructs"]]
 
 
 def test_construct_may_override_the_scale(tmp_path, bundled_doc):
@@ -234,9 +239,17 @@ def test_bad_controls_name_their_place(bundled_doc, controls, message):
         parse_instrument({**bundled_doc, "controls": controls}, "instrument.yaml")
 
 
+def test_a_moderator_construct_stays_out_of_the_structural_model(tmp_path, bundled_doc):
+    doc = copy.deepcopy(bundled_doc)
+    doc["structural"] += "LY ~ SW\n"
+    with pytest.raises(InputError, match=r"structural line 3: term 'SW' is a construct of role moderator, which stays "
+                                         r"out of the structural model; declare it under moderation"):
+        load_instrument(_write(tmp_path, doc))
+
+
 def test_bundled_moderation_is_declared():
     instrument = load_instrument(bundled_instrument_path())
-    assert [(m.x, m.m, m.y) for m in instrument.moderation] == [("CS", "BI", "LY"), ("CS", "membership", "LY")]
+    assert [(m.x, m.m, m.y) for m in instrument.moderation] == [("CS", "SW", "LY"), ("CS", "membership", "LY")]
 
 
 @pytest.mark.parametrize("moderation, message", [

@@ -37,7 +37,7 @@ def build_results(instrument=None, free_text: list[str] | None = None) -> dict:
     constructs = [c.id for c in inst.constructs]
     items = inst.item_ids
     n = 512
-    means = {"PQ": 3.86, "SQ": 3.41, "PR": 3.62, "BI": 3.95, "EX": 3.74, "CS": 3.80, "LY": 3.55}
+    means = {"PQ": 3.86, "SQ": 3.41, "PR": 3.62, "BI": 3.95, "EX": 3.74, "CS": 3.80, "LY": 3.55, "SW": 2.95}
     reliability, desc_items, desc_constructs = {}, {}, {}
     cfa_loadings = []
     for c in inst.constructs:

@@ -170,7 +170,18 @@ def test_abstract_method_follows_the_instrument(instrument, results):
     measurement_only = dataclasses.replace(instrument, structural=(), hypotheses=(), outcome=None)
     text = build_context({k: v for k, v in results.items() if k not in ("sem", "ipma")}, measurement_only,
                          "en").values["abstract"]["method"]
-    assert "structural equation" not in text and "Customer satisfaction and Customer loyalty" in text
+    assert "structural equation" not in text and "Customer satisfaction, Customer loyalty and Switching cost" in text
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("zh", ("此外，本文把转换成本作为调节变量", "转换成本可能改变顾客满意度对顾客忠诚度影响的强弱", "但不进入结构方程模型")),
+    ("en", ("In addition, Switching cost is studied as a moderator", "the effect of Customer satisfaction on Customer "
+            "loyalty", "but not the structural equation model"))])
+def test_chapter_2_introduces_the_moderator_construct_outside_the_drivers(instrument, results, lang, words):
+    theory = build_context(results, instrument, lang).values["theory"]
+    assert len(theory["drivers"]) == 5 and len(theory["moderators"]) == 1   # the question moderator is not one
+    assert all(w in theory["moderators"][0] for w in words)
+    assert "[[citet:jones2000,burnham2003]]" in theory["moderators"][0]
 
 
 def test_negative_indirect_hypothesis_is_stated_as_lowering(instrument, results):

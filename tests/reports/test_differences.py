@@ -128,10 +128,12 @@ def test_johnson_neyman_region_is_worded(demo, instrument):
     results = copy.deepcopy(demo)
     construct_moderator = next(m for m in results["moderation"] if m["m_type"] == "construct")
     construct_moderator["johnson_neyman"] = {"bounds": [2.4, 9.0], "inside_significant": True, "observed": [1.0, 5.0]}
+    name = instrument.construct(construct_moderator["m"]).name
     zh = build_context(results, instrument, "zh").values["moderation"]["text"]
-    assert "在品牌形象的观测范围（1.00–5.00）内，当品牌形象介于2.40与5.00之间时，顾客满意度对顾客忠诚度的影响显著" in zh
+    assert (f"在{name.get('zh')}的观测范围（1.00–5.00）内，当{name.get('zh')}介于2.40与5.00之间时，"
+            "顾客满意度对顾客忠诚度的影响显著") in zh
     en = build_context(results, instrument, "en").values["moderation"]["text"]
-    assert "significant where Brand image lies between 2.40 and 5.00" in en
+    assert f"significant where {name.get('en')} lies between 2.40 and 5.00" in en
 
 
 def test_sections_follow_the_thesis_order_and_have_sheets(demo_run):

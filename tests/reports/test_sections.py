@@ -1,6 +1,7 @@
 """Sections built from the newer results keys: baseline (two real waves), privacy, warnings, free text;
 and the column widths of Word tables."""
 import copy
+import json
 import re
 from pathlib import Path
 
@@ -119,26 +120,34 @@ def test_column_widths_follow_the_text_and_fill_the_line():
 
 @pytest.fixture(scope="module")
 def robust_results(results):
-    """The demo results as an ``--estimator auto`` run writes them: MLR chosen for non-normal data, the robust
+    """The demo results as an ``--estimator auto`` run on non-normal data writes them: MLR chosen, the robust
     fit of the demo SEM (tests/fixtures/demo_items.csv) in ``cfa`` and ``sem``, a Bollen–Stine p."""
     fixtures = Path(__file__).parents[1] / "fixtures"
     spec = specify_model((fixtures / "demo_model.lav").read_text())
     _, indices = estimate_with(spec, pd.read_csv(fixtures / "demo_items.csv"), "MLR")
     robust = copy.deepcopy(results)
     robust["estimator"] = {"estimator": "MLR", "requested": "auto", "reason": "non_normal"}
+    robust["normality"].update(p_skew=1e-9, p_kurt=1e-4)   # the non-normality that chose MLR
     for model in ("cfa", "sem"):
         robust[model].update(estimator="MLR", fit=to_plain(indices), fit_verdicts=to_plain(fit_verdicts(indices, True)))
     robust["sem"]["bollen_stine"] = {"B": 200, "succeeded": 200, "failed": 0, "chisq": 350.6, "pvalue": 0.02, "seed": 1}
     return robust
 
 
+# lavaan's MLR fit of the demo SEM (tests/fixtures/lavaan_robust.R, case demo_mlr)
+DEMO_MLR = next(c for c in json.loads((Path(__file__).parents[1] / "fixtures" / "lavaan_robust.json").read_text())["cases"]
+                if c["name"] == "demo_mlr")["fit"]
+SCALED = f"χ²({DEMO_MLR['df']:.0f}) = {ts.num(DEMO_MLR['chisq.scaled'], 2)}"
+ROBUST_CFI = ts.bounded(DEMO_MLR["cfi.robust"])
+
+
 @pytest.mark.parametrize("lang, said", [
     ("en", ["Mardia's test rejects multivariate normality (p < .05), so the CFA and SEM were estimated by robust "
-            "maximum likelihood (MLR", "Yuan–Bentler scaled χ²(278) = 341.65", "robust CFI = .988",
+            "maximum likelihood (MLR", f"Yuan–Bentler scaled {SCALED}", f"robust CFI = {ROBUST_CFI}",
             "Bollen–Stine bootstrap test of exact fit gives p = .020 (200 resamples)", "CFI (robust)",
             "χ²/df (scaled)", "robust standard errors and a scaled χ² (MLR) were used"]),
     ("zh", ["Mardia 检验拒绝多元正态假设（p < .05），因此验证性因子分析与结构方程模型采用稳健最大似然法（MLR",
-            "Yuan–Bentler 校正 χ²(278) = 341.65", "稳健 CFI = .988", "Bollen–Stine 自助法精确拟合检验得 p = .020",
+            f"Yuan–Bentler 校正 {SCALED}", f"稳健 CFI = {ROBUST_CFI}", "Bollen–Stine 自助法精确拟合检验得 p = .020",
             "CFI（稳健）", "χ²/df（校正）", "校正 χ²(df)"]),
 ])
 def test_a_robust_run_says_which_estimator_and_why_and_reports_robust_fit(instrument, robust_results, lang, said):

@@ -187,11 +187,14 @@ def test_the_chinese_body_has_no_code_command_line_placeholder_or_english(demo, 
     assert not re.search(r"[A-Za-z]{2,}[ ,]+[A-Za-z]{2,}[ ,]+[A-Za-z]{2,}", text)   # no English phrase
 
 
-def test_mediation_types_are_written_in_section_3_5_and_the_abstract(zh):
+def test_mediation_types_are_written_in_section_3_5_and_the_abstract(demo, zh):
     texts = _texts(zh.blocks)
     abstract = texts[:texts.index("Abstract")]
     mediation = next(t for t in texts if t.startswith("采用 Bootstrap 法"))
-    for words in ("完全中介", "部分中介"):
+    names = {"full": "完全中介", "partial": "部分中介"}
+    found = {names[e["mediation"]] for e in demo[0]["sem"]["indirect"] if e["mediation"] in names}
+    assert found
+    for words in found:
         assert words in mediation and any(words in t for t in abstract)
 
 

@@ -43,11 +43,13 @@ PERSONAL = {
     "证件": ("content", [f"110105199003{i:05d}X" for i in range(N)], r"110105199003\d{5}X"),
     "账号": ("content", [f"wxid_planted{i:04d}" for i in range(N)], r"wxid_planted\d{4}"),
 }
-#: free-text answers of kept respondents (R00001–R00005 and R00007 of the demo; R00006 is excluded)
+#: free-text answers of the first six kept respondents of the demo
 ANSWERS = ["<script>alert('x')</script>", '=HYPERLINK("http://evil.example","click")', "+1+2", "-3+4",
            "@SUM(A1)", "call me on 13912345678"]
 #: speeders of the demo (always excluded) renamed to formulas
-IDS = {"R00020": "=1+2", "R00033": "+SUM(A1)", "R00147": "-2+3", "R00259": "@cmd|'/C calc'!A0"}
+PLANTED = yaml.safe_load((demo_data_path().parent / "truth.yaml").read_text(encoding="utf-8"))["planted"]
+IDS = dict(zip(sorted(p["respondent"] for p in PLANTED if p["kind"] == "speeder")[:4],
+               ("=1+2", "+SUM(A1)", "-2+3", "@cmd|'/C calc'!A0")))
 FORMULA = ("=", "+", "-", "@")
 
 
@@ -69,7 +71,8 @@ def _hostile_data(folder: Path) -> Path:
     frame = pd.read_csv(demo_data_path(), dtype=str, keep_default_na=False)
     for position, (header, (_, values, _)) in enumerate(PERSONAL.items(), start=1):
         frame.insert(position, header, values)
-    frame.loc[[0, 1, 2, 3, 4, 6], "suggestion"] = ANSWERS
+    excluded = {p["respondent"] for p in PLANTED if p["kind"] != "honest_with_missing"}
+    frame.loc[frame.index[~frame["resp_id"].isin(excluded)][:len(ANSWERS)], "suggestion"] = ANSWERS
     frame["resp_id"] = frame["resp_id"].replace(IDS)
     path = folder / "responses.csv"
     frame.to_csv(path, index=False)

@@ -194,9 +194,9 @@ def test_minimum_respondents_rule():
 
 def test_free_parameters_of_the_bundled_cfa():
     instrument = load_instrument(bundled_instrument_path())
-    # 26 items, 7 constructs: 19 loadings + 26 residual variances + 28 latent (co)variances (lavaan npar)
-    assert free_parameters(instrument) == 73
-    assert sample_size_rule(instrument).recommended == 365
+    # 29 items, 8 constructs: 21 loadings + 29 residual variances + 36 latent (co)variances (lavaan npar)
+    assert free_parameters(instrument) == 86
+    assert sample_size_rule(instrument).recommended == 430
 
 
 def test_require_sample_size_raises_below_required_and_warns_below_recommended():
@@ -209,7 +209,7 @@ def test_require_sample_size_raises_below_required_and_warns_below_recommended()
     assert diagnostics[0].code == "small_sample"
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert require_sample_size(pd.DataFrame(index=range(400)), instrument, file="data.csv") == []
+        assert require_sample_size(pd.DataFrame(index=range(430)), instrument, file="data.csv") == []
 
 
 def test_header_spanning_two_rows(tmp_path):

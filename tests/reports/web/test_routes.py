@@ -7,6 +7,7 @@ import io
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import yaml
 
 from questionnaire.instrument import bundled_instrument_path
@@ -71,10 +72,11 @@ def test_static_script_is_served(client):
     assert "progress" in client.get("/static/app.js").text
 
 
-def test_upload_of_the_demo_shows_the_validation_of_loyalty_validate(client, demo_upload):
+def test_upload_of_the_demo_shows_the_validation_of_loyalty_validate(client, demo_upload, web):
     page = client.get(demo_upload).text
-    assert ("responses.csv: 540 respondents, every answer valid (41 columns matched; extra columns kept aside: 0; "
-            "personal-data columns dropped: 0; optional columns not found, not analysed: none)") in page
+    rows, columns = pd.read_csv(web.demo_csv).shape
+    assert (f"responses.csv: {rows} respondents, every answer valid ({columns} columns matched; extra columns kept "
+            "aside: 0; personal-data columns dropped: 0; optional columns not found, not analysed: none)") in page
     assert 'id="options-form"' in page and 'value="2000"' in page
     assert '<option value="platform" >' in page and '<option value="MLR" >' in page   # --groups, --estimator
     assert '<option value="median" >' in page and '<option value="mean" selected>' in page   # --levene-center
