@@ -428,14 +428,16 @@ def _grouping_question(instrument: Instrument, options: RunOptions) -> Question 
 
 def _invariance(run: _Run, complete: pd.DataFrame, analysed: pd.DataFrame, measurement: dict[str, list[str]],
                 question: Question) -> None:
-    """Measurement invariance and the structural paths across the groups of ``question`` (listwise sample)."""
+    """Measurement invariance and the structural paths across the groups of ``question`` (listwise sample), of the
+    SEM's constructs (a moderator construct stays out, as in the SEM) or, without a structural model, of all."""
     if question.id not in analysed:
         run.skipped["invariance"] = f"the data have no column for the grouping question {question.id}"
         return
     lang = run.instrument.languages[0]
     labels = {o.code: o.label.get(lang) for o in question.options}
     structural = run.instrument.structural_syntax() if run.instrument.has_structural_model else None
-    result = sem.assess_invariance(complete, measurement, structural, analysed.loc[complete.index, question.id],
+    in_model = {c: measurement[c] for c in run.instrument.structural_constructs} if structural else measurement
+    result = sem.assess_invariance(complete, in_model, structural, analysed.loc[complete.index, question.id],
                                    labels, question.id, estimator=run.sections["estimator"].estimator)
     run.keep("invariance", result)
     if len(result.groups) < 2:
