@@ -387,8 +387,8 @@ def _planning(run: _Run, scores: pd.DataFrame) -> None:
     """Chapters 4–6: the loyalty pattern (NPS against repeat purchase), the indicator targets of the next wave and
     the phased plan of the IPMA drivers."""
     instrument, found = run.instrument, run.sections.get("indicators", {})
-    values = {name: (found[name].overall.nps if name == "nps" else found[name].overall.proportion)
-              for name in ("repeat_purchase", "nps", "paid_membership") if name in found}
+    values = {name: _indicator_value(found[name].overall) for name in ("repeat_purchase", "nps", "paid_membership")
+              if name in found}
     current = {name: v for name, v in values.items() if pd.notna(v)}
     pattern = None
     if "nps" in current and "repeat_purchase" in current:
