@@ -111,6 +111,9 @@ def one_factor_cfa_comparison(data: pd.DataFrame, measurement: dict[str, list[st
     diagnostics = list(one.diagnostics)
     if not one.converged:
         diagnostics.append(warn("one_factor_not_converged", "the one-factor CFA of Harman's test did not converge"))
+    if test.undefined:
+        diagnostics.append(warn("scaled_difference_undefined", "Harman's one-factor test: the scaled (Satorra–Bentler "
+                                "2001) Δχ² is undefined (negative scaling factor of the difference)"))
     return OneFactorComparison(one.fit, test.delta_chisq, test.delta_df, test.pvalue,
                                bool(test.delta_df > 0 and test.pvalue < 0.05), test.method, test.scaling_factor,
                                tuple(diagnostics))

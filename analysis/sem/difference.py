@@ -29,6 +29,11 @@ class ChisqDifference:
     method: str
     scaling_factor: float
 
+    @property
+    def undefined(self) -> bool:
+        """A scaled test left undefined by a negative c_d (Δχ² and p are NaN)."""
+        return self.method == SATORRA_BENTLER_2001 and self.delta_df > 0 and math.isnan(self.scaling_factor)
+
 
 def chisq_difference(restricted: tuple[float, int], general: tuple[float, int],
                      scaling_factors: tuple[float, float] | None = None) -> ChisqDifference:

@@ -299,6 +299,12 @@ def assess_invariance(data: pd.DataFrame, measurement: dict[str, list[str]], str
     if structural:
         paths, path_warnings = path_equality(specify_model(measurement_syntax(measurement) + "\n" + structural),
                                              moments, released, estimator)
+    undefined = [s.model for s in (*steps, *partial) if s.delta_df > 0 and math.isnan(s.delta_chisq)] + \
+        [f"{p.lhs} ~ {p.rhs}" for p in paths if p.delta_df > 0 and math.isnan(p.delta_chisq)]
+    if undefined and estimator in ROBUST_ESTIMATORS:
+        diagnostics.append(warn("scaled_difference_undefined", "the scaled (Satorra–Bentler 2001) Δχ² is undefined "
+                                "(negative scaling factor of the difference) for: " + ", ".join(undefined)
+                                + "; these steps are judged by ΔCFI and ΔRMSEA alone"))
     return InvarianceResult(question, kept, left, minimum, tuple(steps), tuple(partial), paths,
                             metric_level if paths else "", (*diagnostics, *fit_warnings, *path_warnings),
                             SATORRA_BENTLER_2001 if estimator in ROBUST_ESTIMATORS else PLAIN)

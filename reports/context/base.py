@@ -92,6 +92,7 @@ DIAGNOSTIC_NAMES = {
     "multigroup_information_singular": ("多群组模型信息矩阵奇异", "singular information matrix of a multi-group model"),
     "bootstrap_listwise": ("FIML 下 Bootstrap 仍按列表删除", "bootstrap on complete respondents under FIML"),
     "em_not_converged": ("饱和模型的 EM 估计未收敛", "EM estimate of the saturated model did not converge"),
+    "scaled_difference_undefined": ("校正卡方差异检验无法计算", "scaled χ² difference test undefined"),
 }
 
 

@@ -58,3 +58,11 @@ def test_ml_keeps_the_plain_difference_and_its_results_keys(hs):
     assert (plain.method, comparison.delta_method) == (PLAIN, PLAIN) and math.isnan(plain.scaling_factor)
     assert comparison.delta_chisq == pytest.approx(comparison.one_factor_fit.chisq - model.fit.chisq, rel=1e-12)
     assert "delta_method" not in to_plain(comparison) and "delta_scaling_factor" not in to_plain(comparison)
+
+
+def test_a_negative_scaling_factor_of_the_difference_leaves_the_test_undefined_and_says_so():
+    # c_d = (10·1.0 − 8·1.5) / 2 = −1: lavaan warns and gives no test; so does chisq_difference
+    test = chisq_difference((30.0, 10), (20.0, 8), (1.0, 1.5))
+    assert test.undefined and math.isnan(test.delta_chisq) and math.isnan(test.pvalue)
+    assert not chisq_difference((30.0, 10), (20.0, 8), (1.2, 1.1)).undefined
+    assert not chisq_difference((30.0, 10), (20.0, 8)).undefined   # the plain test is always defined
