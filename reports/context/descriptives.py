@@ -94,7 +94,7 @@ class DescriptiveSections(BuilderBase):
                 d = items.get(it.id)
                 if d is None:
                     continue
-                rows.append([text_cell(it.id), text_cell(it.text.get(self.lang) + (t("r") if it.reverse else "")),
+                rows.append([text_cell(it.id), text_cell((it.text.get(self.lang) if it.worded else ts.DASH) + (t("r") if it.reverse else "")),
                              cell(ts.num(d.mean), d.mean), cell(ts.num(d.sd), d.sd),
                              cell(ts.num(d.skew), d.skew), cell(ts.num(d.kurtosis), d.kurtosis)])
         self.add_table("item_descriptives", t("item_descriptive_statistics"),

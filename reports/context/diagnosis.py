@@ -56,7 +56,7 @@ class DiagnosisSections(BuilderBase):
 
     def item_name(self, item: str) -> str:
         it = next((i for c in self.inst.constructs for i in c.items if i.id == item), None)
-        return self.say("item_named", id=item, text=it.text.get(self.lang) if it else "")
+        return self.say("item_named", id=item, text=it.text.get(self.lang) if it and it.worded else "")
 
     # ------------------------------------------------------------------ 3.10 problems
     def evidence_text(self, e) -> str:
