@@ -2,28 +2,19 @@
 table cell carries the results.json value and prints it typeset, in zh and en; the sections stand in the
 thesis order and each table has its sheet in tables.xlsx. Reads the session's demo run."""
 import copy
-import json
 
 import pytest
 from openpyxl import load_workbook
 
-from questionnaire.instrument import bundled_instrument_path
-from questionnaire.loader import load_instrument
 from reports import typeset as ts
 from reports.context import build_context
-
-
-@pytest.fixture(scope="module")
-def demo(demo_run):
-    return json.loads((demo_run.out / "results.json").read_text(encoding="utf-8")), \
-        load_instrument(bundled_instrument_path())
 
 
 @pytest.fixture(scope="module")
 def contexts(demo):
     """The report context of the demo run in each language, built once; the English one from results whose
     correlations carry √AVE (as ``loyalty run --sqrt-ave`` writes them)."""
-    results, instrument = demo
+    results, instrument, _ = demo
     with_sqrt_ave = copy.deepcopy(results)
     with_sqrt_ave["correlations"]["sqrt_ave"] = {c: v ** 0.5 for c, v in results["validity"]["ave"].items()}
     return {"zh": build_context(results, instrument, "zh"), "en": build_context(with_sqrt_ave, instrument, "en")}
@@ -31,7 +22,7 @@ def contexts(demo):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_item_analysis_table_and_sentence(demo, contexts, lang):
-    results, _ = demo
+    results, _, _ = demo
     ia = results["item_analysis"]
     ctx = contexts[lang]
     rows = ctx.tables["item_analysis"].rows
@@ -51,7 +42,7 @@ def test_item_analysis_table_and_sentence(demo, contexts, lang):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_correlation_table_is_the_lower_triangle_with_stars(demo, contexts, lang):
-    results, _ = demo
+    results, _, _ = demo
     co = results["correlations"]
     ctx = contexts[lang]
     table = ctx.tables["correlations"]
@@ -76,7 +67,7 @@ def test_correlation_table_is_the_lower_triangle_with_stars(demo, contexts, lang
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_regression_tables_show_every_coefficient_and_the_steps(demo, contexts, lang):
-    results, _ = demo
+    results, _, _ = demo
     ctx = contexts[lang]
     keys = ("b", "se", "beta", "t")
     for k, reg in enumerate(results["regression"]):
@@ -110,7 +101,7 @@ def test_sections_follow_the_thesis_order_and_have_their_sheets(demo_run):
 
 
 def test_a_run_without_these_sections_says_not_computed(demo, results_builder):
-    _, instrument = demo
+    _, instrument, _ = demo
     ctx = build_context(results_builder(instrument), instrument, "en")
     for key in ("item_analysis", "correlations", "regression"):
         assert ctx.tables[key].is_missing

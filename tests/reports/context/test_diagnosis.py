@@ -6,8 +6,6 @@ import json
 
 import pytest
 
-from questionnaire.instrument import bundled_instrument_path
-from questionnaire.loader import load_instrument
 from reports import typeset as ts
 from reports.context import build_context
 from reports.context.diagnosis import note_blocks
@@ -17,18 +15,6 @@ from reports.report import build_report_document
 from reports.thesis import ThesisInfo
 
 
-@pytest.fixture(scope="module")
-def demo(demo_run):
-    return json.loads((demo_run.out / "results.json").read_text(encoding="utf-8")), \
-        load_instrument(bundled_instrument_path())
-
-
-@pytest.fixture(scope="module")
-def contexts(demo):
-    results, instrument = demo
-    return {lang: build_context(results, instrument, lang) for lang in ("zh", "en")}
-
-
 def _label(instrument, lang, code):
     question = instrument.question_by_role("platform")
     return next(o.label.get(lang) for o in question.options if o.code == code)
@@ -36,7 +22,7 @@ def _label(instrument, lang, code):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_case_table_shows_the_results_values_in_rank_order(demo, contexts, lang):
-    results, instrument = demo
+    results, instrument, _ = demo
     cases, table = results["cases"], contexts[lang].tables["case_profiles"]
     assert list(table.header[1:-1]) == [_label(instrument, lang, c["code"]) for c in cases["cases"]]
     rows = {r[0].text: r[1:] for r in table.rows}
@@ -54,7 +40,7 @@ def test_case_table_shows_the_results_values_in_rank_order(demo, contexts, lang)
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_best_and_weakest_case_are_the_ones_analysis_chose(demo, contexts, lang):
-    results, instrument = demo
+    results, instrument, _ = demo
     cases = results["cases"]
     ranked = sorted(cases["cases"], key=lambda c: (-round(c["construct_means"][cases["ranked_by"]], 2), -c["nps"]))
     assert (cases["best"], cases["weakest"]) == (ranked[0]["code"], ranked[-1]["code"])
@@ -70,7 +56,7 @@ def test_best_and_weakest_case_are_the_ones_analysis_chose(demo, contexts, lang)
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_each_problem_cites_its_evidence(demo, contexts, lang):
-    results, instrument = demo
+    results, instrument, _ = demo
     problems = results["problems"]
     values = contexts[lang].values["problems"]
     assert len(values["entries"]) == len(problems["problems"]) == len(contexts[lang].tables["problems"].rows)
@@ -88,7 +74,7 @@ def test_each_problem_cites_its_evidence(demo, contexts, lang):
 @pytest.mark.parametrize("lang, full, not_significant", [("zh", "完全经由", "驱动作用不显著"),
                                                          ("en", "runs entirely through", "Weak drivers")])
 def test_a_fully_mediated_driver_works_through_the_mediator(demo, contexts, lang, full, not_significant):
-    results, instrument = demo
+    results, instrument, _ = demo
     readings = results["problems"]["paths"]
     text = contexts[lang].values["problems"]["paths"]
     assert text.count(full) == sum(r["reading"] == "fully_mediated" for r in readings)
@@ -99,7 +85,7 @@ def test_a_fully_mediated_driver_works_through_the_mediator(demo, contexts, lang
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_borderline_mediation_is_said_so(demo, contexts, lang):
-    results, instrument = demo
+    results, instrument, _ = demo
     borderline = [i for i in results["sem"]["indirect"] if i["borderline"]]
     text = contexts[lang].values["sem"]["mediation"]
     assert ("临界" in text or "borderline" in text) == bool(borderline)
@@ -117,7 +103,7 @@ NOTES = "# 京东案例\n\n京东自建物流，**次日达**。<script>alert(1)
 
 
 def test_case_notes_are_delimited_and_escaped(demo):
-    results, instrument = demo
+    results, instrument, _ = demo
     doc = build_report_document(results, instrument, "zh", chapter=3, thesis=ThesisInfo(case_notes=NOTES))
     start = next(k for k, b in enumerate(doc.blocks) if isinstance(b, Heading) and b.text.startswith("3.11.3"))
     body = doc.blocks[start + 1:]
@@ -138,7 +124,7 @@ def test_note_blocks_in_english():
 
 @pytest.mark.parametrize("lang, none_found", [("zh", "未发现需要追溯的问题"), ("en", "no problem to trace")])
 def test_no_problem_found_is_said_without_a_table(demo, lang, none_found):
-    results, instrument = demo
+    results, instrument, _ = demo
     quiet = {**results, "problems": {**results["problems"], "problems": [], "priority_drivers": [], "paths": []}}
     ctx = build_context(quiet, instrument, lang)
     assert none_found in ctx.values["problems"]["intro"] and "[[ref:" not in ctx.values["problems"]["intro"]

@@ -1,26 +1,11 @@
 """Chapters 3.10 (open-answer themes), 4, 5 and 6 print the numbers and decisions of results.json: the theme table,
 each strategy's weakest items and themes, the phased plan with its KPIs, the target table and the loyalty pattern —
 in the context and in the written report.md. Reads the session's demo run; expectations come from its results.json."""
-import json
 
 import pytest
 
-from questionnaire.loader import parse_instrument
 from reports import typeset as ts
 from reports.context import build_context
-
-
-@pytest.fixture(scope="module")
-def demo(demo_run):
-    results = json.loads((demo_run.out / "results.json").read_text(encoding="utf-8"))
-    instrument = parse_instrument(results["instrument"], "results.json (instrument section)")
-    return results, instrument, (demo_run.out / "report.md").read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
-def contexts(demo):
-    results, instrument, _ = demo
-    return {lang: build_context(results, instrument, lang) for lang in ("zh", "en")}
 
 
 def _shown(kind, value):
