@@ -2,7 +2,6 @@
 the weakest case are the ones analysis chose, each problem cites its evidence with the results.json numbers, a
 fully mediated driver is never "not significant", and the author's case notes are delimited and escaped (never a
 placeholder without them). Reads the session's demo run."""
-import json
 
 import pytest
 
