@@ -171,10 +171,11 @@ def _run_stages(instrument: Instrument, options: RunOptions, progress: Progress 
         run.skipped["moderation"] = "the instrument declares no moderation"
     with run.stage("group_differences"):
         _group_differences(run, scores, analysed)
-    _planning(run, scores)
+    item_means = {d.item: d.mean for d in run.sections["descriptives"].items}  # kept respondents, as the scores
+    _planning(run, scores, item_means)
     with run.stage("diagnosis"):
         _platform_cases(run, scores, analysed)
-        _problems(run, scores, items)
+        _problems(run, scores, item_means)
     run.sections["meta"] = _meta(run, survey, cleaned, complete, data_path)
     run.sections["warnings"] = _unique(run.warnings)
     return StudyResults({"meta": run.sections.pop("meta"), **run.sections}, run.skipped, model_data)
@@ -383,7 +384,7 @@ def _structural(run: _Run, model_data: pd.DataFrame, scores: pd.DataFrame, measu
         {e.source: e.total_std for e in into_outcome}, performance)
 
 
-def _planning(run: _Run, scores: pd.DataFrame) -> None:
+def _planning(run: _Run, scores: pd.DataFrame, item_means: dict[str, float]) -> None:
     """Chapters 4–6: the loyalty pattern (NPS against repeat purchase), the indicator targets of the next wave and
     the phased plan of the IPMA drivers."""
     instrument, found = run.instrument, run.sections.get("indicators", {})
@@ -404,7 +405,6 @@ def _planning(run: _Run, scores: pd.DataFrame) -> None:
                                              instrument.construct(c).scale.max) for c in indexed}
     plan = None
     if entries:
-        item_means = {d.item: d.mean for d in run.sections["descriptives"].items}
         plan = action_plan.plan_actions(entries, item_means, instrument.measurement, instrument.outcome_construct,
                                         run.sections.get("open_answers"), loyalty_pattern.lagging_indicator(pattern))
         run.sections["action_plan"] = plan
@@ -489,11 +489,6 @@ def _indicator_value(estimate) -> float:
     return estimate.nps if hasattr(estimate, "nps") else estimate.proportion
 
 
-def _drivers(instrument: Instrument) -> list[str]:
-    """The constructs of role ``driver``; without any, the exogenous constructs."""
-    return [c.id for c in instrument.constructs if c.role == "driver"] or instrument.exogenous
-
-
 def _platform_cases(run: _Run, scores: pd.DataFrame, analysed: pd.DataFrame) -> None:
     """Chapter 3.11's cases: the main platforms with at least ``--min-group`` kept respondents."""
     instrument = run.instrument
@@ -510,12 +505,13 @@ def _platform_cases(run: _Run, scores: pd.DataFrame, analysed: pd.DataFrame) -> 
     measurement = instrument.measurement
     run.sections["cases"] = diagnosis.profile_platform_cases(
         platform.id, analysed[platform.id], [(o.code, o.other) for o in platform.options], scores,
-        analysed[instrument.item_ids].astype(float), {c: measurement[c] for c in _drivers(instrument)}, ranked_by,
+        analysed[instrument.item_ids].astype(float), {c: measurement[c] for c in instrument.drivers}, ranked_by,
         indicators, run.options.min_group, difference)
 
 
-def _problems(run: _Run, scores: pd.DataFrame, items: pd.DataFrame) -> None:
-    """Chapter 3.10's problems, their evidence and causes (from the IPMA, the group differences, the indicators)."""
+def _problems(run: _Run, scores: pd.DataFrame, item_means: dict[str, float]) -> None:
+    """Chapter 3.10's problems, their evidence and causes (from the IPMA, the item means, the group differences,
+    the indicators and the open-answer themes)."""
     instrument = run.instrument
     if "ipma" not in run.sections:
         run.skipped["problems"] = "the problems are traced from the IPMA priorities, which were not computed"
@@ -524,20 +520,11 @@ def _problems(run: _Run, scores: pd.DataFrame, items: pd.DataFrame) -> None:
     membership = instrument.question_by_role("membership")
     fitted = run.sections["sem"]
     run.sections["problems"] = diagnosis.diagnose_problems(
-        run.sections["ipma"], instrument.measurement, {i: float(items[i].mean()) for i in items.columns},
+        run.sections["ipma"], instrument.measurement, item_means,
         {c: float(scores[c].mean()) for c in scores.columns}, run.sections.get("group_differences", ()),
         platform.id if platform else None, membership.id if membership else None, run.sections["indicators"],
-        instrument.outcome_construct, fitted.paths, fitted.indirect, _theme_evidence(run.sections.get("open_answers")))
-
-
-def _theme_evidence(coded: open_answers.OpenAnswerThemes | None) -> tuple[diagnosis.ThemeEvidence, ...]:
-    """The open-answer themes that voice wishes or complaints (praise is no evidence of a problem), counted
-    without the praising answers."""
-    if coded is None:
-        return ()
-    return tuple(diagnosis.ThemeEvidence(t.id, dict(t.label.by_lang), t.count - t.n_praise,
-                                         (t.count - t.n_praise) / coded.n_answers, t.constructs)
-                 for t in coded.themes if t.count > t.n_praise)
+        instrument.outcome_construct, fitted.paths, fitted.indirect,
+        diagnosis.theme_evidence(run.sections.get("open_answers")))
 
 
 def _meta(run: _Run, survey, cleaned, complete: pd.DataFrame, data_path: Path) -> dict:

@@ -279,6 +279,11 @@ class Instrument:
         return bool(self.structural)
 
     @property
+    def drivers(self) -> list[str]:
+        """The constructs of role ``driver``; without any, the exogenous constructs."""
+        return [c.id for c in self.constructs if c.role == "driver"] or self.exogenous
+
+    @property
     def exogenous(self) -> list[str]:
         """Constructs of the SEM that no structural equation predicts: the drivers (every construct in a
         measurement study)."""

@@ -76,9 +76,14 @@ class ThemeCount:
     constructs: tuple[str, ...]
 
     @property
+    def n_concerns(self) -> int:
+        """The answers mentioning the theme that are not praise (wishes and complaints)."""
+        return self.count - self.n_praise
+
+    @property
     def calls_for_action(self) -> bool:
         """Some answer mentioning the theme is not praise (a wish or a complaint)."""
-        return self.count > self.n_praise
+        return self.n_concerns > 0
 
     def plain_form(self) -> dict:
         return {"id": self.id, "label": self.label.by_lang, "count": self.count, "share": self.share,

@@ -2,7 +2,9 @@
 to item-level evidence with their causes."""
 from analysis.diagnosis.cases import PlatformCase, PlatformCases, profile_platform_cases
 from analysis.diagnosis.problems import (ANGLES, Cause, Diagnosis, GroupEvidence, IndicatorEvidence, ItemEvidence,
-                                         PathReading, Problem, ThemeEvidence, diagnose_problems)
+                                         PathReading, Problem, ThemeEvidence, diagnose_problems,
+                                         theme_evidence)
 
 __all__ = ["ANGLES", "Cause", "Diagnosis", "GroupEvidence", "IndicatorEvidence", "ItemEvidence", "PathReading",
-           "PlatformCase", "PlatformCases", "Problem", "ThemeEvidence", "diagnose_problems", "profile_platform_cases"]
+           "PlatformCase", "PlatformCases", "Problem", "ThemeEvidence", "diagnose_problems", "profile_platform_cases",
+           "theme_evidence"]

@@ -40,6 +40,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from analysis.describe.indicators import MEMBERSHIP_LOW_BELOW, NPS_WEAK_BELOW
+from analysis.describe.open_answers import OpenAnswerThemes
 from analysis.sem.models import ALPHA
 
 #: the IPMA priorities 1…this are priority drivers (with any driver in "concentrate here")
@@ -200,6 +201,15 @@ def _needs(platform_question: str | None, groups: Sequence[GroupEvidence], membe
               and c.question not in (platform_question, membership_question)]
     return (Cause("customer_needs", False, "segments_alike") if tested
             else Cause("customer_needs", None, "no_segments"))
+
+
+def theme_evidence(coded: OpenAnswerThemes | None) -> tuple[ThemeEvidence, ...]:
+    """The open-answer themes that call for action, as evidence: counted without the answers that praise
+    (praise is no evidence of a problem), share of all answers; none without coded answers."""
+    if coded is None:
+        return ()
+    return tuple(ThemeEvidence(t.id, dict(t.label.by_lang), t.n_concerns, t.n_concerns / coded.n_answers,
+                               t.constructs) for t in coded.themes if t.calls_for_action)
 
 
 def diagnose_problems(priorities: Sequence, measurement: Mapping[str, Sequence[str]],

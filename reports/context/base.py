@@ -162,13 +162,6 @@ class BuilderBase:
         return [c.id for c in self.inst.constructs]
 
     @property
-    def drivers(self) -> list[str]:
-        declared = [c.id for c in self.inst.constructs if c.role == "driver"]
-        if declared:
-            return declared
-        return self.inst.exogenous
-
-    @property
     def outcome(self) -> str | None:
         return self.inst.outcome_construct
 

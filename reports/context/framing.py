@@ -158,7 +158,7 @@ class FramingSections(BuilderBase):
                        missing=None if hrows else t("the_instrument_states_no_hypothesis"))
         drivers = [{"name": self.name(c), "definition": self.inst.construct(c).definition.get(self.lang)
                     if self.inst.construct(c).definition else ts.DASH, "source": self.scale_source(self.inst.construct(c), "")}
-                   for c in self.drivers]
+                   for c in self.inst.drivers]
         moderators = [self.say("theory_moderator", moderator=self.name(m.m), x=self.name(m.x), y=self.name(m.y),
                                definition=self.inst.construct(m.m).definition.get(self.lang)
                                if self.inst.construct(m.m).definition else "",

@@ -124,7 +124,6 @@ class StrategySections(OpenAnswerSections):
         """The phased plan of ``results.action_plan``: one row per driver in priority order, with its tasks (weakest
         items, linked themes), the owner's role and the KPIs with their targets (chapter 6)."""
         t, say, plan = self.t, self.say, self.view.action_plan
-        owners = say.data("plan_owners")
         reason = self.missing_reason("ipma" if self.view.ipma is None else "action_plan")
         rows = []
         for d in plan.drivers if plan else ():
@@ -134,7 +133,7 @@ class StrategySections(OpenAnswerSections):
                          text_cell(say("plan_driver", construct=self.name(d.construct), rank=d.priority)),
                          text_cell(say("plan_task", items=[self.item_text(i) for i, _ in d.weakest_items], themes=themes,
                                              phase=d.phase)),
-                         text_cell(owners.get(d.construct, owners["default"])), text_cell(say("names", names=kpis))])
+                         text_cell(self.owner(d.construct)), text_cell(say("names", names=kpis))])
         self.add_table("plan", t("implementation_plan"),
                        [t("phase"), t("driver_priority"), t("key_task"), t("owner"), t("kpi_current_target")], rows,
                        notes=[say("plan_note", outcome_kpi=kpi_text(self, plan.outcome_kpi.indicator, plan.outcome_kpi.construct)
@@ -152,10 +151,9 @@ class StrategySections(OpenAnswerSections):
         if not plan or not plan.drivers:
             self.v["resources"] = {"general": True}
             return
-        owners = say.data("plan_owners")
         roles: dict[str, list] = {}
         for d in plan.drivers:
-            roles.setdefault(owners.get(d.construct, owners["default"]), []).append(d)
+            roles.setdefault(self.owner(d.construct), []).append(d)
         people = [{"role": role, "drivers": [self.name(d.construct) for d in ds],
                    "kpis": [kpi_text(self, k.indicator, k.construct) for d in ds for k in d.kpis],
                    "short": any(d.phase == "short" for d in ds)} for role, ds in roles.items()]
@@ -172,6 +170,11 @@ class StrategySections(OpenAnswerSections):
                                                     for ph, names in by_phase.items() if names],
                          ref_targets=self.ref("indicator_targets")),
         }
+
+    def owner(self, construct: str) -> str:
+        """The role that owns a driver's tasks (the plan's owner column, 5.2's staffing)."""
+        owners = self.say.data("plan_owners")
+        return owners.get(construct, owners["default"])
 
     def phase_name(self, phase: str) -> str:
         months = self.view.action_plan.phase_months.get(phase, (None, None)) if self.view.action_plan else (None, None)

@@ -2,8 +2,10 @@
 angle, the open-answer hook, and non-significant paths read as fully mediated where they are."""
 from types import SimpleNamespace as NS
 
-from analysis.diagnosis import ThemeEvidence, diagnose_problems
+from analysis.describe.open_answers import OpenAnswerThemes, ThemeCount
+from analysis.diagnosis import ThemeEvidence, diagnose_problems, theme_evidence
 from analysis.diagnosis.problems import lowest_items
+from questionnaire.instrument import Text
 
 
 def _entry(construct, priority, quadrant="low_priority"):
@@ -88,3 +90,13 @@ def test_a_fully_mediated_driver_is_not_called_not_significant():
     readings = _diagnose(paths=paths, indirect=indirect).paths
     assert [(r.rhs, r.reading, r.via) for r in readings] == [("A", "fully_mediated", ("CS",)),
                                                              ("C", "not_significant", ())]
+
+
+def test_open_answer_themes_are_evidence_only_for_their_wishes_and_complaints():
+    label = Text({"zh": "物流", "en": "logistics"})
+    coded = OpenAnswerThemes("Q", 40, 30, (
+        ThemeCount("logistics", label, 10, 0.25, 4, (), ("SQ",)),          # 6 wishes or complaints, 4 praise
+        ThemeCount("quality", label, 5, 0.125, 5, (), ("PQ",))))            # praise only: no evidence
+    assert theme_evidence(coded) == (ThemeEvidence("logistics", {"zh": "物流", "en": "logistics"}, 6, 6 / 40,
+                                                   ("SQ",)),)
+    assert theme_evidence(None) == ()
