@@ -174,7 +174,7 @@ def _run_stages(instrument: Instrument, options: RunOptions, progress: Progress 
     item_means = {d.item: d.mean for d in run.sections["descriptives"].items}  # kept respondents, as the scores
     _planning(run, scores, item_means)
     with run.stage("diagnosis"):
-        _platform_cases(run, scores, analysed)
+        _platform_cases(run, scores, items, analysed)
         _problems(run, scores, item_means)
     run.sections["meta"] = _meta(run, survey, cleaned, complete, data_path)
     run.sections["warnings"] = _unique(run.warnings)
@@ -489,7 +489,7 @@ def _indicator_value(estimate) -> float:
     return estimate.nps if hasattr(estimate, "nps") else estimate.proportion
 
 
-def _platform_cases(run: _Run, scores: pd.DataFrame, analysed: pd.DataFrame) -> None:
+def _platform_cases(run: _Run, scores: pd.DataFrame, items: pd.DataFrame, analysed: pd.DataFrame) -> None:
     """Chapter 3.11's cases: the main platforms with at least ``--min-group`` kept respondents."""
     instrument = run.instrument
     platform = instrument.question_by_role("platform")
@@ -505,7 +505,7 @@ def _platform_cases(run: _Run, scores: pd.DataFrame, analysed: pd.DataFrame) -> 
     measurement = instrument.measurement
     run.sections["cases"] = diagnosis.profile_platform_cases(
         platform.id, analysed[platform.id], [(o.code, o.other) for o in platform.options], scores,
-        analysed[instrument.item_ids].astype(float), {c: measurement[c] for c in instrument.drivers}, ranked_by,
+        items, {c: measurement[c] for c in instrument.drivers}, ranked_by,
         indicators, run.options.min_group, difference)
 
 
