@@ -153,6 +153,9 @@ def _run_stages(instrument: Instrument, options: RunOptions, progress: Progress 
                 run.keep("common_method_cfa", common_method.one_factor_cfa_comparison(model_data, measurement, cfa))
     with run.stage("classical"):
         _classical(run, complete, analysed, scores.loc[complete.index])
+    # the constructs the SEM and the multi-group models hold: a moderator construct is measured, not modelled
+    modelled = ({c: measurement[c] for c in instrument.structural_constructs}
+                if measurement is not None and instrument.has_structural_model else measurement)
     if not instrument.has_structural_model:
         run.skipped["sem"] = "the instrument has no structural model (measurement study)"
         run.skipped["ipma"] = "IPMA needs a structural model"
@@ -160,10 +163,10 @@ def _run_stages(instrument: Instrument, options: RunOptions, progress: Progress 
         run.skipped["sem"] = run.skipped["ipma"] = run.skipped["cfa"]
     else:
         with run.stage("sem"):
-            _structural(run, model_data, scores, measurement, missing_method)
+            _structural(run, model_data, scores, modelled, missing_method)
     if grouping is not None and measurement is not None:
         with run.stage("invariance"):
-            _invariance(run, complete, analysed, measurement, grouping)
+            _invariance(run, complete, analysed, modelled, grouping)
     if instrument.moderation:
         with run.stage("moderation"):
             run.sections["moderation"] = _moderation(run, scores, analysed)
@@ -353,8 +356,8 @@ def _classical(run: _Run, complete: pd.DataFrame, analysed: pd.DataFrame, scores
 
 def _structural(run: _Run, model_data: pd.DataFrame, scores: pd.DataFrame, measurement: dict[str, list[str]],
                 missing_method: str) -> None:
-    """SEM of the structural model's constructs (a moderator construct stays out) on ``model_data`` (the complete
-    respondents, or every kept one with FIML) with bootstrap mediation, and the IPMA of the drivers."""
+    """SEM of ``measurement`` (the structural model's constructs) on ``model_data`` (the complete respondents, or
+    every kept one with FIML) with bootstrap mediation, and the IPMA of the drivers."""
     instrument = run.instrument
     options = run.options
     hypotheses = {h.label: str(h) for h in instrument.hypotheses}
@@ -364,8 +367,7 @@ def _structural(run: _Run, model_data: pd.DataFrame, scores: pd.DataFrame, measu
         if run.progress:
             run.progress("bootstrap", done, total)
 
-    in_model = {c: measurement[c] for c in instrument.structural_constructs}
-    fitted = sem.fit_sem(model_data, in_model, instrument.structural_syntax(), hypotheses,
+    fitted = sem.fit_sem(model_data, measurement, instrument.structural_syntax(), hypotheses,
                          bootstrap=options.bootstrap, seed=options.seed, workers=options.workers,
                          progress=report, signs=signs, bca=options.bca,
                          estimator=run.sections["estimator"].estimator, missing=missing_method)
@@ -428,16 +430,15 @@ def _grouping_question(instrument: Instrument, options: RunOptions) -> Question 
 
 def _invariance(run: _Run, complete: pd.DataFrame, analysed: pd.DataFrame, measurement: dict[str, list[str]],
                 question: Question) -> None:
-    """Measurement invariance and the structural paths across the groups of ``question`` (listwise sample), of the
-    SEM's constructs (a moderator construct stays out, as in the SEM) or, without a structural model, of all."""
+    """Measurement invariance of ``measurement`` (the SEM's constructs, or all in a measurement study) and the
+    structural paths across the groups of ``question`` (listwise sample)."""
     if question.id not in analysed:
         run.skipped["invariance"] = f"the data have no column for the grouping question {question.id}"
         return
     lang = run.instrument.languages[0]
     labels = {o.code: o.label.get(lang) for o in question.options}
     structural = run.instrument.structural_syntax() if run.instrument.has_structural_model else None
-    in_model = {c: measurement[c] for c in run.instrument.structural_constructs} if structural else measurement
-    result = sem.assess_invariance(complete, in_model, structural, analysed.loc[complete.index, question.id],
+    result = sem.assess_invariance(complete, measurement, structural, analysed.loc[complete.index, question.id],
                                    labels, question.id, estimator=run.sections["estimator"].estimator)
     run.keep("invariance", result)
     if len(result.groups) < 2:
